@@ -1,0 +1,494 @@
+"""The one base view every register inherits.
+
+``RegisterView`` closes Flask-Admin 2.2's gaps in one place (see
+shared/FLASK_ADMIN_NOTES.md) so a register view is only declarative options:
+
+- every endpoint — Flask-Admin's own and any ``@expose`` added later — is mapped
+  to a matrix action and checked on the server in ``_handle_view``; an endpoint
+  with no mapping is refused (fail closed);
+- every query, including ``get_one`` and relationship choices, is scoped to the
+  staff member's property;
+- delete is replaced by void-with-reason; voided rows stay listed, marked;
+- edits carry the version the user saw; a stale save is refused;
+- database and rule errors become clear form messages, never SQL or a 500.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import datetime
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.babel import gettext as admin_gettext
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.helpers import get_redirect_target
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+from wtforms import Form, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from audit.listener import HistoryViolation
+from models.base import db, utcnow
+from rules.errors import RuleViolation, StaleEdit
+
+from .labels import COMMON_LABELS
+from rules.matrix import permits
+
+log = logging.getLogger(__name__)
+
+# Flask-Admin endpoint name → matrix action.  ``None``: never allowed.
+ENDPOINT_ACTIONS: dict[str, str | None] = {
+    "index_view": "view",
+    "details_view": "view",
+    "create_view": "create",
+    "edit_view": "edit",
+    "delete_view": None,       # registers are voided, never deleted
+    "action_view": "view",     # each action is checked again in is_action_allowed
+    "export": "export",
+    "ajax_lookup": "create|edit",
+    "ajax_update": "edit",
+}
+
+
+def requires(action: str) -> Callable:
+    """Mark a custom ``@expose`` endpoint with the matrix action it needs.
+
+    ``"create|edit"`` means either.  Endpoints without a mark are refused."""
+
+    def wrap(fn: Callable) -> Callable:
+        fn._matrix_action = action
+        return fn
+
+    return wrap
+
+
+def current_staff():
+    return current_user if current_user and current_user.is_authenticated else None
+
+
+def scope_query(query, cls, user):
+    """Limit ``query`` over ``cls`` to what ``user``'s property may see."""
+    if user is None:
+        return query.filter(False)
+    if user.is_head_office:
+        return query
+    if cls.__name__ == "Property":
+        return query.filter(cls.id == user.property_id)
+    if hasattr(cls, "property_id"):
+        return query.filter(cls.property_id == user.property_id)
+    return query
+
+
+class VersionField(HiddenField):
+    """Carries the version the user saw; never written onto the model."""
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        return None
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Ajax lookups scoped to the user's property, capped, voided rows left out."""
+
+    MAX_LIMIT = 20
+
+    def _scoped(self):
+        q = scope_query(self.session.query(self.model), self.model, current_staff())
+        if hasattr(self.model, "voided_at"):
+            q = q.filter(self.model.voided_at.is_(None))
+        return q
+
+    def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return self._scoped().filter(self.pk == pk).one_or_none()
+
+    def get_list(self, term, offset=0, limit=10):
+        limit = max(1, min(int(limit or 10), self.MAX_LIMIT))
+        q = self._scoped()
+        if term:
+            q = q.filter(or_(*[f.ilike(f"%{term}%") for f in self._cached_fields]))
+        return q.order_by(self.pk).offset(max(0, offset or 0)).limit(limit).all()
+
+
+class SecureIndexView(AdminIndexView):
+    """Admin landing page; login required (Flask-Admin's index is public by default)."""
+
+    def is_accessible(self) -> bool:
+        return current_staff() is not None and current_user.is_active
+
+    def inaccessible_callback(self, name, **kwargs):
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/kefu_index.html")
+
+
+class SecureViewMixin:
+    """Login + matrix enforcement shared by model views and custom ``BaseView`` pages."""
+
+    register: str = ""
+
+    def is_accessible(self) -> bool:
+        return current_staff() is not None and current_user.is_active
+
+    def inaccessible_callback(self, name, **kwargs):
+        if current_staff() is None:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    def is_visible(self) -> bool:
+        return self.allowed("view")
+
+    def allowed(self, action: str, obj: Any = None) -> bool:
+        user = current_staff()
+        return any(permits(user, self.register, a, obj) for a in action.split("|"))
+
+    def endpoint_action(self, name: str) -> str | None:
+        fn = getattr(self, name, None)
+        marked = getattr(fn, "_matrix_action", None)
+        if marked:
+            return marked
+        return ENDPOINT_ACTIONS.get(name)
+
+    def _handle_view(self, name: str, **kwargs):
+        if not self.is_accessible():
+            return self.inaccessible_callback(name, **kwargs)
+        action = self.endpoint_action(name)
+        if action is None or not self.allowed(action):
+            abort(403)
+        return None
+
+
+class RegisterView(SecureViewMixin, ModelView):
+    """Base for every register and reference-data view.  Options as class attributes:
+
+    - ``register``: the key in ``rules.matrix.MATRIX``;
+    - ``property_from``: relationship whose property a new row inherits
+      (e.g. a unit takes its building's); otherwise the user's own property, or a
+      choice limited to the properties the user may see;
+    - ``action_permissions``: list-action name → matrix action.
+    """
+
+    property_from: str | None = None
+    action_permissions: dict[str, str] = {}
+
+    # Flask-Admin options every register shares.
+    can_delete = False
+    can_view_details = True
+    can_set_page_size = False
+    page_size = 20
+    column_display_pk = False
+    column_default_sort = ("id", True)
+    details_modal = False
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 0
+    list_template = "admin/kefu_list.html"
+    details_template = "admin/kefu_details.html"
+    edit_template = "admin/kefu_edit.html"
+    form_excluded_columns = (
+        "version", "voided_at", "void_reason", "voided_by_id", "created_at", "created_by_id",
+    )
+    column_exclude_list = ("version", "void_reason", "created_by_id", "voided_by_id")
+    column_details_exclude_list = ("version",)
+
+    def __init__(self, model, name=None, category=None, endpoint=None, **kwargs):
+        # Shared exclusions merged with a subclass's own.
+        extra = tuple(getattr(self, "form_excluded_columns_extra", ()))
+        self.form_excluded_columns = tuple(RegisterView.form_excluded_columns) + extra
+        if self.property_from:
+            self.form_excluded_columns += ("property",)
+        self.column_labels = {**COMMON_LABELS, **(type(self).column_labels or {})}
+        own = type(self).column_formatters
+        self.column_formatters = {"voided_at": void_badge,
+                                  **(own if isinstance(own, dict) else {})}
+        super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
+
+    # -- per-request flags, for the UI only (enforcement is _handle_view) ---
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self.allowed("create")
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self.allowed("edit")
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return self.allowed("export")
+
+    @property
+    def can_void(self) -> bool:
+        return hasattr(self.model, "voided_at") and self.allowed("void")
+
+    @property
+    def can_history(self) -> bool:
+        return self.allowed("history")
+
+    # -- actions ------------------------------------------------------------
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            return False
+        return self.allowed(self.action_permissions.get(name, name))
+
+    # -- scoping ------------------------------------------------------------
+    def get_query(self):
+        return scope_query(super().get_query(), self.model, current_staff())
+
+    def get_count_query(self):
+        return scope_query(super().get_count_query(), self.model, current_staff())
+
+    def get_one(self, id: Any):
+        """Scoped like the list (Flask-Admin's own get_one ignores get_query)."""
+        try:
+            pk = int(str(id))
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        page = max(0, page or 0)
+        return super().get_list(page, sort_column, sort_desc, search, filters,
+                                execute=execute, page_size=page_size)
+
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        if args.page is not None and args.page < 0:
+            args.page = 0
+        return args
+
+    # -- forms ----------------------------------------------------------------
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        form_class._version_seen = VersionField()
+        return form_class
+
+    def _scope_form(self, form: Form) -> Form:
+        """Relationship choices limited to the user's property; voided rows left out."""
+        user = current_staff()
+        rels = sa_inspect(self.model).relationships
+        for field in form:
+            rel = rels.get(field.name)
+            if rel is None or not hasattr(field, "query_factory"):
+                continue
+            target = rel.mapper.class_
+
+            def factory(target=target):
+                q = scope_query(db.session.query(target), target, user)
+                if hasattr(target, "voided_at"):
+                    q = q.filter(target.voided_at.is_(None))
+                return q.order_by(target.id)
+
+            field.query = None
+            field.query_factory = factory
+        return form
+
+    def create_form(self, obj=None):
+        return self._scope_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        form = self._scope_form(super().edit_form(obj))
+        if request.method == "GET" and obj is not None and hasattr(obj, "version"):
+            form._version_seen.data = obj.version
+        return form
+
+    def _create_ajax_loader(self, name, options):
+        remote = getattr(self.model, name).prop.mapper.class_
+        return ScopedAjaxLoader(name, db.session, remote, **options)
+
+    # -- writes -----------------------------------------------------------------
+    def on_model_change(self, form, model, is_created: bool) -> None:
+        user = current_staff()
+        if is_created:
+            if hasattr(model, "created_by_id"):
+                model.created_by_id = user.id
+            self._assign_property(model, user)
+        else:
+            if getattr(model, "voided_at", None) is not None and \
+                    sa_inspect(model).attrs.voided_at.history.unchanged:
+                raise RuleViolation(_("A voided record cannot be changed."))
+            seen = getattr(getattr(form, "_version_seen", None), "data", None)
+            if hasattr(model, "version") and str(seen) != str(model.version):
+                raise StaleEdit(model)
+        if hasattr(model, "property_id") and type(model).__name__ != "Property":
+            if model.property_id is None or not user.can_see_property(model.property_id):
+                raise RuleViolation(_("You may only record data for your own property."))
+        self.validate_rules(form, model, is_created)
+
+    def _assign_property(self, model, user) -> None:
+        if not hasattr(model, "property_id") or type(model).__name__ == "Property":
+            return
+        if self.property_from:
+            parent = getattr(model, self.property_from)
+            if parent is not None:
+                model.property_id = parent.property_id
+        elif model.property_id is None and getattr(model, "property", None) is not None:
+            model.property_id = model.property.id
+        elif model.property_id is None and not user.is_head_office:
+            model.property_id = user.property_id
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        """Register-specific rules; raise ``RuleViolation`` with a clear message."""
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Clear messages instead of SQL; the caller rolls back."""
+        db.session.rollback()
+        if isinstance(exc, StaleEdit):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(StaleEdit.default_message(), "error")
+            return True
+        if isinstance(exc, RuleViolation):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(_("This record conflicts with an existing one (a value that must be "
+                    "unique is already used, or a required link is missing)."), "error")
+            log.info("integrity error in %s: %s", self.endpoint, exc.orig)
+            return True
+        if isinstance(exc, (SQLAlchemyError, HistoryViolation)):
+            flash(_("The database refused this change. Nothing was saved."), "error")
+            log.exception("database error in %s", self.endpoint)
+            return True
+        return super().handle_view_exception(exc)
+
+    # -- void instead of delete -------------------------------------------------
+    @expose("/void/", methods=("GET", "POST"))
+    @requires("void")
+    def void_view(self):
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        if not hasattr(self.model, "voided_at"):
+            abort(404)
+        model = self.get_one(request.values.get("id"))
+        if model is None:
+            flash(admin_gettext("Record does not exist."), "error")
+            return redirect(return_url)
+        if model.voided_at is not None:
+            flash(_("This record is already void."), "error")
+            return redirect(return_url)
+        form = VoidForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            form.version.data = model.version
+        if request.method == "POST" and form.validate():
+            try:
+                if str(form.version.data) != str(model.version):
+                    raise StaleEdit(model)
+                self.void_model(model, form.reason.data.strip())
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 — turned into a message
+                if not self.handle_view_exception(exc):
+                    raise
+            else:
+                flash(_("The record was voided."), "success")
+                return redirect(return_url)
+        return self.render("admin/kefu_void.html", model=model, form=form,
+                           return_url=return_url)
+
+    def void_model(self, model, reason: str) -> None:
+        """Mark void; subclasses extend (e.g. a key application voids spares)."""
+        self.check_void(model)
+        model.voided_at = utcnow()
+        model.voided_by_id = current_staff().id
+        model.void_reason = reason
+
+    def check_void(self, model) -> None:
+        """Raise ``RuleViolation`` when this row may not be voided now."""
+
+    # -- list rendering ---------------------------------------------------------
+
+    def get_list_columns(self):
+        cols = list(super().get_list_columns())
+        if hasattr(self.model, "voided_at"):
+            cols = [c for c in cols if c[0] != "voided_at"]
+            cols.append(("voided_at", _("Void")))
+        return cols
+
+    # -- export: streamed, BOM for Excel, formula cells neutralised -------------
+    def get_export_name(self, export_type: str = "csv") -> str:
+        return f"{self.name}_{datetime.now():%Y%m%d_%H%M%S}.{export_type}"
+
+    def _content_disposition(self, filename: str) -> str:
+        ascii_name = f"{self.endpoint}.{filename.rsplit('.', 1)[-1]}"
+        return f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
+
+    def _export_rows(self) -> Iterable[list[str]]:
+        view_args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(view_args.sort)
+        _count, query = self.get_list(0, sort[0] if sort else None, view_args.sort_desc,
+                              view_args.search, view_args.filters, execute=False,
+                              page_size=0)
+        yield [str(c[1]) for c in self._export_columns]
+        for row in query.yield_per(1000):
+            yield [neutralise_cell(self.get_export_value(row, c[0]))
+                   for c in self._export_columns]
+
+    def _export_csv(self, return_url):
+        def generate():
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            yield "\ufeff"
+            for i, row in enumerate(self._export_rows()):
+                writer.writerow(row)
+                if i % 200 == 0:
+                    yield buf.getvalue()
+                    buf.seek(0)
+                    buf.truncate()
+            yield buf.getvalue()
+
+        from flask import stream_with_context
+
+        return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": self._content_disposition(
+                            self.get_export_name("csv"))})
+
+    def _export_tablib(self, export_type, return_url):
+        import tablib
+
+        rows = self._export_rows()
+        ds = tablib.Dataset(headers=next(rows))
+        for row in rows:
+            ds.append(row)
+        data = ds.export(export_type)
+        mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    if export_type == "xlsx" else "application/octet-stream")
+        return Response(data, mimetype=mimetype, headers={
+            "Content-Disposition": self._content_disposition(self.get_export_name(export_type))})
+
+
+def void_badge(view, context, model, name) -> Markup | str:
+    """List/details cell for ``voided_at``: a red badge with the reason as tooltip."""
+    if getattr(model, "voided_at", None) is None:
+        return ""
+    title = escape(model.void_reason or "")
+    return Markup(f'<span class="badge badge-danger void-badge" title="{title}">'
+                  f'{escape(_("Void"))}</span>')
+
+
+def neutralise_cell(value: Any) -> str:
+    """Spreadsheet formula injection: prefix cells starting with = + - @ (or tab/CR)."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+class VoidForm(Form):
+    reason = TextAreaField(_l("Reason for voiding"),
+                           validators=[DataRequired(), Length(min=2, max=500)])
+    version = HiddenField()

@@ -1,0 +1,147 @@
+"""Application factory.  ``flask --app app …`` uses the module-level ``app``."""
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timezone
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import audit
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, load_secret_key
+from extensions import babel, csrf, db, login_manager, migrate
+from i18n import html_lang, select_locale
+
+LANGUAGE_CHOICES = (("zh_Hans_CN", "中文"), ("en", "English"))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    """WAL so readers never block the writer; wait instead of failing when busy."""
+    import sqlite3
+
+    if isinstance(dbapi_conn, sqlite3.Connection):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+def create_app(config: str | dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR),
+                template_folder=str(BASE_DIR / "templates"),
+                static_folder=str(BASE_DIR / "static"))
+    name = config if isinstance(config, str) else os.environ.get("KEFU_CONFIG", "default")
+    app.config.from_object(CONFIGS[name])
+    if isinstance(config, dict):
+        app.config.update(config)
+    if name == "production" and not os.environ.get("SECRET_KEY"):
+        raise RuntimeError("production needs SECRET_KEY in the environment")
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or load_secret_key()
+    if os.environ.get("KEFU_PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(os.environ["KEFU_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(BASE_DIR / "translations"))
+    audit.install()
+
+    from auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+
+    from admin_views import init_admin
+
+    init_admin(app)
+    _register_request_hooks(app)
+    _register_error_pages(app)
+
+    import cli
+
+    cli.register(app)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from rules.roles import ROLE_LABELS
+
+    @app.before_request
+    def _set_audit_actor() -> None:
+        user = current_user if current_user and current_user.is_authenticated else None
+        g._audit_token = audit.set_actor(audit.Actor(
+            id=user.id if user else None,
+            name=user.username if user else "anonymous",
+            roles=user.roles if user else "",
+            addr=request.remote_addr,
+        ))
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        locale = str(get_locale())
+        return {"html_lang": html_lang(locale), "current_locale": locale,
+                "language_choices": LANGUAGE_CHOICES}
+
+    @app.template_filter("role_label")
+    def _role_label(role: str) -> str:
+        return str(ROLE_LABELS.get(role, role))
+
+    @app.template_filter("localtime")
+    def _localtime(value) -> str:
+        from flask_babel import format_datetime
+
+        return format_datetime(value.replace(tzinfo=timezone.utc)) if value else ""
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title,
+                               message=message), code
+
+    @app.errorhandler(403)
+    def _forbidden(_e):
+        return page(403, _("Forbidden"), _("Your role does not allow this."))
+
+    @app.errorhandler(404)
+    def _not_found(_e):
+        return page(404, _("Not found"), _("There is no such page or record."))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_e):
+        return page(400, _("Form expired"),
+                    _("The form was open too long or came from elsewhere. Reload the page "
+                      "and submit again."))
+
+    @app.errorhandler(500)
+    def _server_error(_e):
+        db.session.rollback()
+        return page(500, _("Server error"),
+                    _("Something went wrong; nothing was half-saved. Please try again."))
+
+
+logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+app = create_app()

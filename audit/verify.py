@@ -1,0 +1,121 @@
+"""Proves the history was not altered.
+
+Two checks, both streaming in id order:
+1. the chain: ids run 1, 2, 3 … without gaps, each entry's ``prev_hash`` is the
+   previous entry's hash and its own hash recomputes — catches an entry changed,
+   removed or inserted out of order;
+2. the live rows: every row of every audited table equals its latest snapshot and
+   no row is missing or extra — catches changes made with raw SQL outside the app.
+An optional anchor (id and hash exported earlier with ``audit head``) catches a
+chain rewritten wholesale from some point on.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from models.audit import AuditEntry
+from models.base import Base
+
+from .chain import GENESIS, canonical_json, entry_hash
+from .listener import is_audited, snapshot_of_row
+
+BATCH = 20_000
+
+
+@dataclass
+class VerifyResult:
+    entries: int = 0
+    head_id: int = 0
+    head_hash: str = GENESIS
+    problems: list[str] = field(default_factory=list)
+    bad_entry_id: int | None = None
+    rows_checked: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _digest(text_: str) -> bytes:
+    return hashlib.blake2b(text_.encode("utf-8"), digest_size=12).digest()
+
+
+def verify(conn: Connection, check_rows: bool = True, anchor: tuple[int, str] | None = None,
+           max_problems: int = 20) -> VerifyResult:
+    started = time.perf_counter()
+    res = VerifyResult()
+    cols = [c for c in AuditEntry.__table__.c]
+    latest: dict[str, dict[str, tuple[int, bytes | None]]] = {}
+    expected_id, prev_hash, last_id = 1, GENESIS, 0
+
+    def problem(entry_id: int | None, msg: str) -> None:
+        if res.bad_entry_id is None and entry_id is not None:
+            res.bad_entry_id = entry_id
+        res.problems.append(msg)
+
+    while True:
+        rows = conn.execute(
+            select(*cols).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(BATCH)
+        ).mappings().all()
+        if not rows:
+            break
+        for e in rows:
+            eid = int(e["id"])
+            if res.bad_entry_id is None:
+                if eid != expected_id:
+                    problem(eid, f"entry #{eid}: expected #{expected_id} next — "
+                                 f"entries are missing or out of order")
+                elif e["prev_hash"] != prev_hash:
+                    problem(eid, f"entry #{eid}: does not link to the entry before it "
+                                 f"(removed, inserted or reordered)")
+                elif entry_hash(e) != e["hash"]:
+                    problem(eid, f"entry #{eid}: content does not match its hash (altered)")
+            if anchor and eid == anchor[0] and e["hash"] != anchor[1]:
+                problem(eid, f"entry #{eid}: differs from the exported anchor")
+            prev_hash, expected_id, last_id = e["hash"], eid + 1, eid
+            res.entries += 1
+            if check_rows:
+                per_table = latest.setdefault(e["table_name"], {})
+                per_table[e["row_id"]] = (eid, _digest(e["snapshot"]))
+        res.head_id, res.head_hash = last_id, prev_hash
+    if anchor and anchor[0] > res.head_id:
+        problem(None, f"the chain ends at #{res.head_id} but the anchor names #{anchor[0]}: "
+                      f"entries were removed from the end")
+
+    if check_rows and len(res.problems) < max_problems:
+        _check_rows(conn, latest, res, problem, max_problems)
+    res.seconds = time.perf_counter() - started
+    return res
+
+
+def _check_rows(conn, latest, res, problem, max_problems) -> None:
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if not is_audited(cls):
+            continue
+        table = mapper.local_table
+        seen = latest.get(table.name, {})
+        pk = list(table.primary_key.columns)
+        result = conn.execution_options(yield_per=5000).execute(select(table).order_by(*pk))
+        for row in result:
+            res.rows_checked += 1
+            key = ":".join(str(row._mapping[c]) for c in pk)
+            last = seen.pop(key, None)
+            if last is None:
+                problem(None, f"{table.name} row {key} has no history (written outside the app)")
+            elif _digest(canonical_json(snapshot_of_row(mapper, row))) != last[1]:
+                problem(last[0], f"{table.name} row {key} differs from its last history "
+                                 f"entry #{last[0]} (changed outside the app)")
+            if len(res.problems) >= max_problems:
+                return
+        for key, (eid, _) in seen.items():
+            problem(eid, f"{table.name} row {key} is in history (#{eid}) but missing "
+                         f"from the table (deleted outside the app)")
+            if len(res.problems) >= max_problems:
+                return

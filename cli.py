@@ -1,0 +1,173 @@
+"""Commands: ``demo-data``, ``create-user``, ``audit verify``, ``audit head``."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from audit import system_actor
+from models import Building, Occupant, Property, Staff, Unit
+from models.base import db
+from rules.roles import ROLES
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PIN = "2468"
+HEAD_OFFICE_ROLES = {"auditor", "admin"}
+
+DEMO_NAMES = {
+    "clerk": "王晓燕", "butler": "李建国", "courier": "赵小明", "security": "孙强",
+    "finance": "周丽", "supervisor": "吴敏", "dept_manager": "郑海涛",
+    "property_manager": "冯志刚", "general_manager": "陈立新", "auditor": "何静",
+    "admin": "系统管理员",
+}
+OCCUPANT_NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "黄磊", "赵敏", "周杰", "吴磊",
+                  "徐丽", "孙悦", "马超", "朱琳", "胡斌", "郭靖"]
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("demo-data")
+    @click.option("--password", default=DEMO_PASSWORD, show_default=True,
+                  help="Password for every demo login.")
+    def demo_data(password: str) -> None:
+        """A demo property with buildings, units, occupants and one login per role."""
+        with system_actor("cli:demo-data"):
+            prop = _ensure_property("DEMO", "翠湖花园管理处", "深圳市南山区翠湖路 1 号")
+            _ensure_property("NORTH", "北岸小区管理处", "深圳市宝安区北岸路 8 号")
+            _demo_homes(prop)
+            for role in ROLES:
+                staff = db.session.execute(
+                    select(Staff).where(Staff.username == role)).scalar_one_or_none()
+                if staff is None:
+                    staff = Staff(username=role, full_name=DEMO_NAMES[role])
+                    db.session.add(staff)
+                staff.role_set = {role}
+                staff.property_id = None if role in HEAD_OFFICE_ROLES else prop.id
+                staff.active = True
+                staff.set_password(password)
+                staff.set_pin(DEMO_PIN)
+            # A second clerk, so two-person entry can be tried with demo logins.
+            extra = db.session.execute(
+                select(Staff).where(Staff.username == "clerk2")).scalar_one_or_none()
+            if extra is None:
+                extra = Staff(username="clerk2", full_name="刘春梅")
+                db.session.add(extra)
+            extra.role_set = {"clerk"}
+            extra.property_id = prop.id
+            extra.active = True
+            extra.set_password(password)
+            extra.set_pin(DEMO_PIN)
+            db.session.commit()
+        click.echo("Demo data loaded. Logins (username / password):")
+        for role in ROLES + ("clerk2",):
+            click.echo(f"  {role:<17} {password}")
+        click.echo(f"Co-sign PIN for every demo login: {DEMO_PIN}")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  type=click.Choice(ROLES), help="Repeat for several roles.")
+    @click.option("--password", required=True)
+    @click.option("--property", "property_code", default=None,
+                  help="Home property code; omit for head office (all properties).")
+    @click.option("--name", "full_name", default=None, help="Full name (defaults to username).")
+    @click.option("--pin", default=None, help="Co-sign PIN (4–8 digits).")
+    def create_user(username, roles, password, property_code, full_name, pin) -> None:
+        """Create a staff member (or reset an existing one's roles and password)."""
+        if len(password) < 8:
+            raise click.BadParameter("at least 8 characters", param_hint="--password")
+        with system_actor("cli:create-user"):
+            prop_id = None
+            if property_code:
+                prop = db.session.execute(
+                    select(Property).where(Property.code == property_code)).scalar_one_or_none()
+                if prop is None:
+                    raise click.BadParameter(f"no property with code {property_code}",
+                                             param_hint="--property")
+                prop_id = prop.id
+            staff = db.session.execute(
+                select(Staff).where(Staff.username == username)).scalar_one_or_none()
+            if staff is None:
+                staff = Staff(username=username, full_name=full_name or username)
+                db.session.add(staff)
+            elif full_name:
+                staff.full_name = full_name
+            staff.role_set = set(roles)
+            staff.property_id = prop_id
+            staff.active = True
+            staff.set_password(password)
+            if pin:
+                staff.set_pin(pin)
+            db.session.commit()
+        click.echo(f"{username}: roles {', '.join(sorted(roles))}, "
+                   f"property {property_code or 'ALL (head office)'}")
+
+    audit_group = click.Group("audit", help="History chain: verify it, export its head.")
+    app.cli.add_command(audit_group)
+
+    @audit_group.command("verify")
+    @click.option("--no-rows", is_flag=True, help="Check the chain only, not the live rows.")
+    @click.option("--anchor", default=None, metavar="ID:HASH",
+                  help="An entry id and hash exported earlier with 'audit head'.")
+    def audit_verify(no_rows: bool, anchor: str | None) -> None:
+        """Exit 0 when the chain is intact; otherwise name the first bad entry."""
+        from audit.verify import verify
+
+        anchor_t = None
+        if anchor:
+            aid, ahash = anchor.split(":", 1)
+            anchor_t = (int(aid), ahash)
+        with db.engine.connect() as conn:
+            res = verify(conn, check_rows=not no_rows, anchor=anchor_t)
+        if res.ok:
+            click.echo(f"OK: {res.entries} entries verified, head #{res.head_id} "
+                       f"{res.head_hash}; {res.rows_checked} live rows match their history "
+                       f"({res.seconds:.2f} s)")
+            return
+        click.echo(f"FAILED: first bad entry #{res.bad_entry_id}" if res.bad_entry_id
+                   else "FAILED", err=True)
+        for p in res.problems:
+            click.echo(f"  - {p}", err=True)
+        sys.exit(1)
+
+    @audit_group.command("head")
+    def audit_head() -> None:
+        """Print ID:HASH of the newest entry, to keep outside the database."""
+        from models.audit import AuditEntry
+
+        row = db.session.execute(
+            select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).first()
+        click.echo(f"{row[0]}:{row[1]}" if row else "0:" + "0" * 64)
+
+
+def _ensure_property(code: str, name: str, address: str) -> Property:
+    prop = db.session.execute(select(Property).where(Property.code == code)).scalar_one_or_none()
+    if prop is None:
+        prop = Property(code=code, name=name, address=address, phone="0755-8888 0000")
+        db.session.add(prop)
+        db.session.flush()
+    return prop
+
+
+def _demo_homes(prop: Property) -> None:
+    if db.session.execute(select(Building).where(Building.property_id == prop.id)).first():
+        return
+    n = 0
+    for b in range(1, 4):
+        building = Building(property_id=prop.id, name=f"{b}栋", floors=18)
+        db.session.add(building)
+        db.session.flush()
+        for floor in (3, 8, 12):
+            for door in (1, 2):
+                room = f"{b}-{floor}{door:02d}"
+                unit = Unit(property_id=prop.id, building_id=building.id, room=room,
+                            floor=floor, area_m2=89.5 + door * 20, vacant=(floor == 12 and door == 2))
+                db.session.add(unit)
+                db.session.flush()
+                if not unit.vacant:
+                    name = OCCUPANT_NAMES[n % len(OCCUPANT_NAMES)]
+                    n += 1
+                    db.session.add(Occupant(property_id=prop.id, unit_id=unit.id, name=name,
+                                            kind="owner", phone=f"138{n:08d}"))

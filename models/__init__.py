@@ -1,0 +1,5 @@
+"""All models.  One module per domain; importing this package maps them all."""
+from .base import db  # noqa: F401
+from .reference import Building, Occupant, Property, Unit  # noqa: F401
+from .staff import LoginState, Staff  # noqa: F401
+from .audit import AuditEntry  # noqa: F401

@@ -1,0 +1,49 @@
+"""The append-only, hash-chained history table.
+
+Rows are written only by ``audit.listener`` (a Core insert in the same transaction
+as the change they describe).  The ORM refuses to update or delete them, and on
+PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE (see the migration).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import db
+
+# SQLite only auto-assigns INTEGER primary keys; ids are assigned by the chain
+# writer anyway (last id + 1 under the chain lock), so no sequence is involved.
+AuditId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_log"
+    __audited__ = False
+    __table_args__ = (
+        Index("ix_audit_log_record", "table_name", "row_id", "id"),
+        Index("ix_audit_log_actor", "actor_id", "id"),
+        Index("ix_audit_log_property", "property_id", "id"),
+        Index("ix_audit_log_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(AuditId, primary_key=True, autoincrement=False)
+    tx_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    table_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    property_id: Mapped[int | None] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str | None] = mapped_column(String(120))
+    actor_roles: Mapped[str | None] = mapped_column(String(200))
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text, nullable=False)   # canonical JSON {field: [old, new]}
+    snapshot: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON of the row after
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.table_name}:{self.row_id} {self.action}"
