@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 import audit
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, load_secret_key
 from extensions import babel, csrf, db, login_manager, migrate
-from i18n import html_lang, select_locale
+from i18n import compile_catalogs, html_lang, select_locale
 
 LANGUAGE_CHOICES = (("zh_Hans_CN", "中文"), ("en", "English"))
 
@@ -36,14 +36,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
         cur.close()
 
 
-def create_app(config: str | dict[str, Any] | None = None) -> Flask:
+def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """``config``: default | production | testing (else $KEFU_CONFIG); ``overrides``
+    are applied last (tests pass their throw-away database URL here)."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR),
                 template_folder=str(BASE_DIR / "templates"),
                 static_folder=str(BASE_DIR / "static"))
-    name = config if isinstance(config, str) else os.environ.get("KEFU_CONFIG", "default")
+    name = config or os.environ.get("KEFU_CONFIG", "default")
     app.config.from_object(CONFIGS[name])
-    if isinstance(config, dict):
-        app.config.update(config)
+    app.config.update(overrides or {})
     if name == "production" and not os.environ.get("SECRET_KEY"):
         raise RuntimeError("production needs SECRET_KEY in the environment")
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or load_secret_key()
@@ -60,8 +61,10 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    translations = compile_catalogs(BASE_DIR / "translations", INSTANCE_DIR / "translations")
+    app.config["KEFU_TRANSLATIONS"] = str(translations)
     babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(BASE_DIR / "translations"))
+                   default_translation_directories=str(translations))
     audit.install()
 
     from auth import bp as auth_bp

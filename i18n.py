@@ -1,6 +1,8 @@
 """Locale selection: the user's saved choice, else the session's, else Chinese."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app, session
 from flask_login import current_user
 
@@ -21,3 +23,35 @@ def select_locale() -> str:
 def html_lang(locale: str) -> str:
     """BCP 47 tag for <html lang>: zh_Hans_CN → zh-Hans-CN."""
     return str(locale).replace("_", "-")
+
+
+def compile_catalogs(source_dir: Path, target_dir: Path) -> Path:
+    """Compile our ``messages.po`` and Flask-Admin's own ``admin.po`` into ``target_dir``.
+
+    Done at start-up when a source is newer than its .mo, so no compiled files
+    live in git and none can go stale.  Flask-Admin's shipped zh .mo lacks strings
+    its .po has ("Failed to create record.", …); compiling the .po fixes that."""
+    import flask_admin
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    sources: list[tuple[Path, str, str]] = []
+    for po in source_dir.glob("*/LC_MESSAGES/messages.po"):
+        sources.append((po, po.parent.parent.name, "messages"))
+    fa_dir = Path(flask_admin.__file__).parent / "translations"
+    for po in fa_dir.glob("*/LC_MESSAGES/admin.po"):
+        locale = po.parent.parent.name
+        if locale in ("zh_Hans_CN",):
+            sources.append((po, locale, "admin"))
+    for po, locale, domain in sources:
+        mo = target_dir / locale / "LC_MESSAGES" / f"{domain}.mo"
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        tmp = mo.with_suffix(".mo.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+        tmp.replace(mo)
+    return target_dir

@@ -6,8 +6,6 @@ To add a register: a model in ``models/<domain>.py``, a view class in
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -19,8 +17,6 @@ from .audit_log import AuditLogView
 from .base import SecureIndexView
 from .reference import BuildingView, OccupantView, PropertyView, UnitView
 from .staff import StaffView
-
-TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
 
 REFERENCE = _l("Reference data")
 SYSTEM = _l("System")
@@ -42,7 +38,7 @@ def init_admin(app: Flask) -> Admin:
         name=_l("Property customer-service registers"),
         theme=Bootstrap4Theme(base_template="admin/kefu_master.html", fluid=True),
         index_view=SecureIndexView(name=_l("Home"), url="/admin"),
-        translations_path=TRANSLATIONS,
+        translations_path=app.config["KEFU_TRANSLATIONS"],
     )
     for view_cls, model, name, category, endpoint in VIEWS:
         admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
