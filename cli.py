@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from audit import system_actor
@@ -103,7 +104,7 @@ def register(app: Flask) -> None:
         click.echo(f"{username}: roles {', '.join(sorted(roles))}, "
                    f"property {property_code or 'ALL (head office)'}")
 
-    audit_group = click.Group("audit", help="History chain: verify it, export its head.")
+    audit_group = AppGroup("audit", help="History chain: verify it, export its head.")
     app.cli.add_command(audit_group)
 
     @audit_group.command("verify")

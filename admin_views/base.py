@@ -30,6 +30,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import or_
@@ -382,7 +383,7 @@ class RegisterView(SecureViewMixin, ModelView):
         if model.voided_at is not None:
             flash(_("This record is already void."), "error")
             return redirect(return_url)
-        form = VoidForm(request.form if request.method == "POST" else None)
+        form = VoidForm(formdata=request.form if request.method == "POST" else None)
         if request.method == "GET":
             form.version.data = model.version
         if request.method == "POST" and form.validate():
@@ -488,7 +489,12 @@ def neutralise_cell(value: Any) -> str:
     return text
 
 
-class VoidForm(Form):
+class VoidForm(FlaskForm):
+    """CSRF is checked app-wide by CSRFProtect; FlaskForm brings translated messages."""
+
+    class Meta:
+        csrf = False
+
     reason = TextAreaField(_l("Reason for voiding"),
                            validators=[DataRequired(), Length(min=2, max=500)])
     version = HiddenField()

@@ -187,6 +187,19 @@ def csrf_from(html: str | bytes) -> str:
     return m.group(1)
 
 
+HIDDEN_RE = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+ATTR_RE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def hidden_inputs(html: str) -> dict:
+    found = {}
+    for tag in HIDDEN_RE.findall(html):
+        attrs = dict(ATTR_RE.findall(tag))
+        if "name" in attrs and attrs["name"] not in ("next", "url"):
+            found.setdefault(attrs["name"], attrs.get("value", ""))
+    return found
+
+
 class Browser:
     """A Flask test client that logs in and posts forms with their CSRF token."""
 
@@ -216,11 +229,16 @@ class Browser:
         data.setdefault("csrf_token", self.token(token_from or "/admin/"))
         return self.client.post(url, data=data, **kw)
 
-    def post_form(self, url: str, data: dict, **kw):
-        """GET the form page, then POST it with that page's token (like a browser)."""
+    def open_form(self, url: str) -> dict:
+        """GET a form page; return its hidden inputs (CSRF token, version seen, …)."""
         page = self.client.get(url)
         assert page.status_code == 200, f"GET {url} → {page.status_code}"
-        payload = {"csrf_token": csrf_from(page.data), **data}
+        return hidden_inputs(page.get_data(as_text=True))
+
+    def post_form(self, url: str, data: dict, hidden: dict | None = None, **kw):
+        """POST a form the way a browser does: with the hidden inputs of the page
+        (taken now, or earlier via ``open_form`` to simulate a form left open)."""
+        payload = {**(hidden if hidden is not None else self.open_form(url)), **data}
         return self.client.post(url, data=payload, **kw)
 
 

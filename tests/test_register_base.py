@@ -1,0 +1,169 @@
+"""What every register inherits from ``RegisterView``: void instead of delete,
+stale-edit refusal, property scoping, and clear errors instead of 500s."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Building, Unit
+from models.base import db
+
+from .conftest import text_of
+from .helpers import building_named, entries_for, property_id
+
+
+def make_building(app, name: str, code: str = "DEMO") -> int:
+    from audit import system_actor
+
+    with app.app_context(), system_actor("test"):
+        b = Building(property_id=property_id(code), name=name, floors=6)
+        db.session.add(b)
+        db.session.commit()
+        return b.id
+
+
+# -- void instead of delete ------------------------------------------------------
+
+def test_void_needs_a_reason(app, browser):
+    bid = make_building(app, "作废测试楼")
+    resp = browser("dept_manager").post_form(f"/admin/building/void/?id={bid}", {"reason": ""})
+    assert resp.status_code == 200 and "必填" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(Building, bid).voided_at is None
+
+
+def test_voided_rows_stay_listed_marked_and_cannot_be_edited(app, browser):
+    bid = make_building(app, "作废后仍显示")
+    mgr = browser("dept_manager")
+    assert mgr.post_form(f"/admin/building/void/?id={bid}", {"reason": "录入错误"}).status_code == 302
+    listing = text_of(mgr.get("/admin/building/?search=作废后仍显示"))
+    assert "作废后仍显示" in listing and "void-badge" in listing and "录入错误" in listing
+    details = text_of(mgr.get(f"/admin/building/details/?id={bid}"))
+    assert 'id="void-banner"' in details
+    with app.app_context():
+        demo = property_id("DEMO")
+    resp = mgr.post_form(f"/admin/building/edit/?id={bid}",
+                         {"name": "偷偷改名", "property": demo}, follow_redirects=True)
+    assert "已作废的记录不能修改" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(Building, bid).name == "作废后仍显示"
+    again = mgr.get(f"/admin/building/void/?id={bid}", follow_redirects=True)
+    assert "该记录已作废" in text_of(again)
+
+
+def test_delete_is_refused_even_for_admin_and_not_offered(app, browser):
+    bid = make_building(app, "不能删除")
+    adm = browser("admin")
+    assert adm.post("/admin/building/delete/", {"id": bid}).status_code == 403
+    resp = adm.post("/admin/building/action/", {"action": "delete", "rowid": bid})
+    assert resp.status_code in (302, 200)
+    with app.app_context():
+        assert db.session.get(Building, bid) is not None
+    assert 'value="delete"' not in text_of(adm.get("/admin/building/"))
+
+
+# -- optimistic concurrency ------------------------------------------------------
+
+def test_a_stale_edit_is_refused_and_the_first_edit_survives(app, browser):
+    bid = make_building(app, "并发楼")
+    with app.app_context():
+        demo = property_id("DEMO")
+    first, second = browser("supervisor"), browser("dept_manager")
+    url = f"/admin/building/edit/?id={bid}"
+    form_a = first.open_form(url)
+    form_b = second.open_form(url)          # both opened the same version
+    assert first.post_form(url, {"name": "并发楼-甲", "property": demo},
+                           hidden=form_a).status_code == 302
+    resp = second.post_form(url, {"name": "并发楼-乙", "property": demo}, hidden=form_b)
+    assert resp.status_code == 200
+    assert "已有其他人修改" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(Building, bid).name == "并发楼-甲"
+        assert [e.action for e in entries_for("building", bid)] == ["insert", "update"]
+
+
+def test_the_database_refuses_an_update_from_a_stale_read(app):
+    """Between loading and saving, the version column still guards the row."""
+    bid = make_building(app, "版本楼")
+    with app.app_context():
+        from audit import system_actor
+
+        with system_actor("test"), Session(db.engine) as a, Session(db.engine) as b:
+            row_a = a.get(Building, bid)
+            row_b = b.get(Building, bid)
+            row_b.name = "B 先保存"
+            b.commit()
+            row_a.name = "A 后保存"
+            with pytest.raises(StaleDataError):
+                a.commit()
+        assert db.session.get(Building, bid).name == "B 先保存"
+
+
+# -- property scoping -------------------------------------------------------------
+
+def test_staff_never_see_or_touch_another_propertys_rows(app, browser):
+    north = make_building(app, "北岸1栋", code="NORTH")
+    clerk = browser("clerk")
+    assert "北岸1栋" not in text_of(clerk.get("/admin/building/"))
+    resp = clerk.get(f"/admin/building/details/?id={north}", follow_redirects=True)
+    assert "北岸1栋" not in text_of(resp) and "记录不存在" in text_of(resp)
+    sup = browser("supervisor")
+    resp = sup.get(f"/admin/building/edit/?id={north}", follow_redirects=True)
+    assert "记录不存在" in text_of(resp)
+    mgr = browser("dept_manager")
+    resp = mgr.post(f"/admin/building/void/?id={north}", {"reason": "跨区作废"},
+                    follow_redirects=True)
+    assert "记录不存在" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(Building, north).voided_at is None
+    # ajax lookups for the unit form only offer the user's own property's buildings
+    lookup = sup.get("/admin/unit/ajax/lookup/?name=building&query=北岸")
+    assert lookup.status_code == 200 and lookup.get_json() == []
+    # and a posted id from another property is rejected, nothing written
+    with app.app_context():
+        before = db.session.execute(select(Unit.id)).all()
+    resp = sup.post_form("/admin/unit/new/", {"building": north, "room": "N-101"})
+    assert resp.status_code == 200
+    with app.app_context():
+        assert db.session.execute(select(Unit.id)).all() == before
+    # head office sees both
+    assert "北岸1栋" in text_of(browser("auditor").get("/admin/building/"))
+
+
+def test_a_property_cannot_be_chosen_outside_ones_own(app, browser):
+    with app.app_context():
+        north = property_id("NORTH")
+    resp = browser("supervisor").post_form("/admin/building/new/",
+                                           {"property": north, "name": "越权楼"})
+    assert resp.status_code == 200
+    with app.app_context():
+        assert building_named("越权楼") is None
+
+
+def test_ajax_lookup_limit_is_capped(app, browser):
+    for i in range(30):
+        make_building(app, f"批量楼{i:02d}")
+    resp = browser("supervisor").get("/admin/unit/ajax/lookup/?name=building&query=批量&limit=1000")
+    assert resp.status_code == 200 and len(resp.get_json()) == 20
+
+
+# -- bad input: clear errors, never 500 ----------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "/admin/building/details/?id=1,2", "/admin/building/details/?id=abc",
+    "/admin/building/edit/?id=1;drop", "/admin/building/?page=-5", "/admin/building/?page=abc",
+    "/admin/building/?sort=99", "/admin/building/?flt0_0=zzz", "/admin/building/void/?id=",
+])
+def test_bad_query_strings_do_not_500(app, browser, url):
+    assert browser("dept_manager").get(url).status_code < 500
+
+
+def test_required_fields_get_form_errors_and_nothing_is_written(app, browser):
+    with app.app_context():
+        count = db.session.query(Building).count()
+    resp = browser("supervisor").post_form("/admin/building/new/", {"name": ""})
+    assert resp.status_code == 200 and "必填" in text_of(resp)
+    with app.app_context():
+        assert db.session.query(Building).count() == count
