@@ -52,7 +52,7 @@ class VoidableMixin:
 
     @declared_attr
     def voided_by_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("staff.id"), nullable=True)
+        return mapped_column(ForeignKey("staff.id", use_alter=True), nullable=True)
 
     @property
     def is_void(self) -> bool:
@@ -64,7 +64,8 @@ class CreatedMixin:
 
     @declared_attr
     def created_by_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("staff.id"), nullable=True)
+        # use_alter: staff and property refer to each other.
+        return mapped_column(ForeignKey("staff.id", use_alter=True), nullable=True)
 
 
 class PropertyScopedMixin:

@@ -100,18 +100,20 @@ def _template_for(backend: str, templates: dict) -> str:
 class Database:
     """A throw-away copy of the template for one test."""
 
-    def __init__(self, backend: str, templates: dict):
+    def __init__(self, backend: str, templates: dict, empty: bool = False):
         self.backend = backend
         n = next(_counter)
-        tpl = _template_for(backend, templates)
+        tpl = None if empty else _template_for(backend, templates)
         if backend == "sqlite":
             self.path = _TMP / f"test_{n}.sqlite3"
-            shutil.copyfile(tpl, self.path)
+            if tpl:
+                shutil.copyfile(tpl, self.path)
             self.url = f"sqlite:///{self.path}"
         else:
             self.name = f"kefu_test_{os.getpid()}_{n}"
             with pg_admin_conn() as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{tpl}"')
+                conn.execute(f'CREATE DATABASE "{self.name}"' +
+                             (f' TEMPLATE "{tpl}"' if tpl else ""))
             self.url = pg_url(self.name)
 
     def drop(self) -> None:

@@ -1,7 +1,7 @@
 """Keep the Chinese catalogue in step with the code.
 
-    python scripts/i18n.py update   # extract strings, merge into translations/*/messages.po
-    python scripts/i18n.py check    # fail when a string has no translation (used by the tests)
+    python scripts/translations.py update   # extract strings, merge into translations/*/messages.po
+    python scripts/translations.py check    # fail when a string has no translation (used by the tests)
 
 Compiling happens at application start (``i18n.compile_catalogs``), so no .mo
 files live in git.
