@@ -1,0 +1,100 @@
+"""Real-browser fixtures: the app served on a loopback port, Debian's Chromium
+driven by Playwright.  Skips with a clear message when either is missing.
+
+``KEFU_CHROMIUM`` overrides the browser path (default /usr/bin/chromium).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"]
+
+
+def chromium_path() -> str | None:
+    wanted = os.environ.get("KEFU_CHROMIUM", "/usr/bin/chromium")
+    if Path(wanted).exists():
+        return wanted
+    return shutil.which("chromium")
+
+
+class LiveServer:
+    """The real app (a throw-away database) on 127.0.0.1, threaded."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("real-browser tests skipped: no Chromium at /usr/bin/chromium "
+                    "(install Debian's chromium package or set KEFU_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("real-browser tests skipped: the playwright package is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(templates):
+    """A fresh SQLite copy of the demo database, served for one test."""
+    from tests.conftest import _dispose, _make_app
+
+    app, database = _make_app("sqlite", templates, {"WTF_CSRF_TIME_LIMIT": None})
+    server = LiveServer(app)
+    yield server
+    server.stop()
+    _dispose(app)
+    database.drop()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """``new_page()`` → a page in its own browser context (its own cookies)."""
+    contexts = []
+
+    def make():
+        ctx = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def login(page, username: str, password: str | None = None) -> None:
+    from cli import DEMO_PASSWORD
+
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password or DEMO_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#current-user")
+
+
+def logout(page) -> None:
+    page.click("#logout-form button[type=submit]")
+    page.wait_for_selector("#login-form")
