@@ -106,6 +106,12 @@ def _register_request_hooks(app: Flask) -> None:
     def _role_label(role: str) -> str:
         return str(ROLE_LABELS.get(role, role))
 
+    @app.template_filter("action_label")
+    def _action_label(action: str) -> str:
+        from admin_views.labels import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(action, action))
+
     @app.template_filter("localtime")
     def _localtime(value) -> str:
         from flask_babel import format_datetime

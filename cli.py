@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
         """A demo property with buildings, units, occupants and one login per role."""
         with system_actor("cli:demo-data"):
             prop = _ensure_property("DEMO", "翠湖花园管理处", "深圳市南山区翠湖路 1 号")
-            _ensure_property("NORTH", "北岸小区管理处", "深圳市宝安区北岸路 8 号")
+            north = _ensure_property("NORTH", "北岸小区管理处", "深圳市宝安区北岸路 8 号")
             _demo_homes(prop)
             for role in ROLES:
                 staff = db.session.execute(
@@ -59,6 +59,8 @@ def register(app: Flask) -> None:
             extra.active = True
             extra.set_password(password)
             extra.set_pin(DEMO_PIN)
+            db.session.flush()
+            _demo_keys(prop, north)
             db.session.commit()
         click.echo("Demo data loaded. Logins (username / password):")
         for role in ROLES + ("clerk2",):
@@ -172,3 +174,66 @@ def _demo_homes(prop: Property) -> None:
                     n += 1
                     db.session.add(Occupant(property_id=prop.id, unit_id=unit.id, name=name,
                                             kind="owner", phone=f"138{n:08d}"))
+
+
+DEMO_KEYS = [
+    # label, place, category, cabinet, hook, holder
+    ("配电房", "1栋负一层配电房", "public", "A柜", "01", "前台"),
+    ("水泵房", "2栋负一层水泵房", "public", "A柜", "02", "前台"),
+    ("消防控制室", "管理处一楼消防控制室", "public", "A柜", "03", "前台"),
+    ("会所活动室", "会所二楼活动室", "public", "A柜", "04", "前台"),
+    ("1栋天台门", "1栋天台", "public", "A柜", "05", "前台"),
+    ("管理处办公室", "管理处一楼", "office", "B柜", "01", "前台"),
+    ("财务室保险柜", "管理处财务室", "office", None, None, "财务 周丽"),
+    ("1-1202托管", "1-1202 业主托管房", "custodial", "业主档案柜", "T01", "前台"),
+]
+
+
+def _demo_keys(prop: Property, north: Property) -> None:
+    """Keys and a little key history for the demo property (idempotent)."""
+    from datetime import timedelta
+
+    from i18n import local_today
+
+    from models.keys import Key, KeyApplication, KeyApplicationItem, KeySpotCheck
+    from models.keys import SpareKeyAuthorisation
+    from rules.keys import issue_key, return_key
+
+    if db.session.execute(select(Key).where(Key.property_id == prop.id)).first():
+        return
+
+    def staff(username: str) -> Staff:
+        return db.session.execute(select(Staff).where(Staff.username == username)).scalar_one()
+
+    clerk, butler, security = staff("clerk"), staff("butler"), staff("security")
+    keys = {}
+    for label, place, category, cabinet, hook, holder in DEMO_KEYS:
+        keys[label] = Key(property_id=prop.id, label=label, place=place, category=category,
+                          cabinet=cabinet, hook=hook, holder=holder, status="in_use",
+                          created_by_id=clerk.id)
+        db.session.add(keys[label])
+    db.session.flush()
+    spare = Key(property_id=prop.id, label="配电房-备1", place="1栋负一层配电房",
+                category="spare", status="spare", cabinet="C柜", hook="01", holder="前台",
+                spare_of_id=keys["配电房"].id, created_by_id=clerk.id)
+    db.session.add(spare)
+    db.session.add(Key(property_id=north.id, label="配电房", place="北岸 A 座配电房",
+                       category="public", status="in_use", cabinet="A柜", hook="01",
+                       holder="前台"))
+    db.session.flush()
+    done = issue_key(keys["会所活动室"], butler, "会所空调检查", clerk)
+    return_key(done, clerk)
+    issue_key(keys["水泵房"], security, "夜间巡查水泵", clerk)
+    application = KeyApplication(property_id=prop.id, kind="copy", reason="work_need",
+                                 copies=1, detail="保洁每天开天台门晾晒，需要一把工作钥匙",
+                                 applicant_id=butler.id, created_by_id=butler.id)
+    application.items.append(KeyApplicationItem(key=keys["1栋天台门"], property_id=prop.id,
+                                                created_by_id=butler.id))
+    db.session.add(application)
+    db.session.add(SpareKeyAuthorisation(property_id=prop.id, key_id=spare.id,
+                                         purpose="主钥匙借出未还，配电房需紧急检修",
+                                         applicant_id=clerk.id, created_by_id=clerk.id))
+    db.session.add(KeySpotCheck(property_id=prop.id, checked_on=local_today() - timedelta(days=20),
+                                checked_by_id=staff("property_manager").id, keys_checked=9,
+                                discrepancies=None, created_by_id=staff("property_manager").id))
+    db.session.flush()

@@ -55,3 +55,30 @@ def compile_catalogs(source_dir: Path, target_dir: Path) -> Path:
             write_mo(fh, catalog, use_fuzzy=False)
         tmp.replace(mo)
     return target_dir
+
+
+def local_tz():
+    """The properties' time zone (``BABEL_DEFAULT_TIMEZONE``, Asia/Shanghai)."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app, has_app_context
+
+    name = "Asia/Shanghai"
+    if has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
+    return ZoneInfo(name)
+
+
+def local_today():
+    """Today's date at the properties (the machine may run on UTC)."""
+    from datetime import datetime
+
+    return datetime.now(local_tz()).date()
+
+
+def local_day_end_utc(day):
+    """The end of ``day`` at the properties, as a naive UTC datetime (history's clock)."""
+    from datetime import datetime, time, timedelta, timezone
+
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_tz())
+    return end.astimezone(timezone.utc).replace(tzinfo=None)

@@ -12,17 +12,30 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import AuditEntry, Building, Occupant, Property, Staff, Unit
+from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKeyAuthorisation
 
+from .approvals import ApprovalsView
 from .audit_log import AuditLogView
 from .base import SecureIndexView
+from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotCheckView,
+                   KeyView, SpareKeyAuthorisationView)
 from .reference import BuildingView, OccupantView, PropertyView, UnitView
 from .staff import StaffView
 
 REFERENCE = _l("Reference data")
 SYSTEM = _l("System")
+KEYS = _l("Keys")
 
-# (view class, model, menu name, menu category, endpoint)
+# (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
+    (ApprovalsView, None, _l("My approvals"), None, "approvals"),
+    (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
+    (KeyView, Key, _l("Key register"), KEYS, "key"),
+    (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),
+    (KeyApplicationView, KeyApplication, _l("Key application"), KEYS, "key_application"),
+    (SpareKeyAuthorisationView, SpareKeyAuthorisation, _l("Spare-key authorisation"), KEYS,
+     "spare_key_authorisation"),
+    (KeySpotCheckView, KeySpotCheck, _l("Key spot checks"), KEYS, "key_spot_check"),
     (PropertyView, Property, _l("Properties"), REFERENCE, "property"),
     (BuildingView, Building, _l("Buildings"), REFERENCE, "building"),
     (UnitView, Unit, _l("Units"), REFERENCE, "unit"),
@@ -41,5 +54,8 @@ def init_admin(app: Flask) -> Admin:
         translations_path=app.config["KEFU_TRANSLATIONS"],
     )
     for view_cls, model, name, category, endpoint in VIEWS:
-        admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
+        if model is None:
+            admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))
+        else:
+            admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
     return admin

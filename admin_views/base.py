@@ -115,14 +115,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             pk = int(pk)
         except (TypeError, ValueError):
             return None
-        return self._scoped().filter(self.pk == pk).one_or_none()
+        return self._scoped().filter(getattr(self.model, self.pk) == pk).one_or_none()
 
     def get_list(self, term, offset=0, limit=10):
         limit = max(1, min(int(limit or 10), self.MAX_LIMIT))
         q = self._scoped()
         if term:
             q = q.filter(or_(*[f.ilike(f"%{term}%") for f in self._cached_fields]))
-        return q.order_by(self.pk).offset(max(0, offset or 0)).limit(limit).all()
+        return q.order_by(getattr(self.model, self.pk)).offset(max(0, offset or 0)).limit(limit).all()
 
 
 class SecureIndexView(AdminIndexView):
@@ -143,6 +143,9 @@ class SecureViewMixin:
     """Login + matrix enforcement shared by model views and custom ``BaseView`` pages."""
 
     register: str = ""
+    # Flask-Admin endpoints this view switches off (e.g. ``edit_view`` where a
+    # record changes only through its own workflow actions).
+    disabled_endpoints: tuple[str, ...] = ()
 
     def is_accessible(self) -> bool:
         return current_staff() is not None and current_user.is_active
@@ -160,6 +163,8 @@ class SecureViewMixin:
         return any(permits(user, self.register, a, obj) for a in action.split("|"))
 
     def endpoint_action(self, name: str) -> str | None:
+        if name in self.disabled_endpoints:
+            return None
         fn = getattr(self, name, None)
         marked = getattr(fn, "_matrix_action", None)
         if marked:
@@ -226,7 +231,7 @@ class RegisterView(SecureViewMixin, ModelView):
 
     @property
     def can_edit(self) -> bool:  # type: ignore[override]
-        return self.allowed("edit")
+        return "edit_view" not in self.disabled_endpoints and self.allowed("edit")
 
     @property
     def can_export(self) -> bool:  # type: ignore[override]
@@ -314,6 +319,12 @@ class RegisterView(SecureViewMixin, ModelView):
 
     # -- writes -----------------------------------------------------------------
     def on_model_change(self, form, model, is_created: bool) -> None:
+        # Flask-Admin adds the new row to the session before calling this; rules
+        # that query must not autoflush a half-filled row.
+        with db.session.no_autoflush:
+            self._checked_change(form, model, is_created)
+
+    def _checked_change(self, form, model, is_created: bool) -> None:
         user = current_staff()
         if is_created:
             if hasattr(model, "created_by_id"):
@@ -410,6 +421,23 @@ class RegisterView(SecureViewMixin, ModelView):
 
     def check_void(self, model) -> None:
         """Raise ``RuleViolation`` when this row may not be voided now."""
+
+    # -- history of one record ------------------------------------------------
+    @expose("/history/")
+    @requires("history")
+    def history_view(self):
+        """Every history entry of one record, oldest first (voided records included)."""
+        from audit.history import entries_of, readable_changes
+
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        model = self.get_one(request.args.get("id"))
+        if model is None:
+            flash(admin_gettext("Record does not exist."), "error")
+            return redirect(return_url)
+        entries = entries_of(model)
+        rows = [(e, readable_changes(e, self.column_labels)) for e in entries]
+        return self.render("admin/kefu_history.html", model=model, rows=rows,
+                           return_url=return_url)
 
     # -- list rendering ---------------------------------------------------------
 

@@ -15,3 +15,11 @@ COMMON_LABELS = {
     "unit": _l("Unit"),
     "building": _l("Building"),
 }
+
+# History actions (``audit_log.action``) as people say them.
+ACTION_LABELS = {
+    "insert": _l("Created"), "update": _l("Changed"), "void": _l("Voided"),
+    "approve": _l("Approved"), "reject": _l("Rejected"), "cosign": _l("Co-signed"),
+    "execute": _l("Executed"), "execute_pending": _l("Execution awaiting co-sign"),
+    "return": _l("Returned"), "use": _l("Used"), "issue": _l("Issued"),
+}

@@ -20,6 +20,10 @@ managers = has_role(*MANAGERS)
 desk = has_role("clerk", "butler", "supervisor", "dept_manager")
 all_staff = has_role("clerk", "butler", "courier", "security", "finance", *MANAGERS,
                      "auditor", "admin")
+front_desk = has_role("clerk", "supervisor", "dept_manager")
+operational_staff = has_role("clerk", "butler", "courier", "security", "supervisor",
+                             "dept_manager", "property_manager", "general_manager")
+key_readers = operational_staff | auditor
 # Who may read occupants' contact details (personal data, DESIGN.md "Owner files").
 personal_data_readers = has_role("clerk", "butler", "finance", *MANAGERS, "auditor")
 
@@ -59,6 +63,55 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "export": admin | auditor,
         "history": admin | auditor,
     },
+    # -- keys (钥匙使用管理制度) --------------------------------------------------
+    "key": {
+        "view": key_readers,
+        "create": has_role("clerk", "supervisor", "dept_manager"),
+        "edit": has_role("clerk", "supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "key_checkout": {
+        "view": key_readers,
+        "create": front_desk,          # issue
+        "edit": front_desk,            # return
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "key_application": {
+        "view": key_readers,
+        "create": operational_staff,   # anyone who needs a copy or a void files one
+        "edit": front_desk,            # the desk executes an approved application
+        # withdraw: only the applicant or the dept manager, while not executed
+        # (rules/approvals.check_withdraw, called by the view with the record).
+        "void": operational_staff,
+        "approve": has_role("dept_manager", "property_manager"),
+        "cosign": operational_staff,
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "spare_key_authorisation": {
+        "view": key_readers,
+        "create": operational_staff,
+        "void": operational_staff,     # withdraw: rules/approvals.check_withdraw
+        "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "key_spot_check": {
+        "view": managers | auditor,
+        "create": has_role("property_manager"),
+        "edit": has_role("property_manager"),
+        "void": has_role("property_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # 待我审批 / 我的申请: every member of staff has the page; deciding needs a
+    # manager role here, then the chain step's role and the request register's
+    # "approve" (rules/approvals.why_not).
+    "approvals": {"view": all_staff, "approve": managers},
     # The global audit log: read-only for everyone, by construction.
     "audit_log": {
         "view": auditor | admin | has_role("dept_manager", "property_manager", "general_manager"),

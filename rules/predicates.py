@@ -57,3 +57,9 @@ def is_creator(user, obj) -> bool:
 @predicate
 def is_self(user, obj) -> bool:
     return obj is not None and getattr(obj, "id", None) == user.id
+
+
+@predicate
+def is_applicant(user, obj) -> bool:
+    """The staff member who filed the request (approval requests)."""
+    return obj is not None and getattr(obj, "applicant_id", None) == user.id

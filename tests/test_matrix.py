@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from admin_views.base import ENDPOINT_ACTIONS, SecureViewMixin
-from models import AuditEntry, Building, Occupant, Property, Staff, Unit
+from models import Property, Staff
 from models.base import db
 from rules.matrix import ACTIONS, MATRIX, permits
 from rules.roles import ROLES
@@ -39,11 +39,21 @@ def view_rules(app, view):
                 yield fn, method, rule.rule.replace("<export_type>", "csv")
 
 
+def register_model(app, register: str):
+    for view in admin_views(app):
+        if view.register == register and getattr(view, "model", None) is not None:
+            return view.model
+    return None
+
+
 def sample_id(register: str) -> int:
     """A row of the demo property (visible to its staff and to head office)."""
+    from flask import current_app
+
     demo = db.session.execute(select(Property).where(Property.code == "DEMO")).scalar_one()
-    model = {"property": Property, "building": Building, "unit": Unit, "occupant": Occupant,
-             "staff": Staff, "audit_log": AuditEntry}[register]
+    model = register_model(current_app, register)
+    if model is None:          # a plain page (e.g. my approvals): no record
+        return 0
     if model is Property:
         return demo.id
     q = select(model.id).where(model.property_id == demo.id).order_by(model.id).limit(1)
@@ -94,7 +104,8 @@ def test_every_endpoint_obeys_the_matrix(shared_app, role, register):
             else:
                 assert resp.status_code == 403, f"{where}: expected 403, got {resp.status_code}"
             checked += 1
-    assert checked >= 10
+    # model views have at least list/details/create/edit/delete/export/void/history
+    assert checked >= (2 if all(getattr(v, 'model', None) is None for v in views) else 10)
 
 
 @pytest.mark.parametrize("register", VIEW_REGISTERS)
@@ -115,7 +126,8 @@ def test_every_exposed_endpoint_has_a_matrix_action(shared_app):
     unmapped = []
     for view in admin_views(shared_app):
         for fn, _method, _url in view_rules(shared_app, view):
-            if view.endpoint_action(fn) is None and fn != "delete_view":
+            if view.endpoint_action(fn) is None and fn != "delete_view" \
+                    and fn not in view.disabled_endpoints:
                 unmapped.append(f"{view.endpoint}.{fn}")
     assert unmapped == []
 

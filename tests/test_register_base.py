@@ -128,6 +128,13 @@ def test_staff_never_see_or_touch_another_propertys_rows(app, browser):
     assert resp.status_code == 200
     with app.app_context():
         assert db.session.execute(select(Unit.id)).all() == before
+    # while one of the user's own buildings is accepted (the same ajax field)
+    own = make_building(app, "本区新楼")
+    resp = sup.post_form("/admin/unit/new/", {"building": own, "room": "X-101"})
+    assert resp.status_code == 302
+    with app.app_context():
+        unit = db.session.execute(select(Unit).where(Unit.room == "X-101")).scalar_one()
+        assert unit.building_id == own and unit.property_id == property_id("DEMO")
     # head office sees both
     assert "北岸1栋" in text_of(browser("auditor").get("/admin/building/"))
 

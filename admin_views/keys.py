@@ -1,0 +1,498 @@
+"""钥匙使用管理制度: the key register, the desk (issue/return by label), the checkout
+log, copy/void applications, spare-key authorisations and spot checks.
+
+The rules themselves live in ``rules/keys.py``; these classes are options plus
+the few endpoints the desk needs.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from flask import flash, redirect, request
+from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla.fields import QuerySelectMultipleField
+from flask_admin.helpers import get_redirect_target
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from wtforms import IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange
+
+from i18n import local_day_end_utc, local_today
+from models.base import db, utcnow
+from models.keys import (APPLICATION_KIND_LABELS, APPLICATION_KINDS, APPLICATION_REASON_LABELS,
+                         APPLICATION_REASONS, KEY_CATEGORIES, KEY_CATEGORY_LABELS,
+                         KEY_STATUS_LABELS, Key, KeyApplicationItem, KeyCheckout, KeySpotCheck)
+from models.staff import Staff
+from rules import keys as key_rules
+from rules.errors import RuleViolation
+from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
+
+from .approvals import ApprovalRequestView
+from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+
+SPOT_CHECK_DAYS = 31   # the guide: at least once a month
+
+
+def _label_of(labels: dict) -> Any:
+    return lambda v, c, m, name: labels.get(getattr(m, name), getattr(m, name))
+
+
+def key_status_badge(view, context, model, name) -> Markup:
+    status = "void" if model.voided_at is not None else model.status
+    colour = {"in_use": "success", "spare": "info", "lost": "warning",
+              "damaged": "warning", "void": "danger"}.get(status, "light")
+    return Markup(f'<span class="badge badge-{colour} key-status" data-status="{status}">'
+                  f'{escape(KEY_STATUS_LABELS.get(status, status))}</span>')
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return _("%(n)s min", n=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return _("%(h)s h %(m)s min", h=hours, m=minutes)
+    return _("%(d)s days", d=hours // 24)
+
+
+KEY_LABELS = {
+    "label": _l("Key label (lock name)"), "place": _l("Place / lock"),
+    "category": _l("Category"), "cabinet": _l("Cabinet"), "hook": _l("Hook"),
+    "status": _l("Status"), "holder": _l("Holder"), "spare_of": _l("Copy / spare of"),
+    "key": _l("Key"), "borrower": _l("Borrower"), "reason": _l("Reason"),
+    "out_at": _l("Out at"), "issued_by": _l("Issued by"), "returned_at": _l("Returned at"),
+    "received_by": _l("Received by"), "spare_authorisation": _l("Spare-key authorisation"),
+    "kind": _l("Application"), "detail": _l("Details"), "copies": _l("Copies"),
+    "key_labels": _l("Keys"), "executed_at": _l("Executed at"),
+    "executed_by": _l("Executed by"), "cosigned_by": _l("Co-signed by"),
+    "cosigned_at": _l("Co-signed at"), "purpose": _l("Purpose"), "used_at": _l("Used at"),
+    "checked_on": _l("Checked on"), "checked_by": _l("Checked by"),
+    "keys_checked": _l("Keys checked"), "discrepancies": _l("Discrepancies"),
+    "duration": _l("Out for"),
+}
+
+
+class KeyView(RegisterView):
+    """钥匙登记表."""
+
+    register = "key"
+    details_template = "admin/keys/key_details.html"
+    list_template = "admin/keys/key_list.html"
+    column_list = ("label", "place", "category", "cabinet", "hook", "status", "holder",
+                   "spare_of", "property")
+    column_searchable_list = ("label", "place", "holder")
+    column_filters = ("category", "status", "cabinet")
+    column_sortable_list = ("label", "place", "category", "cabinet", "status")
+    column_default_sort = ("label", False)
+    form_columns = ("property", "label", "place", "category", "cabinet", "hook", "status",
+                    "holder", "spare_of", "notes")
+    column_labels = KEY_LABELS
+    form_overrides = {"category": SelectField, "status": SelectField}
+    form_args = {
+        "category": {"choices": [(c, KEY_CATEGORY_LABELS[c]) for c in KEY_CATEGORIES]},
+        # "void" comes only from voiding (a void application or the void action).
+        "status": {"choices": [(s, KEY_STATUS_LABELS[s])
+                               for s in ("in_use", "spare", "lost", "damaged")]},
+        "holder": {"default": "前台"},
+    }
+    form_ajax_refs = {"spare_of": {"fields": ("label",), "page_size": 20}}
+    column_formatters = {"category": _label_of(KEY_CATEGORY_LABELS), "status": key_status_badge}
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        model.label = (model.label or "").strip()
+        if not model.label:
+            raise RuleViolation(_("The key needs a label (the lock's name)."))
+        if model.spare_of is not None:
+            if model.spare_of.id == model.id:
+                raise RuleViolation(_("A key cannot be a copy of itself."))
+            if model.spare_of.property_id != model.property_id:
+                raise RuleViolation(_("A copy belongs to the same property as its original."))
+        if model.category == "spare" and model.status == "in_use":
+            model.status = "spare"
+        clash = db.session.execute(select(Key.id).where(
+            Key.property_id == model.property_id, Key.label == model.label,
+            Key.id != (model.id or 0))).first()
+        if clash:
+            raise RuleViolation(_("Label %(label)s is already used by another key of this "
+                                  "property.", label=model.label))
+
+    def check_void(self, model) -> None:
+        if key_rules.open_checkout(model) is not None:
+            raise RuleViolation(_("Key %(label)s is out; it must be returned before it is "
+                                  "voided.", label=model.label))
+
+    def void_model(self, model, reason: str) -> None:
+        super().void_model(model, reason)
+        model.status = "void"
+
+    def current_checkout(self, model) -> KeyCheckout | None:
+        return key_rules.open_checkout(model)
+
+    def recent_checkouts(self, model, limit: int = 10) -> list[KeyCheckout]:
+        return list(db.session.execute(
+            select(KeyCheckout).where(KeyCheckout.key_id == model.id)
+            .order_by(KeyCheckout.id.desc()).limit(limit)).scalars())
+
+    # -- printable register as of a date (the quarterly tidy) -------------------
+    @expose("/print/")
+    @requires("view")
+    def print_view(self):
+        from audit.history import snapshots_as_of
+
+        user = current_staff()
+        try:
+            as_of = date.fromisoformat(request.args.get("as_of") or local_today().isoformat())
+        except ValueError:
+            flash(_("Give the date as YYYY-MM-DD."), "error")
+            as_of = local_today()
+        moment = local_day_end_utc(as_of)
+        snaps = snapshots_as_of("key", moment,
+                                None if user.is_head_office else user.property_id)
+        rows = sorted(snaps.values(), key=lambda s: (s.get("property_id") or 0,
+                                                     s.get("cabinet") or "", s.get("label")))
+        by_id = {int(k): v["label"] for k, v in snaps.items()}
+        return self.render("admin/keys/key_print.html", rows=rows, as_of=as_of,
+                           by_id=by_id, category_labels=KEY_CATEGORY_LABELS,
+                           status_labels=KEY_STATUS_LABELS,
+                           printed_at=datetime.now(timezone.utc))
+
+
+class KeyCheckoutView(RegisterView):
+    """钥匙领用登记表.  Issued here or at the desk; returned only through ``/return/``."""
+
+    register = "key_checkout"
+    disabled_endpoints = ("edit_view",)
+    column_list = ("key", "borrower", "reason", "out_at", "issued_by", "returned_at",
+                   "received_by", "duration")
+    column_searchable_list = ("key.label", "borrower.full_name", "reason")
+    column_filters = ("out_at", "returned_at", "key.label", "borrower.full_name")
+    column_sortable_list = ("out_at", "returned_at")
+    column_default_sort = ("out_at", True)
+    form_columns = ("key", "borrower", "reason")
+    column_labels = KEY_LABELS
+    form_ajax_refs = {"key": {"fields": ("label",), "page_size": 20}}
+    details_template = "admin/keys/checkout_details.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.column_formatters = {"duration": self._duration_cell, **self.column_formatters}
+
+    @staticmethod
+    def _duration_cell(view, context, model, name) -> str:
+        end = model.returned_at or utcnow()
+        return _duration(end - model.out_at)
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if is_created:
+            key_rules.fill_checkout(model, current_staff())
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, IntegrityError) and _is_double_issue(exc):
+            db.session.rollback()
+            flash(_("This key is already out."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    @expose("/return/", methods=("POST",))
+    @requires("edit")
+    def return_view(self):
+        back = get_redirect_target() or self.get_url(".index_view")
+        checkout = self.get_one(request.values.get("id"))
+        try:
+            if checkout is None or checkout.voided_at is not None:
+                raise RuleViolation(_("This key is not out."))
+            key_rules.return_key(checkout, current_staff())
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Key %(label)s returned.", label=checkout.key.label), "success")
+        return redirect(back)
+
+
+def _is_double_issue(exc: IntegrityError) -> bool:
+    text = str(exc.orig)
+    return "uq_key_checkout_open" in text or "key_checkout.key_id" in text
+
+
+class KeyDeskView(SecureViewMixin, BaseView):
+    """钥匙台: issue by label, return by label; keys at the desk and keys out now."""
+
+    register = "key_checkout"
+
+    def _property_id(self) -> int | None:
+        return current_staff().property_id
+
+    def _keys_out(self) -> list[KeyCheckout]:
+        q = select(KeyCheckout).where(KeyCheckout.returned_at.is_(None),
+                                      KeyCheckout.voided_at.is_(None))
+        q = scope_query(q, KeyCheckout, current_staff())
+        return list(db.session.execute(q.order_by(KeyCheckout.out_at)).scalars())
+
+    def _keys_at_desk(self, out_ids: set[int]) -> list[Key]:
+        q = select(Key).where(Key.voided_at.is_(None), Key.status.in_(("in_use", "spare")))
+        q = scope_query(q, Key, current_staff())
+        return [k for k in db.session.execute(q.order_by(Key.cabinet, Key.label)).scalars()
+                if k.id not in out_ids]
+
+    def _borrowers(self) -> list[Staff]:
+        q = select(Staff).where(Staff.active.is_(True), Staff.property_id.is_not(None))
+        q = scope_query(q, Staff, current_staff())
+        return list(db.session.execute(q.order_by(Staff.full_name)).scalars())
+
+    def _page(self, status: int = 200, **values):
+        out = self._keys_out()
+        at_desk = self._keys_at_desk({c.key_id for c in out})
+        now = utcnow()
+        return self.render("admin/keys/desk.html", out=out, at_desk=at_desk,
+                           borrowers=self._borrowers(), values=values,
+                           since=lambda c: _duration(now - c.out_at),
+                           can_issue=self.allowed("create"),
+                           can_return=self.allowed("edit")), status
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        return self._page()
+
+    @expose("/issue/", methods=("POST",))
+    @requires("create")
+    def issue(self):
+        label = (request.form.get("label") or "").strip()
+        reason = (request.form.get("reason") or "").strip()
+        borrower_id = request.form.get("borrower_id") or ""
+        user = current_staff()
+        try:
+            borrower = None
+            if borrower_id.isdigit():
+                borrower = db.session.get(Staff, int(borrower_id))
+                if borrower is not None and not user.can_see_property(borrower.property_id):
+                    borrower = None
+            if user.property_id is None:
+                raise RuleViolation(_("Keys are issued at a property's desk."))
+            key = key_rules.find_key(user.property_id, label)
+            checkout = key_rules.issue_key(key, borrower, reason, user)
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return self._page(422, label=label, reason=reason, borrower_id=borrower_id)
+        except IntegrityError as exc:
+            db.session.rollback()
+            if not _is_double_issue(exc):
+                raise
+            flash(_("Key %(label)s is already out.", label=label), "error")
+            return self._page(422, label=label, reason=reason, borrower_id=borrower_id)
+        flash(_("Key %(label)s issued to %(name)s.", label=checkout.key.label,
+                name=checkout.borrower.full_name), "success")
+        return redirect(self.get_url(".index"))
+
+    @expose("/return/", methods=("POST",))
+    @requires("edit")
+    def return_by_label(self):
+        label = (request.form.get("label") or "").strip()
+        user = current_staff()
+        try:
+            key = key_rules.find_key(user.property_id, label) if user.property_id else None
+            if key is None:
+                raise RuleViolation(_("No key with this label in the register."))
+            key_rules.return_key(key_rules.open_checkout(key), user)
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return self._page(422, return_label=label)
+        flash(_("Key %(label)s returned.", label=label), "success")
+        return redirect(self.get_url(".index"))
+
+
+class KeysField(QuerySelectMultipleField):
+    """The keys an application names; stored as items, not as a model attribute."""
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        return None
+
+
+class KeyApplicationView(ApprovalRequestView):
+    """钥匙申请表: copy or void → dept_manager → property_manager → desk executes,
+    co-signed."""
+
+    register = "key_application"
+    details_template = "admin/keys/application_details.html"
+    column_list = ("id", "kind", "reason", "key_labels", "copies", "applicant", "status",
+                   "created_at", "executed_at", "cosigned_by")
+    column_filters = ("status", "kind", "reason", "created_at")
+    column_searchable_list = ("detail",)
+    column_labels = KEY_LABELS
+    column_display_pk = True
+    form_columns = ("kind", "reason", "keys", "copies", "detail")
+    form_extra_fields = {"keys": KeysField(_l("Keys"), validators=[DataRequired()],
+                                           get_label="label", allow_blank=False)}
+    form_excluded_columns_extra = ("items", "executed_at", "executed_by")
+    form_overrides = {"kind": SelectField, "reason": SelectField, "copies": IntegerField}
+    form_args = {
+        "kind": {"choices": [(k, APPLICATION_KIND_LABELS[k]) for k in APPLICATION_KINDS]},
+        "reason": {"choices": [(r, APPLICATION_REASON_LABELS[r]) for r in APPLICATION_REASONS]},
+        "copies": {"default": 1, "validators": [DataRequired(), NumberRange(min=1, max=10)]},
+    }
+    column_formatters = {"kind": _label_of(APPLICATION_KIND_LABELS),
+                         "reason": _label_of(APPLICATION_REASON_LABELS)}
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        user = current_staff()
+
+        def usable_keys():
+            q = db.session.query(Key).filter(Key.voided_at.is_(None),
+                                             Key.status != "void")
+            return scope_query(q, Key, user).order_by(Key.label)
+
+        form.keys.query_factory = usable_keys
+        return form
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if not is_created:
+            return
+        keys = list(form.keys.data or [])
+        if not keys:
+            raise RuleViolation(_("Name at least one key."))
+        props = {k.property_id for k in keys}
+        if len(props) != 1:
+            raise RuleViolation(_("All keys of one application belong to one property."))
+        model.property_id = props.pop()
+        if not current_staff().can_see_property(model.property_id):
+            raise RuleViolation(_("You may only record data for your own property."))
+        if model.kind == "void":
+            model.copies = 1
+        for key in keys:
+            if key.voided_at is not None:
+                raise RuleViolation(_("Key %(label)s is already void.", label=key.label))
+            model.items.append(KeyApplicationItem(key=key, property_id=model.property_id,
+                                                  created_by_id=current_staff().id))
+
+    # -- execution by the desk, co-signed -----------------------------------------------
+    def can_execute(self, model) -> bool:
+        return (self.allowed("edit") and model.status == "approved"
+                and model.executed_by_id is None and model.voided_at is None)
+
+    def can_cosign_now(self, model) -> bool:
+        user = current_staff()
+        return (model.awaiting_cosign and self.allowed("cosign")
+                and user.id != model.executed_by_id and model.voided_at is None)
+
+    @expose("/execute/", methods=("POST",))
+    @requires("edit")
+    def execute_view(self):
+        model = self.get_one(request.values.get("id"))
+        back = self.get_url(".details_view", id=request.values.get("id"))
+        if model is None:
+            flash(_("Request not found."), "error")
+            return redirect(self.get_url(".index_view"))
+        user = current_staff()
+        username = (request.form.get("cosigner_username") or "").strip()
+        secret = request.form.get("cosigner_secret") or ""
+        method = "pin" if request.form.get("cosign_method") == "pin" else "password"
+        later = request.form.get("later") == "1"
+        try:
+            if later:
+                key_rules.request_execution(model, user)
+            else:
+                key_rules.check_executable(model)
+                cosigner = verify_cosigner(KEY_APPLICATION_EXECUTION, username=username,
+                                           secret=secret, method=method, actor_id=user.id,
+                                           property_id=model.property_id)
+                touched = key_rules.request_execution(model, user, cosigner, method)
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(back)
+        if later:
+            flash(_("Execution recorded; it takes effect when a second staff member "
+                    "co-signs."), "warning")
+        else:
+            flash(_("Application executed: %(keys)s.",
+                    keys="、".join(k.label for k in touched)), "success")
+        return redirect(back)
+
+    @expose("/cosign/", methods=("POST",))
+    @requires("cosign")
+    def cosign_view(self):
+        model = self.get_one(request.values.get("id"))
+        if model is None:
+            flash(_("Request not found."), "error")
+            return redirect(self.get_url(".index_view"))
+        back = self.get_url(".details_view", id=model.id)
+        try:
+            touched = key_rules.cosign_execution(model, current_staff())
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(back)
+        flash(_("Co-signed; application executed: %(keys)s.",
+                keys="、".join(k.label for k in touched)), "success")
+        return redirect(back)
+
+
+class SpareKeyAuthorisationView(ApprovalRequestView):
+    """备用钥匙使用授权: the general manager authorises one use of a spare key."""
+
+    register = "spare_key_authorisation"
+    column_list = ("id", "key", "purpose", "applicant", "status", "created_at", "used_at")
+    column_filters = ("status", "created_at")
+    column_searchable_list = ("purpose",)
+    column_labels = KEY_LABELS
+    column_display_pk = True
+    form_columns = ("key", "purpose")
+    form_excluded_columns_extra = ("used_at",)
+    property_from = "key"
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        user = current_staff()
+
+        def spare_keys():
+            q = db.session.query(Key).filter(Key.voided_at.is_(None),
+                                             (Key.category == "spare") | (Key.status == "spare"))
+            return scope_query(q, Key, user).order_by(Key.label)
+
+        form.key.query_factory = spare_keys
+        return form
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if is_created and (model.key is None or not model.key.is_spare):
+            raise RuleViolation(_("Authorisation is needed for spare keys only."))
+
+
+class KeySpotCheckView(RegisterView):
+    """抽查记录: the property manager checks the register at least monthly."""
+
+    register = "key_spot_check"
+    list_template = "admin/keys/spot_check_list.html"
+    column_list = ("checked_on", "checked_by", "keys_checked", "discrepancies", "property")
+    column_default_sort = ("checked_on", True)
+    column_filters = ("checked_on",)
+    form_columns = ("checked_on", "keys_checked", "discrepancies")
+    column_labels = KEY_LABELS
+    form_args = {"checked_on": {"default": local_today},
+                 "keys_checked": {"validators": [DataRequired(), NumberRange(min=1)]}}
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if is_created:
+            model.checked_by_id = current_staff().id
+        if model.checked_on and model.checked_on > local_today():
+            raise RuleViolation(_("A spot check cannot be dated in the future."))
+
+    def last_check(self) -> tuple[date | None, bool]:
+        """The latest check of the user's property and whether one is overdue."""
+        q = select(func.max(KeySpotCheck.checked_on)).where(KeySpotCheck.voided_at.is_(None))
+        q = scope_query(q, KeySpotCheck, current_staff())
+        last = db.session.execute(q).scalar()
+        overdue = last is None or (local_today() - last).days > SPOT_CHECK_DAYS
+        return last, overdue

@@ -1,0 +1,228 @@
+"""The key rules of the guide (钥匙使用管理制度), as small functions the views call.
+
+- a key that is out, lost, damaged or void cannot be issued; the database's
+  partial unique index makes "out" airtight under concurrency;
+- a spare key is issued only against an approved, unused general-manager
+  authorisation for that key;
+- a return cannot be earlier than the checkout;
+- an application is executed once, after final approval, with a co-signer:
+  a copy creates the new key rows, a void marks the key and its spares void.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from audit import mark_action
+from models.base import db, utcnow
+from models.keys import (KEY_STATUS_LABELS, NOT_ISSUABLE, Key, KeyApplication, KeyCheckout,
+                         SpareKeyAuthorisation)
+from models.staff import Staff
+
+from .errors import RuleViolation
+from .two_person import KEY_APPLICATION_EXECUTION, check_cosigner, record_cosign
+
+
+def find_key(property_id: int, label: str) -> Key | None:
+    return db.session.execute(
+        select(Key).where(Key.property_id == property_id, Key.label == (label or "").strip())
+    ).scalar_one_or_none()
+
+
+def open_checkout(key: Key) -> KeyCheckout | None:
+    return db.session.execute(
+        select(KeyCheckout).where(KeyCheckout.key_id == key.id,
+                                  KeyCheckout.returned_at.is_(None),
+                                  KeyCheckout.voided_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def usable_authorisation(key: Key) -> SpareKeyAuthorisation | None:
+    return db.session.execute(
+        select(SpareKeyAuthorisation).where(
+            SpareKeyAuthorisation.key_id == key.id,
+            SpareKeyAuthorisation.status == "approved",
+            SpareKeyAuthorisation.used_at.is_(None),
+            SpareKeyAuthorisation.voided_at.is_(None)).order_by(SpareKeyAuthorisation.id)
+    ).scalars().first()
+
+
+def check_issuable(key: Key | None, authorisation: SpareKeyAuthorisation | None = None
+                   ) -> SpareKeyAuthorisation | None:
+    """Raise when ``key`` may not be issued; return the spare authorisation to use."""
+    if key is None:
+        raise RuleViolation(_("No key with this label in the register."))
+    if key.voided_at is not None or key.status in NOT_ISSUABLE:
+        raise RuleViolation(_("Key %(label)s cannot be issued: it is %(status)s.",
+                              label=key.label, status=_status_text(key)))
+    if open_checkout(key) is not None:
+        raise RuleViolation(_("Key %(label)s is already out.", label=key.label))
+    if key.is_spare:
+        auth = authorisation or usable_authorisation(key)
+        if auth is None or auth.key_id != key.id or auth.status != "approved" \
+                or auth.used_at is not None or auth.voided_at is not None:
+            raise RuleViolation(_("Key %(label)s is a spare key: it can only be issued with "
+                                  "the general manager's authorisation for this use.",
+                                  label=key.label))
+        return auth
+    return None
+
+
+def _status_text(key: Key) -> str:
+    if key.voided_at is not None:
+        return str(KEY_STATUS_LABELS["void"])
+    return str(KEY_STATUS_LABELS.get(key.status, key.status))
+
+
+def fill_checkout(checkout: KeyCheckout, clerk: Staff) -> None:
+    """Complete and check a new checkout (whatever form it came from)."""
+    auth = check_issuable(checkout.key, checkout.spare_authorisation)
+    if checkout.borrower is not None and not checkout.borrower.active:
+        raise RuleViolation(_("The borrower is not an active staff member."))
+    if not (checkout.reason or "").strip():
+        raise RuleViolation(_("Say why the key is needed."))
+    checkout.property_id = checkout.key.property_id
+    checkout.issued_by_id = clerk.id
+    checkout.out_at = checkout.out_at or utcnow()
+    checkout.returned_at = None
+    checkout.received_by_id = None
+    if auth is not None:
+        checkout.spare_authorisation = auth
+        auth.used_at = checkout.out_at
+        mark_action(auth, "use")
+
+
+def issue_key(key: Key | None, borrower: Staff | None, reason: str, clerk: Staff,
+              authorisation: SpareKeyAuthorisation | None = None) -> KeyCheckout:
+    """Issue ``key``; the caller commits (an IntegrityError there means already out)."""
+    if borrower is None:
+        raise RuleViolation(_("Choose who borrows the key."))
+    check_issuable(key, authorisation)
+    checkout = KeyCheckout(key=key, key_id=key.id, borrower=borrower,
+                           borrower_id=borrower.id, reason=(reason or "").strip(),
+                           spare_authorisation=authorisation, created_by_id=clerk.id)
+    fill_checkout(checkout, clerk)
+    db.session.add(checkout)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise RuleViolation(_("Key %(label)s is already out.", label=key.label)) from None
+    return checkout
+
+
+def return_key(checkout: KeyCheckout | None, clerk: Staff, at: datetime | None = None) -> None:
+    if checkout is None:
+        raise RuleViolation(_("This key is not out."))
+    if checkout.returned_at is not None:
+        raise RuleViolation(_("This key was already returned."))
+    at = at or utcnow()
+    if at < checkout.out_at:
+        raise RuleViolation(_("The return time cannot be before the checkout time."))
+    checkout.returned_at = at
+    checkout.received_by_id = clerk.id
+    mark_action(checkout, "return")
+
+
+def check_executable(application: KeyApplication) -> None:
+    if application.voided_at is not None:
+        raise RuleViolation(_("This application is void."))
+    if application.status == "executed" or application.executed_at is not None:
+        raise RuleViolation(_("This application was already executed."))
+    if application.status != "approved":
+        raise RuleViolation(_("This application cannot be executed before its final approval."))
+
+
+def request_execution(application: KeyApplication, clerk: Staff,
+                      cosigner: Staff | None = None, method: str | None = None) -> list[Key]:
+    """The desk executes an approved application.
+
+    With a co-signer (already verified on the same form) it takes effect now;
+    without one it waits, visibly pending, for a second person to co-sign."""
+    check_executable(application)
+    if cosigner is None:
+        if application.executed_by_id is not None:
+            raise RuleViolation(_("This execution is already waiting for a co-signer."))
+        application.executed_by_id = clerk.id
+        mark_action(application, "execute_pending")
+        return []
+    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, clerk.id, application.property_id)
+    record_cosign(application, cosigner, method or "password")
+    return execute_application(application, clerk)
+
+
+def cosign_execution(application: KeyApplication, cosigner: Staff) -> list[Key]:
+    """Later co-sign by a second person signed in as themselves."""
+    check_executable(application)
+    if application.executed_by_id is None:
+        raise RuleViolation(_("Nothing is waiting for a co-signer on this application."))
+    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, application.executed_by_id,
+                   application.property_id)
+    record_cosign(application, cosigner, "session")
+    return execute_application(application, application.executed_by)
+
+
+def execute_application(application: KeyApplication, clerk: Staff) -> list[Key]:
+    """Carry out an approved, co-signed application once; returns the keys created
+    or voided."""
+    check_executable(application)
+    if not application.is_cosigned:
+        raise RuleViolation(_("Execution needs a second staff member to co-sign."))
+    now = utcnow()
+    touched: list[Key] = []
+    for item in application.items:
+        key = item.key
+        if application.kind == "copy":
+            touched.extend(_make_copies(application, key, clerk))
+        else:
+            for k in [key, *spares_of(key)]:
+                if k.voided_at is None:
+                    if open_checkout(k) is not None:
+                        raise RuleViolation(_("Key %(label)s is out; it must be returned "
+                                              "before it is voided.", label=k.label))
+                    k.status = "void"
+                    k.voided_at = now
+                    k.voided_by_id = clerk.id
+                    k.void_reason = _("Voided by key application #%(n)s",
+                                      n=application.id)
+                    touched.append(k)
+    application.status = "executed"
+    application.executed_at = now
+    application.executed_by_id = clerk.id
+    mark_action(application, "execute")
+    return touched
+
+
+def spares_of(key: Key) -> list[Key]:
+    return list(db.session.execute(select(Key).where(Key.spare_of_id == key.id)).scalars())
+
+
+def _make_copies(application: KeyApplication, key: Key, clerk: Staff) -> list[Key]:
+    """New key rows labelled ``<label>-副<n>``, linked to the original; a copy made
+    because the original was lost or damaged marks the original so."""
+    if key.voided_at is not None or key.status == "void":
+        raise RuleViolation(_("Key %(label)s is void; a void key cannot be copied.",
+                              label=key.label))
+    if application.reason in ("lost", "damaged") and key.status in ("in_use", "spare"):
+        key.status = application.reason
+    made = []
+    taken = set(db.session.execute(
+        select(Key.label).where(Key.property_id == key.property_id,
+                                Key.label.like(f"{key.label}-副%"))).scalars())
+    n = 1
+    for _i in range(max(1, application.copies)):
+        while f"{key.label}-副{n}" in taken:
+            n += 1
+        label = f"{key.label}-副{n}"
+        taken.add(label)
+        copy = Key(property_id=key.property_id, label=label, place=key.place,
+                   category=key.category, cabinet=key.cabinet, hook=key.hook,
+                   status="spare" if key.is_spare else "in_use", holder=key.holder,
+                   spare_of_id=key.id, created_by_id=clerk.id,
+                   notes=_("Copy made by key application #%(n)s", n=application.id))
+        db.session.add(copy)
+        made.append(copy)
+    return made

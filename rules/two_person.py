@@ -1,0 +1,78 @@
+"""Two-person entry: a second, distinct staff member confirms with their own
+credentials — on the same form (username + password or PIN) or later through a
+co-sign action while signed in as themselves.
+
+Declared per register/action as a ``CosignRule``; ``verify_cosigner`` applies the
+rules every co-sign shares.  Wrong credentials count towards the co-signer's
+lockout (``rules.credentials``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from audit import mark_action
+from models.base import db, utcnow
+from models.staff import Staff
+
+from .credentials import check_credentials
+from .errors import RuleViolation
+from .roles import ROLE_LABELS
+
+
+@dataclass(frozen=True)
+class CosignRule:
+    name: str
+    label: Any
+    roles: tuple[str, ...] = ()   # the co-signer must hold one of these (empty: any role)
+
+
+COSIGN_RULES: dict[str, CosignRule] = {}
+
+
+def declare(name: str, label: Any, roles: tuple[str, ...] = ()) -> CosignRule:
+    rule = CosignRule(name, label, roles)
+    COSIGN_RULES[name] = rule
+    return rule
+
+
+KEY_APPLICATION_EXECUTION = declare("key_application_execution",
+                                    _l("Execution of a key copy or void"))
+
+
+def check_cosigner(rule: CosignRule, cosigner: Staff, actor_id: int | None,
+                   property_id: int) -> None:
+    if cosigner.id == actor_id:
+        raise RuleViolation(_("The second person must be someone else."))
+    if not cosigner.active:
+        raise RuleViolation(_("The second person is not an active staff member."))
+    if cosigner.property_id != property_id:
+        raise RuleViolation(_("The second person must work at the same property."))
+    if rule.roles and not cosigner.has_role(*rule.roles):
+        raise RuleViolation(_("The second person must hold one of these roles: %(r)s",
+                              r="、".join(str(ROLE_LABELS[r]) for r in rule.roles)))
+
+
+def verify_cosigner(rule: CosignRule, *, username: str, secret: str, method: str,
+                    actor_id: int | None, property_id: int) -> Staff:
+    """Same-form co-sign: check the second person's credentials and eligibility."""
+    if not username or not secret:
+        raise RuleViolation(_("A second staff member must confirm with their username "
+                              "and password or PIN."))
+    result = check_credentials(username, secret, pin=(method == "pin"))
+    if not result.ok:
+        raise RuleViolation(_("Second person: %(e)s", e=result.error))
+    check_cosigner(rule, result.staff, actor_id, property_id)
+    return result.staff
+
+
+def record_cosign(record: Any, cosigner: Staff, method: str) -> None:
+    """Store the co-signer on ``record``; the history entry is named ``cosign``."""
+    record.cosigned_by_id = cosigner.id
+    record.cosigned_at = utcnow()
+    record.cosign_method = method
+    mark_action(record, "cosign")
+    db.session.flush()   # its own history entry, before whatever the co-sign enables
