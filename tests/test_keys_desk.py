@@ -210,3 +210,14 @@ def test_other_property_keys_are_invisible_at_the_desk(app, browser):
     assert c.key_id == key_id(app, "配电房", "DEMO")
     north_key = key_id(app, "配电房", "NORTH")
     assert browser("clerk").get(f"/admin/key/details/?id={north_key}").status_code == 302
+
+
+def test_the_desk_and_its_errors_in_english(app, browser):
+    clerk = browser("clerk")
+    clerk.post("/lang", {"lang": "en"})
+    page = text_of(clerk.get("/admin/key_desk/"))
+    assert "Issue a key" in page and "Keys out now" in page and "Key desk" in page
+    resp = desk_issue(clerk, "水泵房", borrower="butler")
+    assert resp.status_code == 422 and "Key 水泵房 is already out." in text_of(resp)
+    approvals = text_of(clerk.get("/admin/approvals/"))
+    assert "My requests" in approvals
