@@ -61,6 +61,7 @@ def register(app: Flask) -> None:
             extra.set_pin(DEMO_PIN)
             db.session.flush()
             _demo_keys(prop, north)
+            _demo_home_care(prop)
             db.session.commit()
         click.echo("Demo data loaded. Logins (username / password):")
         for role in ROLES + ("clerk2",):
@@ -185,7 +186,8 @@ DEMO_KEYS = [
     ("1栋天台门", "1栋天台", "public", "A柜", "05", "前台"),
     ("管理处办公室", "管理处一楼", "office", "B柜", "01", "前台"),
     ("财务室保险柜", "管理处财务室", "office", None, None, "财务 周丽"),
-    ("1-1202托管", "1-1202 业主托管房", "custodial", "业主档案柜", "T01", "前台"),
+    ("1-801托管", "1-801 业主托管房入户门", "custodial", "业主档案柜", "T01", "前台"),
+    ("1-302寄存", "1-302 业主寄存钥匙", "deposited", "寄存柜", "J01", "前台"),
 ]
 
 
@@ -236,4 +238,56 @@ def _demo_keys(prop: Property, north: Property) -> None:
     db.session.add(KeySpotCheck(property_id=prop.id, checked_on=local_today() - timedelta(days=20),
                                 checked_by_id=staff("property_manager").id, keys_checked=9,
                                 discrepancies=None, created_by_id=staff("property_manager").id))
+    db.session.flush()
+
+
+def _demo_home_care(prop: Property) -> None:
+    """A custody agreement with its key, inspections and a deposit (idempotent)."""
+    from datetime import timedelta
+
+    from i18n import local_today
+    from models.base import utcnow
+    from models.custody import CustodyAgreement, CustodyInspection, VacantHomeInspection
+    from models.keys import Key
+    from models.valuables import ValuablesDeposit
+
+    if db.session.execute(select(CustodyAgreement).where(
+            CustodyAgreement.property_id == prop.id)).first():
+        return
+
+    def one(model, *where):
+        return db.session.execute(select(model).where(*where)).scalars().first()
+
+    butler = one(Staff, Staff.username == "butler")
+    clerk2 = one(Staff, Staff.username == "clerk2")
+    unit = one(Unit, Unit.property_id == prop.id, Unit.room == "1-801")
+    owner = one(Occupant, Occupant.unit_id == unit.id)
+    today, now = local_today(), utcnow()
+    agreement = CustodyAgreement(
+        property_id=prop.id, unit_id=unit.id, owner_id=owner.id, butler_id=butler.id,
+        purpose="业主出国半年，委托管家定期巡查", starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=150), power_gas_reminded=True,
+        security_notified_at=now - timedelta(days=30), owner_confirmed=True,
+        inspect_every_days=7, created_by_id=butler.id)
+    db.session.add(agreement)
+    db.session.flush()
+    key = one(Key, Key.property_id == prop.id, Key.label == "1-801托管")
+    key.custody_agreement_id = agreement.id
+    db.session.add(CustodyInspection(
+        property_id=prop.id, agreement_id=agreement.id, inspected_at=now - timedelta(days=10),
+        reason="routine", interior=True, owner_contacted_at=now - timedelta(days=10, hours=3),
+        owner_contact_method="wechat", inspector_id=butler.id, cosigned_by_id=clerk2.id,
+        cosigned_at=now - timedelta(days=10), cosign_method="pin",
+        findings="门窗完好，水电气已关", created_by_id=butler.id))
+    vacant = one(Unit, Unit.property_id == prop.id, Unit.vacant.is_(True))
+    db.session.add(VacantHomeInspection(
+        property_id=prop.id, unit_id=vacant.id, inspector_id=butler.id,
+        inspected_at=now - timedelta(hours=2), findings=None, created_by_id=butler.id))
+    unit2 = one(Unit, Unit.property_id == prop.id, Unit.room == "1-301")
+    owner2 = one(Occupant, Occupant.unit_id == unit2.id)
+    db.session.add(ValuablesDeposit(
+        property_id=prop.id, owner_id=owner2.id, unit_id=unit2.id, item_kind="document",
+        description="房产证复印件及购房合同", size_class="small", container="envelope",
+        storage_place="业主档案柜 1-301", butler_id=butler.id, deposited_at=now - timedelta(days=3),
+        owner_confirmed=True, created_by_id=butler.id))
     db.session.flush()

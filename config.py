@@ -61,6 +61,9 @@ class Config:
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Deposit photos: outside the web root, served only through the deposit's view.
+    KEFU_UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+    KEFU_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ProductionConfig(Config):

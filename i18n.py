@@ -82,3 +82,28 @@ def local_day_end_utc(day):
 
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_tz())
     return end.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_to_utc(value):
+    """A naive local (property) datetime typed into a form → naive UTC for storage."""
+    from datetime import timezone
+
+    if value is None:
+        return None
+    return value.replace(tzinfo=local_tz()).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def utc_to_local(value):
+    """Stored naive UTC → naive local time for a form."""
+    from datetime import timezone
+
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc).astimezone(local_tz()).replace(tzinfo=None)
+
+
+def local_now():
+    """Now at the properties, naive, to the second (form defaults)."""
+    from datetime import datetime
+
+    return datetime.now(local_tz()).replace(tzinfo=None, microsecond=0)

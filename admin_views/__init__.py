@@ -12,11 +12,16 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import AuditEntry, Building, Occupant, Property, Staff, Unit
+from models.custody import CustodyAgreement, CustodyInspection, VacantHomeInspection
+from models.valuables import ValuablesDeposit
 from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKeyAuthorisation
 
 from .approvals import ApprovalsView
 from .audit_log import AuditLogView
 from .base import SecureIndexView
+from .custody import (CustodyAgreementView, CustodyInspectionView, InspectionsDueView,
+                      VacantHomeInspectionView)
+from .valuables import InCustodyView, ValuablesDepositView
 from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotCheckView,
                    KeyView, SpareKeyAuthorisationView)
 from .reference import BuildingView, OccupantView, PropertyView, UnitView
@@ -25,6 +30,8 @@ from .staff import StaffView
 REFERENCE = _l("Reference data")
 SYSTEM = _l("System")
 KEYS = _l("Keys")
+HOMES = _l("Custodial homes")
+VALUABLES = _l("Valuables")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -36,6 +43,16 @@ VIEWS = [
     (SpareKeyAuthorisationView, SpareKeyAuthorisation, _l("Spare-key authorisation"), KEYS,
      "spare_key_authorisation"),
     (KeySpotCheckView, KeySpotCheck, _l("Key spot checks"), KEYS, "key_spot_check"),
+    (InspectionsDueView, None, _l("Inspections due"), HOMES, "inspections_due"),
+    (CustodyAgreementView, CustodyAgreement, _l("Key custody agreement"), HOMES,
+     "custody_agreement"),
+    (CustodyInspectionView, CustodyInspection, _l("Custodial-home inspection log"), HOMES,
+     "custody_inspection"),
+    (VacantHomeInspectionView, VacantHomeInspection, _l("Vacant-home inspection"), HOMES,
+     "vacant_home_inspection"),
+    (InCustodyView, None, _l("Items in custody now"), VALUABLES, "in_custody"),
+    (ValuablesDepositView, ValuablesDeposit, _l("Valuables deposit register"), VALUABLES,
+     "valuables_deposit"),
     (PropertyView, Property, _l("Properties"), REFERENCE, "property"),
     (BuildingView, Building, _l("Buildings"), REFERENCE, "building"),
     (UnitView, Unit, _l("Units"), REFERENCE, "unit"),

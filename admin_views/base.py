@@ -192,6 +192,8 @@ class RegisterView(SecureViewMixin, ModelView):
 
     property_from: str | None = None
     action_permissions: dict[str, str] = {}
+    # Datetime fields people type in local (property) time; stored as UTC.
+    local_datetime_fields: tuple[str, ...] = ()
 
     # Flask-Admin options every register shares.
     can_delete = False
@@ -308,9 +310,15 @@ class RegisterView(SecureViewMixin, ModelView):
         return self._scope_form(super().create_form(obj))
 
     def edit_form(self, obj=None):
+        from i18n import utc_to_local
+
         form = self._scope_form(super().edit_form(obj))
-        if request.method == "GET" and obj is not None and hasattr(obj, "version"):
-            form._version_seen.data = obj.version
+        if request.method == "GET" and obj is not None:
+            if hasattr(obj, "version"):
+                form._version_seen.data = obj.version
+            for name in self.local_datetime_fields:
+                if hasattr(form, name):
+                    getattr(form, name).data = utc_to_local(getattr(obj, name))
         return form
 
     def _create_ajax_loader(self, name, options):
@@ -325,7 +333,12 @@ class RegisterView(SecureViewMixin, ModelView):
             self._checked_change(form, model, is_created)
 
     def _checked_change(self, form, model, is_created: bool) -> None:
+        from i18n import local_to_utc
+
         user = current_staff()
+        for name in self.local_datetime_fields:
+            if hasattr(form, name):
+                setattr(model, name, local_to_utc(getattr(form, name).data))
         if is_created:
             if hasattr(model, "created_by_id"):
                 model.created_by_id = user.id

@@ -73,6 +73,7 @@ KEY_LABELS = {
     "checked_on": _l("Checked on"), "checked_by": _l("Checked by"),
     "keys_checked": _l("Keys checked"), "discrepancies": _l("Discrepancies"),
     "duration": _l("Out for"),
+    "custody_agreement": _l("Custody agreement"),
 }
 
 
@@ -89,7 +90,7 @@ class KeyView(RegisterView):
     column_sortable_list = ("label", "place", "category", "cabinet", "status")
     column_default_sort = ("label", False)
     form_columns = ("property", "label", "place", "category", "cabinet", "hook", "status",
-                    "holder", "spare_of", "notes")
+                    "holder", "spare_of", "custody_agreement", "notes")
     column_labels = KEY_LABELS
     form_overrides = {"category": SelectField, "status": SelectField}
     form_args = {
@@ -111,6 +112,13 @@ class KeyView(RegisterView):
                 raise RuleViolation(_("A key cannot be a copy of itself."))
             if model.spare_of.property_id != model.property_id:
                 raise RuleViolation(_("A copy belongs to the same property as its original."))
+        if model.custody_agreement is not None:
+            if model.category != "custodial":
+                raise RuleViolation(_("Only a key of category \"custodial home\" belongs to a "
+                                      "custody agreement."))
+            if model.custody_agreement.property_id != model.property_id:
+                raise RuleViolation(_("The agreement belongs to another property."))
+            model.cabinet = model.cabinet or "业主档案柜"
         if model.category == "spare" and model.status == "in_use":
             model.status = "spare"
         clash = db.session.execute(select(Key.id).where(

@@ -6,3 +6,5 @@ from .audit import AuditEntry  # noqa: F401
 from .workflow import ApprovalDecision  # noqa: F401
 from .keys import (Key, KeyApplication, KeyApplicationItem, KeyCheckout,  # noqa: F401
                    KeySpotCheck, SpareKeyAuthorisation)
+from .custody import CustodyAgreement, CustodyInspection, VacantHomeInspection  # noqa: F401
+from .valuables import DepositPhoto, ValuablesDeposit  # noqa: F401

@@ -48,6 +48,10 @@ class Key(RegisterMixin, db.Model):
     holder: Mapped[str | None] = mapped_column(String(60))  # 前台 or a named holder
     spare_of_id: Mapped[int | None] = mapped_column(ForeignKey("key.id"), index=True)
     spare_of = relationship("Key", remote_side="Key.id", lazy="select")
+    # 托管房钥匙清单: a custodial-home key belongs to its custody agreement.
+    custody_agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("custody_agreement.id"), index=True)
+    custody_agreement = relationship("CustodyAgreement", back_populates="keys", lazy="select")
     notes: Mapped[str | None] = mapped_column(Text)
 
     @property

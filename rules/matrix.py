@@ -24,6 +24,7 @@ front_desk = has_role("clerk", "supervisor", "dept_manager")
 operational_staff = has_role("clerk", "butler", "courier", "security", "supervisor",
                              "dept_manager", "property_manager", "general_manager")
 key_readers = operational_staff | auditor
+home_care_readers = has_role("clerk", "butler", "security", *MANAGERS) | auditor
 # Who may read occupants' contact details (personal data, DESIGN.md "Owner files").
 personal_data_readers = has_role("clerk", "butler", "finance", *MANAGERS, "auditor")
 
@@ -105,6 +106,40 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "create": has_role("property_manager"),
         "edit": has_role("property_manager"),
         "void": has_role("property_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # -- custodial homes (托管房的管理制度) and valuables (贵重物品寄存) ---------------
+    "custody_agreement": {
+        "view": home_care_readers,
+        "create": has_role("butler", "supervisor", "dept_manager"),
+        "edit": has_role("butler", "supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "custody_inspection": {
+        "view": home_care_readers,
+        "create": has_role("butler", "clerk", "supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "cosign": has_role("butler", "clerk", "security", "supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "vacant_home_inspection": {
+        "view": home_care_readers,
+        "create": has_role("butler", "clerk", "supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # Deposits are owners' property and personal data: not couriers, security or finance.
+    "valuables_deposit": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": front_desk | has_role("butler"),
+        "edit": front_desk | has_role("butler"),          # incl. release and photos
+        "void": has_role("supervisor", "dept_manager"),
+        "cosign": front_desk | has_role("butler"),
         "export": managers | auditor,
         "history": managers | auditor,
     },

@@ -14,6 +14,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from sqlalchemy import inspect as sa_inspect
+
 from audit import mark_action
 from models.base import db, utcnow
 from models.staff import Staff
@@ -70,9 +72,12 @@ def verify_cosigner(rule: CosignRule, *, username: str, secret: str, method: str
 
 
 def record_cosign(record: Any, cosigner: Staff, method: str) -> None:
-    """Store the co-signer on ``record``; the history entry is named ``cosign``."""
+    """Store the co-signer on ``record``.  On an existing record the history entry
+    is named ``cosign``; a record co-signed on the form that creates it carries the
+    co-signer in its ``insert`` entry."""
     record.cosigned_by_id = cosigner.id
     record.cosigned_at = utcnow()
     record.cosign_method = method
-    mark_action(record, "cosign")
-    db.session.flush()   # its own history entry, before whatever the co-sign enables
+    if sa_inspect(record).persistent:
+        mark_action(record, "cosign")
+        db.session.flush()   # its own history entry, before whatever the co-sign enables

@@ -1,0 +1,220 @@
+"""贵重物品寄存登记表: deposits with photos, the one release, and the list of
+items in custody now (for the shift handover)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, request, send_file
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import MultipleFileField, SelectField
+
+from i18n import local_now, local_to_utc
+from models.base import db
+from models.staff import Staff
+from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_KINDS,
+                              SIZE_CLASS_LABELS, SIZE_CLASSES, SMALL_CONTAINER_LABELS,
+                              SMALL_CONTAINERS, DepositPhoto)
+from rules import valuables as valuables_rules
+from rules.errors import RuleViolation
+
+from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .cosign import _FormOnly, cosigner_from
+from .custody import _staff_with_role
+
+DEPOSIT_LABELS = {
+    "owner": _l("Owner"), "unit": _l("Unit"), "item_kind": _l("Kind of item"),
+    "description": _l("Item description"), "size_class": _l("Size"),
+    "container": _l("Envelope or bag"), "seal_number": _l("Seal number"),
+    "departments_notified": _l("Departments notified"), "storage_place": _l("Stored at"),
+    "butler": _l("Responsible butler"), "deposited_at": _l("Deposited at"),
+    "owner_confirmed": _l("Owner's confirmation"), "key_reason": _l("Why the key is left"),
+    "owner_instructions": _l("Owner's instructions"), "released_at": _l("Released at"),
+    "released_by": _l("Released by"), "release_to": _l("Released to"),
+    "recipient_name": _l("Collected by"), "recipient_id_type": _l("ID type"),
+    "recipient_id_number": _l("ID number"), "confirm_called_by": _l("Owner phoned by"),
+    "confirm_called_at": _l("Owner phoned at"), "confirm_result": _l("Phone confirmation"),
+    "cosigned_by": _l("Second person (co-signed)"), "photos": _l("Photos"),
+    "in_custody": _l("State"),
+}
+
+
+class PhotoUpload(_FormOnly, MultipleFileField):
+    """Photos are stored by ``rules.valuables.add_photo``, not by populate_obj."""
+
+
+def deposit_state(view, context, model, name):
+    from markupsafe import Markup, escape
+
+    if model.voided_at is not None:
+        return ""
+    if model.released_at is not None:
+        return Markup(f'<span class="badge badge-secondary deposit-state" data-state="released">'
+                      f'{escape(_("Released"))}</span>')
+    return Markup(f'<span class="badge badge-info deposit-state" data-state="in_custody">'
+                  f'{escape(_("In custody"))}</span>')
+
+
+class ValuablesDepositView(RegisterView):
+    register = "valuables_deposit"
+    property_from = "unit"
+    details_template = "admin/valuables/deposit_details.html"
+    local_datetime_fields = ("deposited_at",)
+    column_list = ("unit", "owner", "item_kind", "description", "size_class", "storage_place",
+                   "butler", "deposited_at", "in_custody", "released_at", "recipient_name")
+    column_searchable_list = ("description", "seal_number", "recipient_name")
+    column_filters = ("deposited_at", "released_at", "size_class", "item_kind")
+    column_default_sort = ("deposited_at", True)
+    form_columns = ("unit", "owner", "item_kind", "description", "size_class", "container",
+                    "seal_number", "departments_notified", "storage_place", "butler",
+                    "deposited_at", "owner_confirmed", "key_reason", "owner_instructions",
+                    "new_photos")
+    form_excluded_columns_extra = ("photos",)
+    form_extra_fields = {"new_photos": PhotoUpload(_l("Photos (JPEG, PNG or WebP, up to 5 MB "
+                                                      "each)"))}
+    form_overrides = {"item_kind": SelectField, "size_class": SelectField,
+                      "container": SelectField}
+    form_args = {
+        "item_kind": {"choices": [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS]},
+        "size_class": {"choices": [(s, SIZE_CLASS_LABELS[s]) for s in SIZE_CLASSES]},
+        "container": {"choices": [("", "—")] + [(c, SMALL_CONTAINER_LABELS[c])
+                                               for c in SMALL_CONTAINERS]},
+        "deposited_at": {"default": local_now},
+    }
+    form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20},
+                      "owner": {"fields": ("name", "phone"), "page_size": 20}}
+    column_labels = DEPOSIT_LABELS
+    column_formatters = {
+        "item_kind": lambda v, c, m, n: ITEM_KIND_LABELS.get(m.item_kind, m.item_kind),
+        "size_class": lambda v, c, m, n: {"small": _("Small"), "large": _("Large")}.get(
+            m.size_class, m.size_class),
+        "in_custody": deposit_state,
+    }
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.butler.query_factory = _staff_with_role("butler", "supervisor")
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        form.butler.query_factory = _staff_with_role("butler", "supervisor")
+        return form
+
+    def _uploads(self, form) -> list:
+        return [f for f in (form.new_photos.data or []) if getattr(f, "filename", "")]
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if not is_created and model.released_at is not None:
+            raise RuleViolation(_("A released deposit cannot be changed."))
+        model.container = model.container or None
+        uploads = self._uploads(form)
+        valuables_rules.check_deposit(model, new_photos=len(uploads))
+        for upload in uploads:
+            valuables_rules.add_photo(model, upload, current_staff())
+
+    # -- photos -----------------------------------------------------------------------
+    @expose("/photo/")
+    @requires("view")
+    def photo_view(self):
+        """Served only to roles that may see the deposit, scoped to its property."""
+        try:
+            photo = db.session.get(DepositPhoto, int(request.args.get("id", "")))
+        except ValueError:
+            abort(404)
+        if photo is None or self.get_one(photo.deposit_id) is None:
+            abort(404)
+        path = valuables_rules.photo_dir() / photo.stored_name
+        if not path.is_file():
+            abort(404)
+        resp = send_file(path, mimetype=photo.content_type, max_age=0,
+                         download_name=photo.stored_name)
+        resp.headers["Cache-Control"] = "private, no-store"
+        resp.headers["Content-Security-Policy"] = "default-src 'none'"
+        return resp
+
+    @expose("/add_photo/", methods=("POST",))
+    @requires("edit")
+    def add_photo_view(self):
+        model = self.get_one(request.values.get("id"))
+        if model is None:
+            abort(404)
+        back = self.get_url(".details_view", id=model.id)
+        try:
+            if model.released_at is not None or model.voided_at is not None:
+                raise RuleViolation(_("A released deposit cannot be changed."))
+            files = [f for f in request.files.getlist("photo") if f.filename]
+            if not files:
+                raise RuleViolation(_("Choose a photo to upload."))
+            for f in files:
+                valuables_rules.add_photo(model, f, current_staff())
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Photo added."), "success")
+        return redirect(back)
+
+    # -- release, once ------------------------------------------------------------------
+    @expose("/release/", methods=("GET", "POST"))
+    @requires("edit")
+    def release_view(self):
+        model = self.get_one(request.values.get("id"))
+        if model is None:
+            flash(_("Record not found."), "error")
+            return redirect(self.get_url(".index_view"))
+        user = current_staff()
+        values = request.form if request.method == "POST" else {}
+        if request.method == "POST":
+            try:
+                called_by = None
+                if (values.get("called_by_id") or "").isdigit():
+                    called_by = db.session.get(Staff, int(values["called_by_id"]))
+                    if called_by is not None and called_by.property_id != model.property_id:
+                        called_by = None
+                called_at = None
+                if values.get("called_at"):
+                    try:
+                        called_at = local_to_utc(datetime.fromisoformat(values["called_at"]))
+                    except ValueError:
+                        raise RuleViolation(_("Give the time of the call as date and time.")) \
+                            from None
+                cosigner, method = None, "pin"
+                if values.get("release_to") == "other":
+                    cosigner, method = cosigner_from(values, valuables_rules.VALUABLES_RELEASE,
+                                                     user.id, model.property_id)
+                valuables_rules.release(
+                    model, user, release_to=values.get("release_to", ""),
+                    recipient_name=values.get("recipient_name", ""),
+                    id_type=values.get("id_type", ""), id_number=values.get("id_number", ""),
+                    called_by=called_by, called_at=called_at,
+                    result=values.get("confirm_result", ""), cosigner=cosigner, method=method)
+                db.session.commit()
+            except RuleViolation as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(_("Released to %(name)s.", name=model.recipient_name), "success")
+                return redirect(self.get_url(".details_view", id=model.id))
+        staff = db.session.execute(
+            scope_query(select(Staff).where(Staff.active.is_(True)), Staff, user)
+            .order_by(Staff.full_name)).scalars().all()
+        return self.render("admin/valuables/release.html", model=model, values=values,
+                           staff=staff, id_types=[(t, ID_TYPE_LABELS[t]) for t in ID_TYPES],
+                           now=local_now())
+
+
+class InCustodyView(SecureViewMixin, BaseView):
+    """在库寄存物品: deposits not released and deposited keys (shift handover)."""
+
+    register = "valuables_deposit"
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        deposits, keys = valuables_rules.in_custody(current_staff())
+        return self.render("admin/valuables/in_custody.html", deposits=deposits, keys=keys,
+                           kind_labels=ITEM_KIND_LABELS)
