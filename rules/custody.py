@@ -36,7 +36,7 @@ CUSTODY_INSPECTION = declare("custody_inspection", _l("Custodial-home interior i
 
 
 def check_agreement(a: CustodyAgreement) -> None:
-    if a.owner is not None and a.owner.unit_id != a.unit_id:
+    if a.owner is not None and a.owner.unit_id != (a.unit.id if a.unit else a.unit_id):
         raise RuleViolation(_("The owner must be an owner or occupant of this unit."))
     if a.starts_on and a.ends_on and a.ends_on < a.starts_on:
         raise RuleViolation(_("The custody period ends before it starts."))

@@ -58,7 +58,7 @@ def check_deposit(d: ValuablesDeposit, new_photos: int = 0) -> None:
     why = prohibited_reason(d.item_kind, d.description)
     if why:
         raise RuleViolation(why)
-    if d.owner is not None and d.owner.unit_id != d.unit_id:
+    if d.owner is not None and d.owner.unit_id != (d.unit.id if d.unit else d.unit_id):
         raise RuleViolation(_("The owner must be an owner or occupant of this unit."))
     if d.butler is not None and not d.butler.has_role("butler", "supervisor"):
         raise RuleViolation(_("The responsible person must be an area butler."))

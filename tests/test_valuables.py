@@ -1,0 +1,256 @@
+"""贵重物品寄存: prohibited items, small/large rules, photos (type, size, access,
+kept when voided), release once to the owner or to another person with ID, phone
+confirmation and a co-signer; items in custody."""
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from i18n import local_now
+from models.base import db
+from models.staff import LoginState
+from models.valuables import DepositPhoto, ValuablesDeposit
+
+from .conftest import DEMO_PIN, text_of
+from .helpers import entries_for, staff_id
+from .test_custody import fmt, unit_and_owner
+
+
+def png_bytes(extra: int = 0) -> bytes:
+    """A real 1×1 PNG (plus optional padding inside a tEXt chunk)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+    if extra:
+        body += chunk(b"tEXt", b"x\x00" + b"a" * extra)
+    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IEND", b"")
+
+
+def deposit_form(app, **over) -> dict:
+    unit, owner = unit_and_owner(app, "2-801")
+    with app.app_context():
+        butler = staff_id("butler")
+    data = {"unit": unit, "owner": owner, "item_kind": "jewellery", "description": "金手镯一对",
+            "size_class": "small", "container": "envelope", "storage_place": "保险柜 A",
+            "butler": butler, "deposited_at": fmt(local_now()), "owner_confirmed": "y"}
+    data.update(over)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post_deposit(b, data: dict, photos: list[tuple[bytes, str]] = ()):
+    hidden = b.open_form("/admin/valuables_deposit/new/")
+    payload = {**hidden, **data}
+    if photos:
+        payload["new_photos"] = [(io.BytesIO(d), name) for d, name in photos]
+    return b.client.post("/admin/valuables_deposit/new/", data=payload,
+                         content_type="multipart/form-data")
+
+
+def deposits(app) -> list[ValuablesDeposit]:
+    with app.app_context():
+        rows = list(db.session.execute(select(ValuablesDeposit).order_by(
+            ValuablesDeposit.id)).scalars())
+        for r in rows:
+            _ = r.photos
+            db.session.expunge(r)
+        return rows
+
+
+def large_deposit(app, browser) -> ValuablesDeposit:
+    resp = post_deposit(browser("clerk"), deposit_form(
+        app, size_class="large", container="", seal_number="F-0001", item_kind="electronics",
+        description="笔记本电脑一台", departments_notified="保安部、工程部"),
+        photos=[(png_bytes(), "laptop.png")])
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    return deposits(app)[-1]
+
+
+# -- deposits ------------------------------------------------------------------------
+
+def test_small_deposit(app, browser):
+    before = len(deposits(app))
+    resp = post_deposit(browser("clerk"), deposit_form(app))
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    assert len(deposits(app)) == before + 1
+
+
+@pytest.mark.parametrize("over", [
+    {"item_kind": "cash"}, {"item_kind": "food"}, {"item_kind": "hazardous"},
+    {"description": "现金 5000 元"}, {"description": "一箱鞭炮"}, {"description": "生日蛋糕等食品"},
+])
+def test_prohibited_items_are_refused(app, browser, over):
+    before = len(deposits(app))
+    resp = post_deposit(browser("clerk"), deposit_form(app, **over))
+    assert resp.status_code == 200 and "一律不予寄存" in text_of(resp)
+    assert len(deposits(app)) == before
+
+
+def test_large_item_needs_seal_and_photo(app, browser):
+    clerk = browser("clerk")
+    before = len(deposits(app))
+    large = dict(size_class="large", container="", departments_notified="保安部")
+    resp = post_deposit(clerk, deposit_form(app, **large), photos=[(png_bytes(), "a.png")])
+    assert "大件物品须填写封条编号" in text_of(resp)
+    resp = post_deposit(clerk, deposit_form(app, seal_number="F-1", **large))
+    assert "大件物品须至少上传一张照片" in text_of(resp)
+    assert len(deposits(app)) == before
+    d = large_deposit(app, browser)
+    assert len(d.photos) == 1 and d.photos[0].content_type == "image/png"
+
+
+def test_small_item_needs_envelope_or_bag_and_key_needs_instructions(app, browser):
+    clerk = browser("clerk")
+    before = len(deposits(app))
+    resp = post_deposit(clerk, deposit_form(app, container=""))
+    assert "密封信封或档案袋" in text_of(resp)
+    resp = post_deposit(clerk, deposit_form(app, item_kind="key", description="入户门钥匙"))
+    assert "寄存钥匙须填写原因和业主交代事项" in text_of(resp)
+    resp = post_deposit(clerk, deposit_form(app, owner_confirmed=None))
+    assert "寄存须经业主确认" in text_of(resp)
+    assert len(deposits(app)) == before
+    resp = post_deposit(clerk, deposit_form(app, item_kind="key", description="入户门钥匙",
+                                            key_reason="装修期间给装修队",
+                                            owner_instructions="只交给王师傅"))
+    assert resp.status_code == 302
+
+
+@pytest.mark.parametrize("data,name,message", [
+    (b"GIF89a" + b"\x00" * 50, "x.gif", "只能上传 JPEG、PNG 或 WebP"),
+    (b"<html><script>alert(1)</script>", "x.png", "只能上传 JPEG、PNG 或 WebP"),
+    (png_bytes(extra=5 * 1024 * 1024), "big.png", "照片超过 5 MB"),
+])
+def test_bad_uploads_are_refused(app, browser, data, name, message):
+    before = len(deposits(app))
+    resp = post_deposit(browser("clerk"), deposit_form(
+        app, size_class="large", container="", seal_number="F-9",
+        departments_notified="保安部"), photos=[(data, name)])
+    assert resp.status_code == 200 and message in text_of(resp)
+    assert len(deposits(app)) == before
+
+
+def test_photos_are_served_only_to_roles_that_see_the_deposit(app, browser):
+    d = large_deposit(app, browser)
+    pid = d.photos[0].id
+    url = f"/admin/valuables_deposit/photo/?id={pid}"
+    ok = browser("clerk").get(url)
+    assert ok.status_code == 200 and ok.data == png_bytes()
+    assert ok.headers["Content-Type"] == "image/png" and "no-store" in ok.headers["Cache-Control"]
+    assert browser("auditor").get(url).status_code == 200
+    for who in ("courier", "security", "finance"):
+        assert browser(who).get(url).status_code == 403, who
+    assert browser("clerk").get("/admin/valuables_deposit/photo/?id=99999").status_code == 404
+    # stored outside the web root, under instance/
+    with app.app_context():
+        stored = db.session.get(DepositPhoto, pid).stored_name
+        folder = Path(app.config["KEFU_UPLOAD_DIR"])
+    assert (folder / "deposits" / stored).is_file()
+    assert app.static_folder not in str(folder)
+    assert browser("clerk").get(f"/static/{stored}").status_code == 404
+
+
+def test_voiding_keeps_the_photos(app, browser):
+    d = large_deposit(app, browser)
+    pid = d.photos[0].id
+    resp = browser("dept_manager").post_form(f"/admin/valuables_deposit/void/?id={d.id}",
+                                             {"reason": "录错业主"})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.get(DepositPhoto, pid) is not None
+    got = browser("dept_manager").get(f"/admin/valuables_deposit/photo/?id={pid}")
+    assert got.status_code == 200 and got.data == png_bytes()
+
+
+# -- release ---------------------------------------------------------------------------
+
+def release(b, did: int, **values):
+    return b.post(f"/admin/valuables_deposit/release/?id={did}", values,
+                  token_from=f"/admin/valuables_deposit/release/?id={did}",
+                  follow_redirects=True)
+
+
+def third_party(app, **over) -> dict:
+    with app.app_context():
+        caller = staff_id("clerk")
+    data = {"release_to": "other", "recipient_name": "张小明", "id_type": "id_card",
+            "id_number": "440301199001011234", "called_by_id": caller,
+            "called_at": (local_now() - timedelta(minutes=5)).isoformat(timespec="minutes"),
+            "confirm_result": "业主同意由儿子代领", "cosigner_username": "clerk2",
+            "cosign_method": "pin", "cosigner_secret": DEMO_PIN}
+    data.update(over)
+    return data
+
+
+def test_release_to_the_owner_once(app, browser):
+    d = deposits(app)[0]                         # the demo's small deposit
+    page = release(browser("clerk"), d.id, release_to="owner")
+    assert "已交" in text_of(page)
+    after = deposits(app)[0]
+    assert after.released_at is not None and after.release_to == "owner"
+    page = release(browser("clerk2"), d.id, release_to="owner")
+    assert "该物品已被领取" in text_of(page)
+    with app.app_context():
+        assert [e.action for e in entries_for("valuables_deposit", d.id)][-1] == "release"
+
+
+@pytest.mark.parametrize("missing,message", [
+    ({"id_number": ""}, "证件类型和号码"),
+    ({"id_type": ""}, "证件类型和号码"),
+    ({"called_at": ""}, "请先与业主电话确认"),
+    ({"confirm_result": ""}, "请先与业主电话确认"),
+    ({"called_by_id": ""}, "请先与业主电话确认"),
+    ({"cosigner_username": "", "cosigner_secret": ""}, "须由第二名员工复核"),
+    ({"cosigner_username": "clerk"}, "复核人必须是另一名员工"),
+    ({"recipient_name": ""}, "请填写领取人姓名"),
+])
+def test_release_to_a_third_party_needs_id_phone_and_cosign(app, browser, missing, message):
+    d = large_deposit(app, browser)
+    page = release(browser("clerk"), d.id, **third_party(app, **missing))
+    assert message in text_of(page)
+    assert deposits(app)[-1].released_at is None
+
+
+def test_release_with_a_wrong_cosigner_pin_counts_towards_lockout(app, browser):
+    d = large_deposit(app, browser)
+    page = release(browser("clerk"), d.id, **third_party(app, cosigner_secret="0000"))
+    assert "复核人" in text_of(page)
+    assert deposits(app)[-1].released_at is None
+    with app.app_context():
+        assert db.session.get(LoginState, staff_id("clerk2")).failed_logins == 1
+
+
+def test_release_to_a_relative_with_everything_is_recorded_and_read_only(app, browser):
+    d = large_deposit(app, browser)
+    page = release(browser("clerk"), d.id, **third_party(app))
+    assert "已交 张小明 领取" in text_of(page)
+    done = deposits(app)[-1]
+    with app.app_context():
+        assert done.cosigned_by_id == staff_id("clerk2")
+        assert done.recipient_id_number == "440301199001011234"
+        assert done.confirm_called_by_id == staff_id("clerk")
+    # a released deposit is read-only except for voiding
+    resp = browser("clerk").post_form(f"/admin/valuables_deposit/edit/?id={d.id}",
+                                      deposit_form(app, description="改一下"),
+                                      follow_redirects=True)
+    assert "已领取的寄存记录不能修改" in text_of(resp)
+    assert deposits(app)[-1].description == "笔记本电脑一台"
+    page = release(browser("clerk"), d.id, **third_party(app))
+    assert "该物品已被领取" in text_of(page)
+
+
+def test_items_in_custody_now(app, browser):
+    page = text_of(browser("clerk").get("/admin/in_custody/"))
+    assert "房产证复印件" in page and "1-302寄存" in page
+    assert 'id="deposits-count">1<' in page
+    d = deposits(app)[0]
+    release(browser("clerk"), d.id, release_to="owner")
+    page = text_of(browser("clerk").get("/admin/in_custody/"))
+    assert 'id="deposits-count">0<' in page and "1-302寄存" in page
+    assert browser("courier").get("/admin/in_custody/").status_code == 403
