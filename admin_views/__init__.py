@@ -67,7 +67,7 @@ def init_admin(app: Flask) -> Admin:
         app,
         name=_l("Property customer-service registers"),
         theme=Bootstrap4Theme(base_template="admin/kefu_master.html", fluid=True),
-        index_view=SecureIndexView(name=_l("Home"), url="/admin"),
+        index_view=SecureIndexView(name=_l("To do"), url="/admin"),
         translations_path=app.config["KEFU_TRANSLATIONS"],
     )
     for view_cls, model, name, category, endpoint in VIEWS:

@@ -34,7 +34,6 @@ from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
 from .approvals import ApprovalRequestView
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 
-SPOT_CHECK_DAYS = 31   # the guide: at least once a month
 
 
 def _label_of(labels: dict) -> Any:
@@ -499,8 +498,4 @@ class KeySpotCheckView(RegisterView):
 
     def last_check(self) -> tuple[date | None, bool]:
         """The latest check of the user's property and whether one is overdue."""
-        q = select(func.max(KeySpotCheck.checked_on)).where(KeySpotCheck.voided_at.is_(None))
-        q = scope_query(q, KeySpotCheck, current_staff())
-        last = db.session.execute(q).scalar()
-        overdue = last is None or (local_today() - last).days > SPOT_CHECK_DAYS
-        return last, overdue
+        return key_rules.last_spot_check(current_staff())

@@ -226,3 +226,51 @@ def _make_copies(application: KeyApplication, key: Key, clerk: Staff) -> list[Ke
         db.session.add(copy)
         made.append(copy)
     return made
+
+
+# -- due items ---------------------------------------------------------------------
+
+SPOT_CHECK_DAYS = 31         # the guide: the property manager checks at least monthly
+LONG_OUT_HOURS = 12          # a key out longer than a shift
+
+
+def last_spot_check(user):
+    """(date of the latest spot check of the user's property or None, overdue?)."""
+    from sqlalchemy import func
+
+    from i18n import local_today
+    from models.keys import KeySpotCheck
+
+    q = select(func.max(KeySpotCheck.checked_on)).where(KeySpotCheck.voided_at.is_(None))
+    if not user.is_head_office:
+        q = q.where(KeySpotCheck.property_id == user.property_id)
+    last = db.session.execute(q).scalar()
+    return last, last is None or (local_today() - last).days > SPOT_CHECK_DAYS
+
+
+def keys_out(user) -> list[KeyCheckout]:
+    q = select(KeyCheckout).where(KeyCheckout.returned_at.is_(None),
+                                  KeyCheckout.voided_at.is_(None))
+    if not user.is_head_office:
+        q = q.where(KeyCheckout.property_id == user.property_id)
+    return list(db.session.execute(q.order_by(KeyCheckout.out_at)).scalars())
+
+
+def due_items(user) -> list[tuple[str, int, str]]:
+    from datetime import timedelta
+
+    out = keys_out(user)
+    items = []
+    if out:
+        items.append((_("Keys out now"), len(out), "key_desk.index"))
+    long_out = [c for c in out if utcnow() - c.out_at > timedelta(hours=LONG_OUT_HOURS)]
+    if long_out:
+        items.append((_("Keys out for more than %(h)s hours", h=LONG_OUT_HOURS), len(long_out),
+                      "key_desk.index"))
+    return items
+
+
+def spot_check_due(user) -> list[tuple[str, int, str]]:
+    _last, overdue = last_spot_check(user)
+    return [(_("Key spot check overdue (at least monthly)"), 1,
+             "key_spot_check.index_view")] if overdue else []

@@ -1,0 +1,23 @@
+"""Series for the dashboard's charts, bucketed in local (property) days/months."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from i18n import local_day_end_utc, local_today, utc_to_local
+from models.base import db
+from models.keys import KeyCheckout
+
+
+def key_checkouts_per_day(user, days: int = 30) -> tuple[list[str], list[int]]:
+    today = local_today()
+    first = today - timedelta(days=days - 1)
+    q = select(KeyCheckout.out_at).where(KeyCheckout.out_at >= local_day_end_utc(
+        first - timedelta(days=1)), KeyCheckout.voided_at.is_(None))
+    if not user.is_head_office:
+        q = q.where(KeyCheckout.property_id == user.property_id)
+    counts = Counter(utc_to_local(t).date() for t in db.session.execute(q).scalars())
+    labels = [(first + timedelta(days=i)) for i in range(days)]
+    return [d.strftime("%m-%d") for d in labels], [counts.get(d, 0) for d in labels]

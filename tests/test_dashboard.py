@@ -1,0 +1,87 @@
+"""待办 dashboard: approvals and co-signs waiting for me, due items that appear when
+due and go when done, and the charts' data."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from audit import system_actor
+from i18n import local_today
+from models.base import db
+from models.keys import KeySpotCheck
+from rules.roles import ROLES
+
+from .conftest import text_of
+from .key_helpers import desk_issue, desk_return
+from .test_keys_applications import approved_application, execute
+
+
+def dashboard(b) -> str:
+    resp = b.get("/admin/")
+    assert resp.status_code == 200
+    return text_of(resp)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_lands_on_the_dashboard(app, browser, role):
+    page = dashboard(browser(role))
+    assert 'id="dashboard"' in page and "今日待办" in page
+
+
+def test_keys_out_is_due_until_returned(app, browser):
+    clerk = browser("clerk")
+    page = dashboard(clerk)
+    assert 'data-endpoint="key_desk.index"' in page          # 水泵房 is out in the demo
+    desk_return(clerk, "水泵房")
+    assert 'data-endpoint="key_desk.index"' not in dashboard(clerk)
+    desk_issue(clerk, "配电房")
+    assert 'data-endpoint="key_desk.index"' in dashboard(clerk)
+
+
+def test_spot_check_due_appears_and_goes(app, browser):
+    pm = browser("property_manager")
+    assert 'data-endpoint="key_spot_check.index_view"' not in dashboard(pm)
+    with app.app_context(), system_actor("test"):
+        for row in db.session.execute(select(KeySpotCheck)).scalars():
+            row.checked_on = local_today() - timedelta(days=45)
+        db.session.commit()
+    assert 'data-endpoint="key_spot_check.index_view"' in dashboard(pm)
+    # not on a courier's dashboard: they cannot see spot checks
+    assert 'key_spot_check' not in dashboard(browser("courier"))
+    pm.post_form("/admin/key_spot_check/new/", {"checked_on": local_today().isoformat(),
+                                                "keys_checked": "12"})
+    assert 'data-endpoint="key_spot_check.index_view"' not in dashboard(pm)
+
+
+def test_approvals_waiting_follow_the_chain(app, browser):
+    assert "钥匙复制/作废申请" in dashboard(browser("dept_manager"))
+    assert "钥匙复制/作废申请" not in dashboard(browser("property_manager"))
+
+
+def test_cosign_waiting_for_the_second_person(app, browser):
+    aid = approved_application(app, browser)
+    execute(browser("clerk"), aid, later=True)
+    page = dashboard(browser("clerk2"))
+    assert 'class="list-group-item cosign-waiting" data-register="key_application"' in page
+    assert "cosign-waiting" not in dashboard(browser("clerk"))      # not one's own
+    browser("clerk2").post(f"/admin/key_application/cosign/?id={aid}", {})
+    assert "cosign-waiting" not in dashboard(browser("clerk2"))
+
+
+def test_key_checkouts_chart_counts_today(app, browser):
+    page = dashboard(browser("clerk"))
+    data = json.loads(re.search(r"id=\"chart-key-checkouts\"[^>]*data-chart='([^']+)'", page)
+                      .group(1).replace("&#34;", '"'))
+    assert len(data["labels"]) == 30 and data["labels"][-1] == local_today().strftime("%m-%d")
+    before = data["values"][-1]
+    assert before >= 2                                     # the demo's two checkouts
+    desk_issue(browser("clerk"), "配电房")
+    page = dashboard(browser("clerk"))
+    data = json.loads(re.search(r"id=\"chart-key-checkouts\"[^>]*data-chart='([^']+)'", page)
+                      .group(1).replace("&#34;", '"'))
+    assert data["values"][-1] == before + 1
+    assert "/static/vendor/chart.umd.min.js" in page       # served locally, no CDN
