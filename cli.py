@@ -116,7 +116,7 @@ def register(app: Flask) -> None:
                   help="An entry id and hash exported earlier with 'audit head'.")
     def audit_verify(no_rows: bool, anchor: str | None) -> None:
         """Exit 0 when the chain is intact; otherwise name the first bad entry."""
-        from audit.verify import verify
+        from audit.verify import record_checkpoint, verify
 
         anchor_t = None
         if anchor:
@@ -124,6 +124,7 @@ def register(app: Flask) -> None:
             anchor_t = (int(aid), ahash)
         with db.engine.connect() as conn:
             res = verify(conn, check_rows=not no_rows, anchor=anchor_t)
+        record_checkpoint(db.engine, res, "cli: flask audit verify")
         if res.ok:
             click.echo(f"OK: {res.entries} entries verified, head #{res.head_id} "
                        f"{res.head_hash}; {res.rows_checked} live rows match their history "

@@ -17,7 +17,7 @@ from models.valuables import ValuablesDeposit
 from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKeyAuthorisation
 
 from .approvals import ApprovalsView
-from .audit_log import AuditLogView
+from .audit_log import AuditChainView, AuditLogView
 from .base import SecureIndexView
 from .custody import (CustodyAgreementView, CustodyInspectionView, InspectionsDueView,
                       VacantHomeInspectionView)
@@ -59,6 +59,7 @@ VIEWS = [
     (OccupantView, Occupant, _l("Owners and occupants"), REFERENCE, "occupant"),
     (StaffView, Staff, _l("Staff"), SYSTEM, "staff"),
     (AuditLogView, AuditEntry, _l("Audit log"), SYSTEM, "audit_log"),
+    (AuditChainView, None, _l("History chain status"), SYSTEM, "audit_chain"),
 ]
 
 

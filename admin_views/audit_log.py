@@ -1,22 +1,93 @@
-"""审计日志 — the global history, read-only for every role by construction
-(the matrix grants no create/edit/void on ``audit_log``)."""
-from flask_babel import lazy_gettext as _l
+"""审计日志 — the global history, read-only for every role by construction (the
+matrix grants no create/edit/void on ``audit_log``), and the chain's status."""
+from __future__ import annotations
 
-from .base import RegisterView
+from flask import current_app, flash, redirect, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from models.audit import AuditCheckpoint, AuditEntry
+from models.base import db
+
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .labels import ACTION_LABELS
+
+
+def endpoint_for_table(table: str) -> str | None:
+    """The admin view that shows rows of ``table`` (for links from the log)."""
+    admin = current_app.extensions["admin"][0]
+    for view in admin._views:
+        model = getattr(view, "model", None)
+        if model is not None and getattr(model, "__tablename__", None) == table \
+                and hasattr(view, "details_view"):
+            return view.endpoint
+    return None
+
+
+def record_link(view, context, model, name) -> Markup | str:
+    endpoint = endpoint_for_table(model.table_name)
+    if endpoint is None:
+        return model.row_id
+    details = url_for(f"{endpoint}.details_view", id=model.row_id)
+    history = url_for(f"{endpoint}.history_view", id=model.row_id)
+    return Markup(f'<a class="record-link" href="{escape(details)}">#{escape(model.row_id)}</a> '
+                  f'<a class="small record-history-link" href="{escape(history)}">'
+                  f'{escape(_("History"))}</a>')
 
 
 class AuditLogView(RegisterView):
     register = "audit_log"
-    column_list = ("id", "created_at", "actor_name", "action", "table_name", "row_id",
-                   "reason", "client_addr")
+    # The log is not a register: no void, no history of the history, no as-of.
+    disabled_endpoints = ("create_view", "edit_view", "void_view", "history_view",
+                          "as_of_view", "register_as_of_view")
+    can_view_details = True
+    column_list = ("id", "created_at", "actor_name", "actor_roles", "action", "table_name",
+                   "row_id", "property_id", "reason", "client_addr")
     column_default_sort = ("id", True)
-    column_filters = ("actor_name", "action", "table_name", "created_at", "property_id")
+    column_filters = ("actor_name", "action", "table_name", "property_id", "created_at",
+                      "row_id")
     column_searchable_list = ("actor_name", "table_name", "row_id")
+    column_choices = {"action": [(k, v) for k, v in ACTION_LABELS.items()]}
+    column_formatters = {"row_id": record_link}
     column_labels = {
         "id": _l("Entry"), "created_at": _l("Time (UTC)"), "actor_name": _l("Staff member"),
         "action": _l("Action"), "table_name": _l("Register"), "row_id": _l("Record"),
         "reason": _l("Reason"), "client_addr": _l("Address"), "changes": _l("Changes"),
         "snapshot": _l("Record after the change"), "prev_hash": _l("Previous hash"),
         "hash": _l("Hash"), "tx_id": _l("Transaction"), "actor_roles": _l("Roles"),
+        "property_id": _l("Property"),
     }
     column_display_pk = True
+
+
+class AuditChainView(SecureViewMixin, BaseView):
+    """链校验: "verified up to entry N at time T", and "verify now"."""
+
+    register = "audit_log"
+
+    @expose("/")
+    @requires("history")
+    def index(self):
+        latest = list(db.session.execute(select(AuditCheckpoint)
+                                         .order_by(AuditCheckpoint.id.desc()).limit(10)).scalars())
+        head = db.session.execute(select(func.max(AuditEntry.id))).scalar() or 0
+        return self.render("admin/audit_chain.html", checkpoints=latest, head=head)
+
+    @expose("/verify/", methods=("POST",))
+    @requires("history")
+    def verify_now(self):
+        from audit.verify import record_checkpoint, verify
+
+        with db.engine.connect() as conn:
+            res = verify(conn, check_rows=True)
+        record_checkpoint(db.engine, res, f"web: {current_staff().username}")
+        if res.ok:
+            flash(_("History verified: %(n)s entries intact up to #%(head)s.", n=res.entries,
+                    head=res.head_id), "success")
+        else:
+            flash(_("History verification FAILED at entry #%(bad)s: %(what)s",
+                    bad=res.bad_entry_id or "?", what=res.problems[0]), "error")
+        return redirect(self.get_url(".index"))

@@ -449,22 +449,141 @@ class RegisterView(SecureViewMixin, ModelView):
     def check_void(self, model) -> None:
         """Raise ``RuleViolation`` when this row may not be voided now."""
 
-    # -- history of one record ------------------------------------------------
-    @expose("/history/")
-    @requires("history")
-    def history_view(self):
-        """Every history entry of one record, oldest first (voided records included)."""
-        from audit.history import entries_of, readable_changes
+    # -- history of one record, and records as they were -----------------------
+    def readable(self):
+        from audit.history import Readable
 
-        return_url = get_redirect_target() or self.get_url(".index_view")
+        choices = {k: dict(v) for k, v in (self.column_choices or {}).items()}
+        return Readable(self.model, self.column_labels, choices)
+
+    def _record_or_back(self):
         model = self.get_one(request.args.get("id"))
         if model is None:
             flash(admin_gettext("Record does not exist."), "error")
+        return model
+
+    def related_entries(self, model) -> list:
+        """History entries of rows that belong to this record (approval steps)."""
+        if not getattr(type(model), "__chain__", ""):
+            return []
+        from sqlalchemy import select
+
+        from models.audit import AuditEntry
+        from models.workflow import ApprovalDecision
+
+        ids = db.session.execute(select(ApprovalDecision.id).where(
+            ApprovalDecision.request_table == model.__table__.name,
+            ApprovalDecision.request_id == model.id)).scalars().all()
+        if not ids:
+            return []
+        return list(db.session.execute(select(AuditEntry).where(
+            AuditEntry.table_name == "approval_decision",
+            AuditEntry.row_id.in_([str(i) for i in ids]))).scalars())
+
+    @expose("/history/")
+    @requires("history")
+    def history_view(self):
+        """Every history entry of one record, oldest first (voided records included),
+        with a field-by-field diff in the UI language."""
+        from audit.history import Readable, entries_of
+        from models.workflow import ApprovalDecision
+
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        model = self._record_or_back()
+        if model is None:
             return redirect(return_url)
-        entries = entries_of(model)
-        rows = [(e, readable_changes(e, self.column_labels)) for e in entries]
+        own = self.readable()
+        steps = Readable(ApprovalDecision, {
+            "decision": _("Decision"), "comment": _("Comment"), "step_name": _("Step"),
+            "actor_id": _("Staff member"), "role": _("Role")})
+        entries = sorted(entries_of(model) + self.related_entries(model), key=lambda e: e.id)
+        rows = [(e, (steps if e.table_name == "approval_decision" else own).changes(e))
+                for e in entries]
         return self.render("admin/kefu_history.html", model=model, rows=rows,
                            return_url=return_url)
+
+    @expose("/as_of/")
+    @requires("history")
+    def as_of_view(self):
+        """The record as it was after a given history entry, or at a given local time."""
+        from audit.history import column_keys, snapshot_after, snapshot_at
+        from i18n import local_to_utc
+
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        model = self._record_or_back()
+        if model is None:
+            return redirect(return_url)
+        at_text = request.args.get("at", "")
+        if request.args.get("entry", "").isdigit():
+            snap, entry = snapshot_after(model, int(request.args["entry"]))
+        else:
+            try:
+                at = datetime.fromisoformat(at_text) if at_text else None
+            except ValueError:
+                at = None
+                flash(_("Give the moment as date and time."), "error")
+            snap, entry = snapshot_at(model, local_to_utc(at) if at else utcnow())
+        fields = [k for k in column_keys(self.model) if k != "version"]
+        rows = self.readable().snapshot(snap, fields) if snap else []
+        return self.render("admin/kefu_as_of.html", model=model, rows=rows, entry=entry,
+                           at=at_text, return_url=return_url)
+
+    @expose("/register_as_of/")
+    @requires("view")
+    def register_as_of_view(self):
+        """The whole register (the user's property) as it stood at the end of a day,
+        rebuilt from history; printable, and exportable as CSV by those who may export."""
+        from datetime import date
+
+        from audit.history import column_keys, snapshots_as_of
+        from i18n import local_day_end_utc, local_now, local_today
+
+        try:
+            as_of = date.fromisoformat(request.args.get("as_of") or local_today().isoformat())
+        except ValueError:
+            flash(_("Give the date as YYYY-MM-DD."), "error")
+            as_of = local_today()
+        user = current_staff()
+        scoped = hasattr(self.model, "property_id") and not user.is_head_office
+        snaps = snapshots_as_of(self.model.__table__.name, local_day_end_utc(as_of),
+                                user.property_id if scoped else None)
+        wanted = [c[0] for c in self.get_list_columns()]
+        keys = column_keys(self.model)
+        fields = [k for k in wanted if k in keys] or [k for k in keys if k != "version"]
+        for extra in ("voided_at", "void_reason"):
+            if extra in keys and extra not in fields:
+                fields.append(extra)
+        readable = self.readable()
+        rows = [(int(rid), readable.snapshot(snap, fields))
+                for rid, snap in sorted(snaps.items(), key=lambda kv: int(kv[0]))]
+        headers = [readable.label(f) for f in fields]
+        if request.args.get("format") == "csv":
+            from rules.matrix import unmasked_exports
+
+            if not self.allowed("export"):
+                abort(403)
+            personal = getattr(self.model, "__personal__", frozenset())
+            if not unmasked_exports(user):
+                hide = {i for i, f in enumerate(fields) if f in personal}
+                rows = [(rid, [(lab, mask_personal(v) if i in hide and v != "—" else v)
+                               for i, (lab, v) in enumerate(values)]) for rid, values in rows]
+            return self._as_of_csv(as_of, headers, rows)
+        return self.render("admin/kefu_register_as_of.html", rows=rows, headers=headers,
+                           as_of=as_of, printed_at=local_now())
+
+    def _as_of_csv(self, as_of, headers, rows):
+        def generate():
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            yield "\ufeff"
+            writer.writerow(["#", *headers])
+            for rid, values in rows:
+                writer.writerow([rid, *[neutralise_cell(v) for _l, v in values]])
+            yield buf.getvalue()
+
+        name = f"{self.name}_{as_of.isoformat()}.csv"
+        return Response(generate(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": self._content_disposition(name)})
 
     # -- list rendering ---------------------------------------------------------
 
@@ -489,9 +608,15 @@ class RegisterView(SecureViewMixin, ModelView):
         _count, query = self.get_list(0, sort[0] if sort else None, view_args.sort_desc,
                               view_args.search, view_args.filters, execute=False,
                               page_size=0)
+        from rules.matrix import unmasked_exports
+
         yield [str(c[1]) for c in self._export_columns]
+        personal = getattr(self.model, "__personal__", frozenset())
+        masked = {c[0] for c in self._export_columns if c[0] in personal} \
+            if not unmasked_exports(current_staff()) else set()
         for row in query.yield_per(1000):
-            yield [neutralise_cell(self.get_export_value(row, c[0]))
+            yield [neutralise_cell(mask_personal(self.get_export_value(row, c[0]))
+                                   if c[0] in masked else self.get_export_value(row, c[0]))
                    for c in self._export_columns]
 
     def _export_csv(self, return_url):
@@ -534,6 +659,15 @@ def void_badge(view, context, model, name) -> Markup | str:
     title = escape(model.void_reason or "")
     return Markup(f'<span class="badge badge-danger void-badge" title="{title}">'
                   f'{escape(_("Void"))}</span>')
+
+
+def mask_personal(value: Any) -> str:
+    """138****0001: the first 3 and last 4 characters stay, the middle is starred."""
+    text = "" if value is None else str(value)
+    if len(text) <= 7:
+        return "*" * max(0, len(text) - 2) + text[-2:]
+    keep_head = 3 if len(text) > 7 else 1
+    return text[:keep_head] + "*" * (len(text) - keep_head - 4) + text[-4:]
 
 
 def neutralise_cell(value: Any) -> str:

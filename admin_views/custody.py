@@ -135,6 +135,8 @@ class CustodyInspectionView(RegisterView):
         "interior": {"default": True},
     }
     column_labels = CUSTODY_LABELS
+    column_choices = {"reason": list(INSPECTION_REASON_LABELS.items()),
+                      "owner_contact_method": list(CONTACT_METHOD_LABELS.items())}
     column_formatters = {
         "reason": lambda v, c, m, n: INSPECTION_REASON_LABELS.get(m.reason, m.reason),
         "done": inspection_state,

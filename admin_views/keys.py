@@ -101,6 +101,8 @@ class KeyView(RegisterView):
     }
     form_ajax_refs = {"spare_of": {"fields": ("label",), "page_size": 20}}
     column_formatters = {"category": _label_of(KEY_CATEGORY_LABELS), "status": key_status_badge}
+    column_choices = {"category": list(KEY_CATEGORY_LABELS.items()),
+                      "status": list(KEY_STATUS_LABELS.items())}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.label = (model.label or "").strip()
@@ -349,6 +351,10 @@ class KeyApplicationView(ApprovalRequestView):
     }
     column_formatters = {"kind": _label_of(APPLICATION_KIND_LABELS),
                          "reason": _label_of(APPLICATION_REASON_LABELS)}
+    column_choices = {"kind": list(APPLICATION_KIND_LABELS.items()),
+                      "reason": list(APPLICATION_REASON_LABELS.items()),
+                      "status": [("pending", _l("Pending")), ("approved", _l("Approved")),
+                                 ("rejected", _l("Rejected")), ("executed", _l("Executed"))]}
 
     def create_form(self, obj=None):
         form = super().create_form(obj)

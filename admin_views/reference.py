@@ -53,4 +53,5 @@ class OccupantView(RegisterView):
     form_overrides = {"kind": SelectField}
     form_args = {"kind": {"choices": [(k, OCCUPANT_KIND_LABELS[k]) for k in OCCUPANT_KINDS]}}
     column_formatters = {"kind": lambda v, c, m, n: OCCUPANT_KIND_LABELS.get(m.kind, m.kind)}
+    column_choices = {"kind": list(OCCUPANT_KIND_LABELS.items())}
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}

@@ -86,6 +86,10 @@ class ValuablesDepositView(RegisterView):
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20},
                       "owner": {"fields": ("name", "phone"), "page_size": 20}}
     column_labels = DEPOSIT_LABELS
+    column_choices = {"item_kind": list(ITEM_KIND_LABELS.items()),
+                      "size_class": list(SIZE_CLASS_LABELS.items()),
+                      "container": list(SMALL_CONTAINER_LABELS.items()),
+                      "recipient_id_type": list(ID_TYPE_LABELS.items())}
     column_formatters = {
         "item_kind": lambda v, c, m, n: ITEM_KIND_LABELS.get(m.item_kind, m.item_kind),
         "size_class": lambda v, c, m, n: {"small": _("Small"), "large": _("Large")}.get(

@@ -119,3 +119,16 @@ def _check_rows(conn, latest, res, problem, max_problems) -> None:
                          f"from the table (deleted outside the app)")
             if len(res.problems) >= max_problems:
                 return
+
+
+def record_checkpoint(engine, res: VerifyResult, run_by: str) -> None:
+    """Keep the outcome as "verified up to entry N at time T" (own transaction)."""
+    from models.audit import AuditCheckpoint
+    from models.base import utcnow
+
+    with engine.begin() as conn:
+        conn.execute(AuditCheckpoint.__table__.insert().values(
+            verified_at=utcnow(), ok=res.ok, entries=res.entries, head_id=res.head_id,
+            head_hash=res.head_hash, bad_entry_id=res.bad_entry_id,
+            problems="\n".join(res.problems)[:4000] or None, rows_checked=res.rows_checked,
+            seconds=round(res.seconds, 3), run_by=run_by[:120]))

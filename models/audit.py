@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
@@ -47,3 +47,24 @@ class AuditEntry(db.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.table_name}:{self.row_id} {self.action}"
+
+
+class AuditCheckpoint(db.Model):
+    """A verification run of the chain: "verified up to entry N at time T".
+
+    Written by ``audit verify`` and by the auditors' "verify now"; not a register
+    (no history of its own), and only ever inserted."""
+
+    __tablename__ = "audit_checkpoint"
+    __audited__ = False
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verified_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    ok: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    entries: Mapped[int] = mapped_column(AuditId, nullable=False)
+    head_id: Mapped[int] = mapped_column(AuditId, nullable=False)
+    head_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    bad_entry_id: Mapped[int | None] = mapped_column(AuditId)
+    problems: Mapped[str | None] = mapped_column(Text)
+    rows_checked: Mapped[int] = mapped_column(AuditId, nullable=False, default=0)
+    seconds: Mapped[float] = mapped_column(Float, nullable=False)
+    run_by: Mapped[str] = mapped_column(String(120), nullable=False)

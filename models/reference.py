@@ -65,6 +65,7 @@ class Occupant(RegisterMixin, db.Model):
     """业主/住户 — basic contact fields; the full owner file comes with its own register."""
 
     __tablename__ = "occupant"
+    __personal__ = frozenset({"phone", "phone2"})
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False, index=True)
     unit: Mapped[Unit] = relationship(lazy="joined")
     name: Mapped[str] = mapped_column(String(60), nullable=False, index=True)

@@ -34,6 +34,7 @@ class Staff(UserMixin, VersionedMixin, CreatedMixin, db.Model):
     __tablename__ = "staff"
     # Secrets are recorded in history only as a digest.
     __audit_mask__ = frozenset({"password_hash", "pin_hash"})
+    __personal__ = frozenset({"phone"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)

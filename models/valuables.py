@@ -37,6 +37,7 @@ class ValuablesDeposit(RegisterMixin, CosignMixin, db.Model):
     other than the owner."""
 
     __tablename__ = "valuables_deposit"
+    __personal__ = frozenset({"recipient_id_number"})
     __table_args__ = (
         CheckConstraint("released_at IS NULL OR released_at >= deposited_at",
                         name="release_after_deposit"),
