@@ -52,6 +52,10 @@ class AuditLogView(RegisterView):
     column_searchable_list = ("actor_name", "table_name", "row_id")
     column_choices = {"action": [(k, v) for k, v in ACTION_LABELS.items()]}
     column_formatters = {"row_id": record_link}
+    # The history export carries everything needed to check it elsewhere.
+    column_export_list = ("id", "created_at", "actor_name", "actor_roles", "client_addr",
+                          "action", "table_name", "row_id", "property_id", "reason", "changes",
+                          "snapshot", "tx_id", "prev_hash", "hash")
     column_labels = {
         "id": _l("Entry"), "created_at": _l("Time (UTC)"), "actor_name": _l("Staff member"),
         "action": _l("Action"), "table_name": _l("Register"), "row_id": _l("Record"),

@@ -238,6 +238,10 @@ class RegisterView(SecureViewMixin, ModelView):
         own = type(self).column_formatters
         self.column_formatters = {"voided_at": void_badge,
                                   **(own if isinstance(own, dict) else {})}
+        # Exports are plain text: no HTML badges or links; choices still become labels.
+        own_export = type(self).column_formatters_export
+        self.column_formatters_export = {"voided_at": void_text,
+                                         **(own_export if isinstance(own_export, dict) else {})}
         super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
 
     # -- per-request flags, for the UI only (enforcement is _handle_view) ---
@@ -594,6 +598,12 @@ class RegisterView(SecureViewMixin, ModelView):
             cols.append(("voided_at", _("Void")))
         return cols
 
+    def get_export_columns(self):
+        cols = list(super().get_export_columns())
+        if hasattr(self.model, "voided_at") and all(c[0] != "voided_at" for c in cols):
+            cols.append(("voided_at", _l("Void")))
+        return cols
+
     # -- export: streamed, BOM for Excel, formula cells neutralised -------------
     def get_export_name(self, export_type: str = "csv") -> str:
         return f"{self.name}_{datetime.now():%Y%m%d_%H%M%S}.{export_type}"
@@ -659,6 +669,13 @@ def void_badge(view, context, model, name) -> Markup | str:
     title = escape(model.void_reason or "")
     return Markup(f'<span class="badge badge-danger void-badge" title="{title}">'
                   f'{escape(_("Void"))}</span>')
+
+
+def void_text(view, context, model, name) -> str:
+    """Export cell for ``voided_at``: "作废 <time>: <reason>" or empty."""
+    if getattr(model, "voided_at", None) is None:
+        return ""
+    return f"{_('Void')} {model.voided_at:%Y-%m-%d %H:%M} UTC: {model.void_reason or ''}"
 
 
 def mask_personal(value: Any) -> str:

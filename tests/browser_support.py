@@ -76,7 +76,7 @@ def new_page(chromium, live_server):
 
     def make():
         ctx = chromium.new_context(base_url=live_server.url, locale="zh-CN")
-        ctx.set_default_timeout(10_000)
+        ctx.set_default_timeout(30_000)   # generous: CI shares 2 cores with the suite
         contexts.append(ctx)
         return ctx.new_page()
 
@@ -96,5 +96,7 @@ def login(page, username: str, password: str | None = None) -> None:
 
 
 def logout(page) -> None:
-    page.click("#logout-form button[type=submit]")
+    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#logout-form button[type=submit]")
     page.wait_for_selector("#login-form")

@@ -162,3 +162,15 @@ def test_chain_status_and_verify_now(app, browser):
     with app.app_context():
         runs = db.session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars().all()
         assert [r.ok for r in runs] == [True, False, False] and runs[-1].run_by.startswith("cli")
+
+
+def test_history_export_is_plain_text_with_the_changes(app, browser):
+    kid = key_id(app, "会所活动室")
+    mgr = browser("dept_manager")
+    mgr.post_form(f"/admin/key/void/?id={kid}", {"reason": "锁已更换"})
+    data = browser("auditor").get("/admin/audit_log/export/csv/").data.decode("utf-8-sig")
+    assert "<a " not in data and "<span" not in data
+    assert "锁已更换" in data and '""voided_at""' in data          # the JSON of the change
+    keys = mgr.get("/admin/key/export/csv/").data.decode("utf-8-sig")
+    assert "<span" not in keys and "锁已更换" in keys and "作废" in keys
+    assert browser("dept_manager").get("/admin/audit_log/export/csv/").status_code == 403
