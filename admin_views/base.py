@@ -92,6 +92,47 @@ def scope_query(query, cls, user):
     return query
 
 
+class CappedCount(int):
+    """A row count that stopped at the cap: shown as "10000+", pages as 10000."""
+
+    capped = True
+
+    def __str__(self) -> str:
+        return f"{int(self) - 1}+"
+
+
+class CappedCountQuery:
+    """Wraps Flask-Admin's count query.  Filters and joins pass through; ``scalar``
+    counts at most ``cap + 1`` rows (an index-only ``LIMIT`` scan instead of an
+    exact ``count(*)`` over millions of rows), unless the user asked for the exact
+    number."""
+
+    def __init__(self, query, cap: int | None):
+        self._q = query
+        self._cap = cap
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._q, name)
+        if not callable(attr):
+            return attr
+
+        def passthrough(*args, **kwargs):
+            result = attr(*args, **kwargs)
+            return CappedCountQuery(result, self._cap) if hasattr(result, "with_entities") \
+                else result
+
+        return passthrough
+
+    def scalar(self):
+        from sqlalchemy import func, literal_column
+
+        if self._cap is None:
+            return self._q.scalar()
+        inner = self._q.with_entities(literal_column("1")).limit(self._cap + 1).subquery()
+        n = self._q.session.query(func.count()).select_from(inner).scalar()
+        return CappedCount(n) if n > self._cap else n
+
+
 class VersionField(HiddenField):
     """Carries the version the user saw; never written onto the model."""
 
@@ -275,8 +316,18 @@ class RegisterView(SecureViewMixin, ModelView):
     def get_query(self):
         return scope_query(super().get_query(), self.model, current_staff())
 
+    # Lists count at most this many rows unless ?exact=1 (then the exact number).
+    count_cap: int | None = 10_000
+
     def get_count_query(self):
-        return scope_query(super().get_count_query(), self.model, current_staff())
+        from sqlalchemy import func
+
+        # func.count() rather than Flask-Admin's count('*'): SQLite's fast count path
+        # does not apply to a bound '*' parameter.
+        q = scope_query(db.session.query(func.count()).select_from(self.model),
+                        self.model, current_staff())
+        exact = request.args.get("exact") == "1"
+        return CappedCountQuery(q, None if exact else self.count_cap)
 
     def get_one(self, id: Any):
         """Scoped like the list (Flask-Admin's own get_one ignores get_query)."""

@@ -174,3 +174,17 @@ def test_required_fields_get_form_errors_and_nothing_is_written(app, browser):
     assert resp.status_code == 200 and "必填" in text_of(resp)
     with app.app_context():
         assert db.session.query(Building).count() == count
+
+
+def test_lists_cap_the_count_and_give_the_exact_number_on_request(app, browser):
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "building")
+    view.count_cap = 2                     # the demo has 3 buildings at DEMO
+    sup = browser("supervisor")
+    page = text_of(sup.get("/admin/building/"))
+    assert "(2+)" in page and 'id="exact-count-link"' in page
+    assert all(f"{i}栋" in page for i in (1, 2, 3))        # the rows are all there
+    page = text_of(sup.get("/admin/building/?exact=1"))
+    assert "(3)" in page and 'id="exact-count-link"' not in page
+    page = text_of(sup.get("/admin/building/?search=2栋"))
+    assert "(1)" in page and "2栋" in page and "3栋" not in page
