@@ -74,14 +74,14 @@ def test_cosign_waiting_for_the_second_person(app, browser):
 
 def test_key_checkouts_chart_counts_today(app, browser):
     page = dashboard(browser("clerk"))
-    data = json.loads(re.search(r"id=\"chart-key-checkouts\"[^>]*data-chart='([^']+)'", page)
+    data = json.loads(re.search(r"id=\"chart-key-checkouts-per-day\"[^>]*data-chart='([^']+)'", page)
                       .group(1).replace("&#34;", '"'))
     assert len(data["labels"]) == 30 and data["labels"][-1] == local_today().strftime("%m-%d")
     before = data["values"][-1]
     assert before >= 2                                     # the demo's two checkouts
     desk_issue(browser("clerk"), "配电房")
     page = dashboard(browser("clerk"))
-    data = json.loads(re.search(r"id=\"chart-key-checkouts\"[^>]*data-chart='([^']+)'", page)
+    data = json.loads(re.search(r"id=\"chart-key-checkouts-per-day\"[^>]*data-chart='([^']+)'", page)
                       .group(1).replace("&#34;", '"'))
     assert data["values"][-1] == before + 1
     assert "/static/vendor/chart.umd.min.js" in page       # served locally, no CDN
