@@ -338,6 +338,32 @@ class RegisterView(SecureViewMixin, ModelView):
         return super().get_list(page, sort_column, sort_desc, search, filters,
                                 execute=execute, page_size=page_size)
 
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Search without joins: a term in a related table's column becomes
+        ``fk IN (SELECT id FROM that table WHERE column LIKE …)`` on the small
+        table, and own columns are compared without Flask-Admin's CAST, so
+        indexes stay usable and a rare name does not scan a join of millions."""
+        from flask_admin.contrib.sqla import tools
+        from sqlalchemy import select
+
+        if any(len(path or ()) > 1 for _f, path in self._search_fields):
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        for term in search.split(" "):
+            if not term:
+                continue
+            like = tools.parse_like_term(term)
+            conds = []
+            for field, path in self._search_fields:
+                if path:
+                    local, remote = path[0].property.local_remote_pairs[0]
+                    conds.append(local.in_(select(remote).where(field.ilike(like))))
+                else:
+                    conds.append(field.ilike(like))
+            query = query.filter(or_(*conds))
+            if count_query is not None:
+                count_query = count_query.filter(or_(*conds))
+        return query, count_query, joins, count_joins
+
     def _get_list_extra_args(self):
         args = super()._get_list_extra_args()
         if args.page is not None and args.page < 0:

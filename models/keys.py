@@ -107,7 +107,7 @@ class KeyCheckout(RegisterMixin, db.Model):
     received_by = relationship("Staff", foreign_keys=[received_by_id], lazy="joined")
     spare_authorisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("spare_key_authorisation.id"), unique=True)
-    spare_authorisation = relationship("SpareKeyAuthorisation", lazy="joined")
+    spare_authorisation = relationship("SpareKeyAuthorisation", lazy="select")
 
     def __str__(self) -> str:
         return f"{self.key.label if self.key else ''} → {self.borrower.full_name if self.borrower else ''}"

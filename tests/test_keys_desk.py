@@ -221,3 +221,18 @@ def test_the_desk_and_its_errors_in_english(app, browser):
     assert resp.status_code == 422 and "Key 水泵房 is already out." in text_of(resp)
     approvals = text_of(clerk.get("/admin/approvals/"))
     assert "My requests" in approvals
+
+
+def test_checkout_log_search_by_key_borrower_and_reason(app, browser):
+    desk_issue(browser("clerk"), "配电房", borrower="butler", reason="更换灯管")
+    mgr = browser("dept_manager")
+    by_name = text_of(mgr.get("/admin/key_checkout/?search=李建国"))       # the butler
+    assert "更换灯管" in by_name and "夜间巡查水泵" not in by_name
+    by_key = text_of(mgr.get("/admin/key_checkout/?search=水泵"))
+    assert "夜间巡查水泵" in by_key and "更换灯管" not in by_key
+    by_reason = text_of(mgr.get("/admin/key_checkout/?search=灯管"))
+    assert "更换灯管" in by_reason
+    both = text_of(mgr.get("/admin/key_checkout/?search=李建国 灯管"))    # terms AND
+    assert "更换灯管" in both
+    none = text_of(mgr.get("/admin/key_checkout/?search=不存在的词"))
+    assert "更换灯管" not in none and "夜间巡查水泵" not in none
