@@ -174,3 +174,17 @@ def test_history_export_is_plain_text_with_the_changes(app, browser):
     keys = mgr.get("/admin/key/export/csv/").data.decode("utf-8-sig")
     assert "<span" not in keys and "锁已更换" in keys and "作废" in keys
     assert browser("dept_manager").get("/admin/audit_log/export/csv/").status_code == 403
+
+
+def test_xlsx_export_opens_with_the_rows_and_masking(app, browser):
+    from openpyxl import load_workbook
+
+    with app.app_context(), system_actor("test"):
+        db.session.get(Staff, staff_id("clerk")).phone = "13912345678"
+        db.session.commit()
+    resp = browser("admin").get("/admin/staff/export/xlsx/")
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"
+    ws = load_workbook(io.BytesIO(resp.data), read_only=True).active
+    cells = [str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "王晓燕" in cells and "139****5678" in cells and "13912345678" not in cells
+    assert browser("clerk").get("/admin/staff/export/xlsx/").status_code == 403
