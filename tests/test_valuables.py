@@ -254,3 +254,18 @@ def test_items_in_custody_now(app, browser):
     page = text_of(browser("clerk").get("/admin/in_custody/"))
     assert 'id="deposits-count">0<' in page and "1-302寄存" in page
     assert browser("courier").get("/admin/in_custody/").status_code == 403
+
+
+def test_rules_speak_english_after_switching(app, browser):
+    clerk = browser("clerk")
+    clerk.post("/lang", {"lang": "en"})
+    resp = post_deposit(clerk, deposit_form(app, item_kind="cash"))
+    assert "cash and food are never stored" in text_of(resp)
+    page = text_of(clerk.get("/admin/in_custody/"))
+    assert "Deposits in custody" in page and "Deposited keys" in page
+    page = text_of(browser("butler").get("/admin/inspections_due/"))
+    assert "巡查" in page                      # the butler kept Chinese
+    butler = browser("butler")
+    butler.post("/lang", {"lang": "en"})
+    page = text_of(butler.get("/admin/inspections_due/"))
+    assert "Routine inspection due" in page and "Vacant homes" in page
