@@ -62,6 +62,7 @@ def register(app: Flask) -> None:
             db.session.flush()
             _demo_keys(prop, north)
             _demo_home_care(prop)
+            _demo_stock_and_orders(prop)
             db.session.commit()
         click.echo("Demo data loaded. Logins (username / password):")
         for role in ROLES + ("clerk2",):
@@ -291,4 +292,107 @@ def _demo_home_care(prop: Property) -> None:
         description="房产证复印件及购房合同", size_class="small", container="envelope",
         storage_place="业主档案柜 1-301", butler_id=butler.id, deposited_at=now - timedelta(days=3),
         owner_confirmed=True, created_by_id=butler.id))
+    db.session.flush()
+
+
+def _demo_stock_and_orders(prop: Property) -> None:
+    """Medicine box, bottled water and service orders (idempotent), made through the
+    same rule functions the views use so stock and numbers are consistent."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from i18n import local_today
+    from models.base import utcnow
+    from models.medicine import MedicineBatch, MedicineBox, MedicineItem, MedicineUsage
+    from models.service_orders import ServiceOrder, ServiceOrderLine, ServicePrice
+    from models.water import WaterCount, WaterReceipt, WaterStock
+    from rules import medicine, service_orders, water
+
+    if db.session.execute(select(MedicineBox).where(MedicineBox.property_id == prop.id)).first():
+        return
+
+    def one(model, *where):
+        return db.session.execute(select(model).where(*where)).scalars().first()
+
+    clerk, clerk2 = one(Staff, Staff.username == "clerk"), one(Staff, Staff.username == "clerk2")
+    security = one(Staff, Staff.username == "security")
+    today, now = local_today(), utcnow()
+    pid, by = prop.id, {"created_by_id": clerk.id}
+    db.session.add(MedicineBox(property_id=pid, place="前台药箱（服务台下方柜）",
+                               responsible_id=clerk.id, **by))
+    batches = []
+    for name, kind, spec, unit_name, min_stock, batch_no, expiry_days, qty in (
+            ("创可贴", "medicine", "100片/盒", "盒", 1, "CK2025-07", 400, 2),
+            ("碘伏消毒液", "medicine", "100ml", "瓶", 1, "DF2025-11", 20, 3),
+            ("藿香正气水", "medicine", "10ml×10支", "盒", 2, "HX2024-05", 200, 1),
+            ("电子体温计", "equipment", "MT-101", "支", 1, "TW-01", 900, 2),
+            ("医用纱布", "medicine", "8cm×10cm", "包", 2, "SB2025-03", 300, 4)):
+        item = MedicineItem(property_id=pid, name=name, kind=kind, specification=spec,
+                            unit_name=unit_name, min_stock=min_stock, **by)
+        db.session.add(item)
+        db.session.flush()
+        b = MedicineBatch(property_id=pid, item_id=item.id, batch_no=batch_no, quantity=qty,
+                          expires_on=today + timedelta(days=expiry_days),
+                          received_on=today - timedelta(days=60), **by)
+        db.session.add(b)
+        batches.append(b)
+    db.session.flush()
+    medicine.take_count(clerk, pid, {b.id: b.quantity for b in batches}, "", "月中清点")
+    db.session.flush()
+    usage = MedicineUsage(property_id=pid, batch=batches[0], quantity=1, recipient_name="张伟",
+                          recipient_unit_id=one(Unit, Unit.room == "1-301").id,
+                          reason="小区儿童擦伤", issued_by_id=clerk.id, issued_at=now,
+                          expiry_reconfirmed=True, **by)
+    db.session.add(usage)
+    medicine.issue(usage)
+
+    stock = WaterStock(property_id=pid, brand="娃哈哈", price_per_bucket=Decimal("15.00"),
+                       low_threshold=10, place="管理处库房", **by)
+    db.session.add(stock)
+    db.session.flush()
+    receipt = WaterReceipt(property_id=pid, stock=stock, quantity=30,
+                           expires_on=today + timedelta(days=150), expiry_checked=True,
+                           received_by_id=clerk.id, received_at=now - timedelta(days=2), **by)
+    db.session.add(receipt)
+    water.receive(receipt)
+    db.session.flush()
+    c = WaterCount(property_id=pid, stock=stock, counted=30, counted_by_id=clerk.id,
+                   counted_at=now - timedelta(days=1), earliest_expiry=receipt.expires_on, **by)
+    db.session.add(c)
+    water.count(c)
+
+    for item, unit_name, price, dept in (("疏通下水道", "次", "50.00", "engineering"),
+                                        ("更换灯泡", "个", "10.00", "engineering"),
+                                        ("空调清洗", "台", "80.00", "engineering"),
+                                        ("家庭保洁", "小时", "40.00", "cleaning")):
+        db.session.add(ServicePrice(property_id=pid, item=item, unit_name=unit_name,
+                                    unit_price=Decimal(price), department=dept,
+                                    effective_from=today - timedelta(days=90), **by))
+    db.session.flush()
+    prices = service_orders.current_prices(clerk)
+    unit = one(Unit, Unit.room == "2-302")
+    order = ServiceOrder(property_id=pid, kind="service", unit_id=unit.id, unit=unit,
+                         customer_name=one(Occupant, Occupant.unit_id == unit.id).name,
+                         customer_phone="13800000007", department="engineering",
+                         staff_name="工程部 刘师傅", description="厨房下水道堵塞",
+                         appointment_at=now - timedelta(days=1, hours=2),
+                         created_at=now - timedelta(days=1, hours=3), **by)
+    drain = next(p for p in prices if p.item == "疏通下水道")
+    order.lines.append(ServiceOrderLine(property_id=pid, price=drain, quantity=1, **by))
+    service_orders.price_lines(order)
+    order.completed_at, order.customer_signed = now - timedelta(days=1), True
+    order.serial_no = service_orders.next_serial(pid)
+    db.session.add(order)
+    unit2 = one(Unit, Unit.room == "3-801")
+    wo = ServiceOrder(property_id=pid, kind="water", unit_id=unit2.id, unit=unit2,
+                      customer_name=one(Occupant, Occupant.unit_id == unit2.id).name,
+                      department="security", water_stock=stock, water_qty=2,
+                      install_requested=True, created_at=now - timedelta(hours=5), **by)
+    service_orders.water_line(wo)
+    service_orders.price_lines(wo)
+    wo.serial_no = service_orders.next_serial(pid)
+    db.session.add(wo)
+    db.session.flush()
+    water.deliver(wo, security, security, now - timedelta(hours=4), 2, True, True)
+    service_orders.settle(wo, clerk2, "sign_bill")
     db.session.flush()

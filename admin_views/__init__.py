@@ -15,6 +15,9 @@ from models import AuditEntry, Building, Occupant, Property, Staff, Unit
 from models.custody import CustodyAgreement, CustodyInspection, VacantHomeInspection
 from models.valuables import ValuablesDeposit
 from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKeyAuthorisation
+from models.medicine import MedicineBatch, MedicineBox, MedicineCount, MedicineItem, MedicineUsage
+from models.service_orders import ServiceOrder, ServicePrice
+from models.water import WaterCount, WaterReceipt, WaterStock
 
 from .approvals import ApprovalsView
 from .audit_log import AuditChainView, AuditLogView
@@ -24,6 +27,12 @@ from .custody import (CustodyAgreementView, CustodyInspectionView, InspectionsDu
 from .valuables import InCustodyView, ValuablesDepositView
 from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotCheckView,
                    KeyView, SpareKeyAuthorisationView)
+from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
+                       MedicineItemView, MedicineUsageView)
+from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
+                             ServiceOrderView, ServicePriceView)
+from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
+                    WaterReceiptView, WaterStockView)
 from .reference import BuildingView, OccupantView, PropertyView, UnitView
 from .staff import StaffView
 
@@ -32,6 +41,9 @@ SYSTEM = _l("System")
 KEYS = _l("Keys")
 HOMES = _l("Custodial homes")
 VALUABLES = _l("Valuables")
+MEDICINE = _l("Medicine box")
+WATER = _l("Bottled water")
+ORDERS = _l("Service orders")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -53,6 +65,25 @@ VIEWS = [
     (InCustodyView, None, _l("Items in custody now"), VALUABLES, "in_custody"),
     (ValuablesDepositView, ValuablesDeposit, _l("Valuables deposit register"), VALUABLES,
      "valuables_deposit"),
+    (MedicineDueView, None, _l("Medicine box: due"), MEDICINE, "medicine_due"),
+    (MedicineUsageView, MedicineUsage, _l("Medicine usage log"), MEDICINE, "medicine_usage"),
+    (MedicineItemView, MedicineItem, _l("Medicine list"), MEDICINE, "medicine_item"),
+    (MedicineBatchView, MedicineBatch, _l("Medicine batches"), MEDICINE, "medicine_batch"),
+    (MedicineCountView, MedicineCount, _l("Medicine stock counts"), MEDICINE, "medicine_count"),
+    (MedicineBoxView, MedicineBox, _l("Medicine box and responsible person"), MEDICINE,
+     "medicine_box"),
+    (WaterDueView, None, _l("Bottled water: due and monthly use"), WATER, "water_due"),
+    (WaterOrderView, ServiceOrder, _l("Water orders"), WATER, "water_order"),
+    (WaterDeliveryView, None, _l("Water deliveries"), WATER, "water_delivery"),
+    (WaterStockView, WaterStock, _l("Bottled water stock"), WATER, "water_stock"),
+    (WaterReceiptView, WaterReceipt, _l("Water receipts"), WATER, "water_receipt"),
+    (WaterCountView, WaterCount, _l("Water stock counts"), WATER, "water_count"),
+    (ServiceDueView, None, _l("Service orders: due"), ORDERS, "service_due"),
+    (ServiceOrderView, ServiceOrder, _l("Service orders"), ORDERS, "service_order"),
+    (ServicePriceView, ServicePrice, _l("Special services and charges"), ORDERS,
+     "service_price"),
+    (ServiceOrderGapsView, None, _l("Service-order number gaps"), ORDERS, "service_order_gaps"),
+    (FinanceView, None, _l("Finance: charged orders and sign-bills"), ORDERS, "finance"),
     (PropertyView, Property, _l("Properties"), REFERENCE, "property"),
     (BuildingView, Building, _l("Buildings"), REFERENCE, "building"),
     (UnitView, Unit, _l("Units"), REFERENCE, "unit"),

@@ -309,7 +309,11 @@ class RegisterView(SecureViewMixin, ModelView):
 
     # -- scoping ------------------------------------------------------------
     def get_query(self):
-        return scope_query(super().get_query(), self.model, current_staff())
+        return self.narrow(scope_query(super().get_query(), self.model, current_staff()))
+
+    def narrow(self, query):
+        """Rows of the model this view shows (e.g. water orders among service orders)."""
+        return query
 
     # Lists count at most this many rows unless ?exact=1 (then the exact number).
     count_cap: int | None = 10_000
@@ -319,8 +323,8 @@ class RegisterView(SecureViewMixin, ModelView):
 
         # func.count() rather than Flask-Admin's count('*'): SQLite's fast count path
         # does not apply to a bound '*' parameter.
-        q = scope_query(db.session.query(func.count()).select_from(self.model),
-                        self.model, current_staff())
+        q = self.narrow(scope_query(db.session.query(func.count()).select_from(self.model),
+                                    self.model, current_staff()))
         exact = request.args.get("exact") == "1"
         return CappedCountQuery(q, None if exact else self.count_cap)
 

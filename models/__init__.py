@@ -8,3 +8,8 @@ from .keys import (Key, KeyApplication, KeyApplicationItem, KeyCheckout,  # noqa
                    KeySpotCheck, SpareKeyAuthorisation)
 from .custody import CustodyAgreement, CustodyInspection, VacantHomeInspection  # noqa: F401
 from .valuables import DepositPhoto, ValuablesDeposit  # noqa: F401
+from .medicine import (MedicineBox, MedicineBatch, MedicineCount, MedicineCountLine,  # noqa: F401
+                       MedicineItem, MedicineUsage)
+from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
+from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
+                             ServicePrice)

@@ -23,6 +23,10 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("key_spot_check", "rules.keys:spot_check_due"),
     ("custody_agreement", "rules.custody:due_items"),
     ("valuables_deposit", "rules.valuables:due_items"),
+    ("medicine_item", "rules.medicine:due_items"),
+    ("water_stock", "rules.water:due_items"),
+    ("service_order", "rules.service_orders:due_items"),
+    ("finance", "rules.service_orders:finance_due_items"),
 ]
 
 

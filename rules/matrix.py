@@ -25,6 +25,11 @@ operational_staff = has_role("clerk", "butler", "courier", "security", "supervis
                              "dept_manager", "property_manager", "general_manager")
 key_readers = operational_staff | auditor
 home_care_readers = has_role("clerk", "butler", "security", *MANAGERS) | auditor
+medicine_readers = has_role("clerk", "butler", "security", *MANAGERS) | auditor
+medicine_keepers = has_role("clerk", "butler", "supervisor", "dept_manager")
+finance = has_role("finance")
+water_readers = has_role("clerk", "butler", "security", "finance", *MANAGERS) | auditor
+order_readers = has_role("clerk", "butler", "security", "finance", *MANAGERS) | auditor
 # Who may read occupants' contact details (personal data, DESIGN.md "Owner files").
 personal_data_readers = has_role("clerk", "butler", "finance", *MANAGERS, "auditor")
 
@@ -142,6 +147,104 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "cosign": front_desk | has_role("butler"),
         "export": managers | auditor,
         "history": managers | auditor,
+    },
+    # -- medicine box (药箱管理制度) -----------------------------------------------------
+    "medicine_box": {
+        "view": medicine_readers,
+        "create": has_role("supervisor", "dept_manager"),
+        "edit": has_role("supervisor", "dept_manager"),
+        "void": has_role("dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "medicine_item": {
+        "view": medicine_readers,
+        "create": medicine_keepers,
+        "edit": medicine_keepers,
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "medicine_batch": {                # received batches; quantity changes only by
+        "view": medicine_readers,      # issue, count or a voided issue
+        "create": medicine_keepers,
+        "edit": medicine_keepers,
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "medicine_count": {
+        "view": medicine_readers,
+        "create": medicine_keepers,
+        "void": has_role("dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "medicine_usage": {
+        "view": medicine_readers,
+        "create": medicine_keepers,
+        "void": has_role("supervisor", "dept_manager"),     # puts the quantity back
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # -- bottled water (桶装饮用水管理制度) and service orders (《服务单》) ------------------
+    "water_stock": {
+        "view": water_readers,
+        "create": has_role("supervisor", "dept_manager"),
+        "edit": has_role("supervisor", "dept_manager"),    # brand, price, threshold
+        "void": has_role("dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    "water_receipt": {
+        "view": water_readers,
+        "create": front_desk,          # signed for at the desk, expiry checked
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    "water_count": {
+        "view": water_readers,
+        "create": front_desk,
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "water_order": {
+        "view": water_readers,
+        "create": front_desk,
+        "edit": front_desk,            # incl. settlement and follow-up
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    # 待送水: security records the delivery (who, when, empties, owner's signature).
+    "water_delivery": {
+        "view": has_role("security", "clerk", "supervisor", "dept_manager") | auditor,
+        "edit": has_role("security", "clerk", "supervisor", "dept_manager"),
+    },
+    "service_price": {
+        "view": all_staff,
+        "create": has_role("supervisor", "dept_manager"),
+        "edit": has_role("supervisor", "dept_manager"),
+        "void": has_role("dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    "service_order": {
+        "view": order_readers,
+        "create": front_desk | has_role("butler"),
+        "edit": front_desk | has_role("butler"),    # incl. settlement and follow-up
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    # Finance: the day's charged orders, the month's sign-bills per unit, cash received.
+    "finance": {
+        "view": has_role("finance", "supervisor", "dept_manager", "property_manager",
+                         "general_manager") | auditor,
+        "edit": has_role("finance"),   # confirm cash received
+        "export": has_role("finance") | managers | auditor,
     },
     # 待我审批 / 我的申请: every member of staff has the page; deciding needs a
     # manager role here, then the chain step's role and the request register's

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -26,10 +26,40 @@ def key_checkouts_per_day(user, days: int = 30) -> tuple[list[str], list[int]]:
     return [d.strftime("%m-%d") for d in labels], [counts.get(d, 0) for d in labels]
 
 
+def water_used_per_month(user, months: int = 12) -> tuple[list[str], list[int]]:
+    from .water import used_per_month
+
+    pairs = used_per_month(user, months)
+    return [m for m, _n in pairs], [n for _m, n in pairs]
+
+
+def service_orders_per_month(user, months: int = 12) -> tuple[list[str], list[int]]:
+    """Orders raised per local month (voided ones left out), service and water alike."""
+    from models.service_orders import ServiceOrder
+
+    today = local_today()
+    y, m = today.year, today.month
+    keys = []
+    for _i in range(months):
+        keys.append(f"{y}-{m:02d}")
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    keys.reverse()
+    first = date(int(keys[0][:4]), int(keys[0][5:]), 1)
+    q = select(ServiceOrder.created_at).where(
+        ServiceOrder.created_at >= local_day_end_utc(first - timedelta(days=1)),
+        ServiceOrder.voided_at.is_(None))
+    if not user.is_head_office:
+        q = q.where(ServiceOrder.property_id == user.property_id)
+    counts = Counter(utc_to_local(t).strftime("%Y-%m") for t in db.session.execute(q).scalars())
+    return keys, [counts.get(k, 0) for k in keys]
+
+
 def _charts():
     from flask_babel import lazy_gettext as _l
 
-    return [("key_checkout", _l("Key checkouts per day"), key_checkouts_per_day)]
+    return [("key_checkout", _l("Key checkouts per day"), key_checkouts_per_day),
+            ("water_order", _l("Bottled water used per month (buckets)"), water_used_per_month),
+            ("service_order", _l("Service orders per month"), service_orders_per_month)]
 
 
 def charts_for(user) -> list[dict]:

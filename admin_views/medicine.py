@@ -1,0 +1,246 @@
+"""药箱管理制度: the box, 药品清单 (items and batches), 清点 (the half-monthly count),
+药品领用登记表 (usage) and the medicine due list."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from wtforms import SelectField, TextAreaField
+
+from i18n import local_now, local_today
+from models.base import db
+from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
+from rules import medicine as medicine_rules
+from rules.errors import RuleViolation
+
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .custody import _staff_with_role
+
+MEDICINE_LABELS = {
+    "place": _l("Kept at"), "responsible": _l("Responsible person"), "name": _l("Item"),
+    "kind": _l("Kind"), "specification": _l("Specification"), "unit_name": _l("Unit"),
+    "min_stock": _l("Minimum stock"), "notes": _l("Notes"), "stock": _l("Quantity in the box"),
+    "batches": _l("Batches"), "item": _l("Item"), "batch_no": _l("Batch"),
+    "expires_on": _l("Expiry date"), "quantity": _l("Quantity"), "received_on": _l("Received on"),
+    "counted_at": _l("Counted at"), "counted_by": _l("Counted by"),
+    "restock_needed": _l("To restock"), "differences": _l("Differences"), "lines": _l("Lines"),
+    "batch": _l("Item and batch"), "recipient_name": _l("Recipient"),
+    "recipient_unit": _l("Recipient's unit"), "reason": _l("Reason"),
+    "issued_by": _l("Issued by"), "issued_at": _l("Issued at"),
+    "expiry_reconfirmed": _l("Expiry date re-confirmed"),
+}
+
+
+def _kind(v, c, m, n):
+    return MEDICINE_KIND_LABELS.get(m.kind, m.kind)
+
+
+def _expiry(view, context, model, name) -> Markup:
+    today = local_today()
+    d = model.expires_on
+    cls = "danger" if d < today else ("warning" if (d - today).days <= 30 else "light")
+    return Markup(f'<span class="badge badge-{cls}">{escape(d)}</span>')
+
+
+class MedicineBoxView(RegisterView):
+    register = "medicine_box"
+    column_list = ("place", "responsible")
+    form_columns = ("place", "responsible")
+    column_labels = MEDICINE_LABELS
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.responsible.query_factory = _staff_with_role("clerk", "butler", "supervisor",
+                                                          "dept_manager")
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        form.responsible.query_factory = _staff_with_role("clerk", "butler", "supervisor",
+                                                          "dept_manager")
+        return form
+
+
+class MedicineItemView(RegisterView):
+    """药品清单."""
+
+    register = "medicine_item"
+    column_list = ("name", "kind", "specification", "unit_name", "stock", "min_stock")
+    column_searchable_list = ("name", "specification")
+    column_filters = ("kind",)
+    column_default_sort = ("name", False)
+    column_details_list = ("name", "kind", "specification", "unit_name", "stock", "min_stock",
+                           "notes", "batches", "voided_at")
+    form_columns = ("name", "kind", "specification", "unit_name", "min_stock", "notes")
+    form_overrides = {"kind": SelectField}
+    form_args = {"kind": {"choices": [(k, MEDICINE_KIND_LABELS[k]) for k in MEDICINE_KINDS]}}
+    column_choices = {"kind": list(MEDICINE_KIND_LABELS.items())}
+    column_labels = MEDICINE_LABELS
+    column_formatters = {"kind": _kind, "stock": lambda v, c, m, n: m.stock,
+                         "batches": lambda v, c, m, n: "; ".join(
+                             f"{b.batch_no} ({b.expires_on}) ×{b.quantity}"
+                             for b in m.batches if b.voided_at is None)}
+    column_formatters_export = {"kind": _kind, "stock": lambda v, c, m, n: m.stock}
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if model.min_stock is None or model.min_stock < 0:
+            raise RuleViolation(_("The minimum stock cannot be negative."))
+
+
+class MedicineBatchView(RegisterView):
+    """A received batch: its quantity changes only by issues, counts and voided issues."""
+
+    register = "medicine_batch"
+    property_from = "item"
+    column_list = ("item", "batch_no", "expires_on", "quantity", "received_on")
+    column_searchable_list = ("batch_no",)
+    column_filters = ("expires_on",)
+    column_default_sort = ("expires_on", False)
+    form_columns = ("item", "batch_no", "expires_on", "quantity", "received_on")
+    form_args = {"received_on": {"default": local_today}}
+    column_labels = MEDICINE_LABELS
+    column_formatters = {"expires_on": _expiry}
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        del form.quantity          # stock moves only by issue, count or a voided issue
+        return form
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if is_created:
+            if model.quantity is None or model.quantity < 0:
+                raise RuleViolation(_("A counted quantity cannot be negative."))
+            if model.expires_on is not None and model.expires_on < local_today():
+                raise RuleViolation(_("This batch is already expired: do not put it in the box."))
+
+    def check_void(self, model) -> None:
+        if model.quantity:
+            raise RuleViolation(_("Count the batch out first (a count of 0) before voiding it."))
+
+
+class MedicineUsageView(RegisterView):
+    """药品领用登记表."""
+
+    register = "medicine_usage"
+    local_datetime_fields = ("issued_at",)
+    column_list = ("issued_at", "batch", "quantity", "recipient_name", "recipient_unit",
+                   "reason", "issued_by", "expiry_reconfirmed")
+    column_searchable_list = ("recipient_name", "reason")
+    column_filters = ("issued_at",)
+    column_default_sort = ("issued_at", True)
+    form_columns = ("batch", "quantity", "recipient_name", "recipient_unit", "reason",
+                    "issued_at", "expiry_reconfirmed")
+    form_args = {"issued_at": {"default": local_now}, "quantity": {"default": 1}}
+    form_ajax_refs = {"recipient_unit": {"fields": ("room",), "page_size": 20}}
+    column_labels = MEDICINE_LABELS
+
+    def _batches(self):
+        user = current_staff()
+
+        def factory():
+            q = select(MedicineBatch).where(MedicineBatch.voided_at.is_(None),
+                                            MedicineBatch.quantity > 0)
+            if not user.is_head_office:
+                q = q.where(MedicineBatch.property_id == user.property_id)
+            return db.session.execute(q.order_by(MedicineBatch.expires_on)).scalars().all()
+        return factory
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.batch.query_factory = self._batches()
+        return form
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if not is_created:
+            raise RuleViolation(_("An issue is not edited: void it with a reason."))
+        model.issued_by_id = current_staff().id
+        if model.batch is not None:
+            model.property_id = model.batch.property_id
+        medicine_rules.issue(model)
+
+    def void_model(self, model, reason: str) -> None:
+        super().void_model(model, reason)
+        medicine_rules.void_usage(model)
+
+
+class CountForm(FlaskForm):
+    restock_needed = TextAreaField(_l("To restock"))
+    notes = TextAreaField(_l("Notes"))
+
+
+class MedicineCountView(RegisterView):
+    """清点: taken on its own page (one quantity per batch); a count is never edited."""
+
+    register = "medicine_count"
+    details_template = "admin/stock/medicine_count_details.html"
+    list_template = "admin/stock/medicine_count_list.html"
+    column_list = ("counted_at", "counted_by", "differences", "restock_needed", "notes")
+    column_filters = ("counted_at",)
+    column_default_sort = ("counted_at", True)
+    column_labels = MEDICINE_LABELS
+    disabled_endpoints = ("create_view", "edit_view")
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return False
+
+    @expose("/take/", methods=("GET", "POST"))
+    @requires("create")
+    def take_view(self):
+        user = current_staff()
+        form = CountForm()
+        batches = db.session.execute(select(MedicineBatch).where(
+            MedicineBatch.property_id == user.property_id, MedicineBatch.voided_at.is_(None))
+            .order_by(MedicineBatch.item_id, MedicineBatch.expires_on)).scalars().all()
+        if request.method == "POST" and form.validate():
+            try:
+                counted = {}
+                for b in batches:
+                    raw = (request.form.get(f"counted-{b.id}") or "").strip()
+                    if raw:
+                        if not raw.isdigit():
+                            raise RuleViolation(_("A counted quantity cannot be negative."))
+                        counted[b.id] = int(raw)
+                count = medicine_rules.take_count(user, user.property_id, counted,
+                                                  form.restock_needed.data, form.notes.data)
+                db.session.commit()
+            except RuleViolation as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(_("Count saved: %(n)s differences.", n=count.differences), "success")
+                return redirect(self.get_url(".details_view", id=count.id))
+        return self.render("admin/kefu_form_page.html", form=form, form_id="count-form",
+                           heading=_("Medicine box count"), batches=batches,
+                           table_template="admin/stock/count_table.html",
+                           submit_label=_("Save the count"),
+                           back=self.get_url(".index_view"), summary=None)
+
+
+class MedicineDueView(SecureViewMixin, BaseView):
+    """药箱待办: count overdue, expiring and expired batches, items below minimum."""
+
+    register = "medicine_item"
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        rows = medicine_rules.due(current_staff())
+
+        def link(r):
+            if r.obj is None:
+                return url_for("medicine_count.take_view")
+            endpoint = "medicine_batch" if isinstance(r.obj, MedicineBatch) else "medicine_item"
+            return url_for(f"{endpoint}.details_view", id=r.obj.id)
+
+        sections = [{"id": kind, "title": str(label),
+                     "rows": [{"text": r.text, "url": link(r), "kind": r.kind}
+                              for r in rows if r.kind == kind],
+                     "action": (_("Count now"), url_for("medicine_count.take_view"))
+                     if kind == "count" else None}
+                    for kind, label in medicine_rules.DUE_LABELS]
+        return self.render("admin/kefu_due.html", sections=sections)

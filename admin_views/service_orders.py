@@ -1,0 +1,394 @@
+"""《服务单》的管理制度: the price list, service orders (printable in four parts),
+settlement, follow-up calls, the due list, the gap report and finance's page.
+
+``ServiceOrderBase`` holds what service and water orders share (they are one
+table and one number sequence); ``ServiceOrderView`` and ``admin_views.water.
+WaterOrderView`` are its two registers."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla.fields import InlineModelFormList
+from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
+from wtforms import RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired
+
+from i18n import local_today
+from models.base import db
+from models.service_orders import (DEPARTMENT_LABELS, DEPARTMENTS, ON_TIME, ON_TIME_LABELS,
+                                   ORDER_KIND_LABELS, PAYMENT_LABELS, PAYMENT_METHODS,
+                                   SATISFACTION, SATISFACTION_LABELS, ServiceOrder,
+                                   ServiceOrderLine)
+from rules import service_orders as order_rules
+from rules import water as water_rules
+from rules.errors import RuleViolation
+
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+
+ORDER_LABELS = {
+    "number": _l("Service order No."), "serial_no": _l("Service order No."),
+    "kind": _l("Kind"), "unit": _l("Unit"), "customer_name": _l("Customer"),
+    "customer_phone": _l("Phone"), "appointment_at": _l("Appointment"),
+    "department": _l("Department"), "staff_name": _l("Service staff"),
+    "description": _l("Service requested"), "confirm_call_at": _l("On-time confirmation call at"),
+    "confirm_call_result": _l("Confirmation call result"), "completed_at": _l("Completed at"),
+    "customer_signed": _l("Customer signed off"), "work_notes": _l("Work done"),
+    "charge": _l("Charge (yuan)"), "payment_method": _l("Payment"),
+    "settled_at": _l("Settled at"), "settled_by": _l("Settled by"),
+    "cash_handed_by": _l("Cash handed over by"),
+    "finance_received_at": _l("Finance received at"),
+    "finance_received_by": _l("Received by (finance)"), "followup_at": _l("Follow-up call at"),
+    "followup_by": _l("Follow-up by"), "sat_quality": _l("Quality"),
+    "sat_timeliness": _l("Timeliness"), "sat_attitude": _l("Attitude"),
+    "followup_notes": _l("Follow-up notes"), "lines": _l("Items"), "items": _l("Items"),
+    "water_stock": _l("Water brand"), "water_qty": _l("Buckets"),
+    "install_requested": _l("Unpack and install on the dispenser"),
+    "delivered_at": _l("Delivered at"), "delivered_by": _l("Delivered by (security)"),
+    "empties_returned": _l("Empty buckets taken back"), "owner_signed": _l("Owner signed"),
+    "installed": _l("Installed on the dispenser"), "state": _l("State"),
+    # price list
+    "item": _l("Service item"), "unit_name": _l("Unit"), "unit_price": _l("Unit price (yuan)"),
+    "effective_from": _l("Effective from"), "notes": _l("Notes"), "price": _l("Service item"),
+    "quantity": _l("Quantity"),
+}
+
+
+def _choice(labels):
+    return lambda v, c, m, n: labels.get(getattr(m, n), getattr(m, n) or "")
+
+
+def order_state(view, context, model, name) -> Markup:
+    if model.voided_at is not None:
+        return Markup("")
+    if model.settled_at is not None:
+        key, text = "settled", _("Settled")
+    elif order_rules.done_at(model) is not None:
+        key, text = "done", _("Done, not settled")
+    else:
+        key, text = "open", _("Open")
+    follow = ""
+    if order_rules.done_at(model) is not None and model.followup_at is None:
+        follow = f' <span class="badge badge-warning">{escape(_("Follow-up due"))}</span>'
+    return Markup(f'<span class="badge badge-info order-state" data-state="{key}">'
+                  f'{escape(text)}</span>{follow}')
+
+
+class _NoDeleteLines(InlineModelFormList):
+    """Order lines are part of the record: changed, never deleted."""
+
+    def display_row_controls(self, field) -> bool:
+        return False
+
+    def should_delete(self, field) -> bool:
+        return False
+
+
+class _LinesConverter(InlineModelConverter):
+    inline_field_list_type = _NoDeleteLines
+
+
+class SettleForm(FlaskForm):
+    method = RadioField(_l("Payment"), choices=[(m, PAYMENT_LABELS[m]) for m in PAYMENT_METHODS],
+                        validators=[InputRequired()])
+
+
+class FollowUpForm(FlaskForm):
+    sat_quality = SelectField(_l("Quality"), choices=[(s, SATISFACTION_LABELS[s])
+                                                     for s in SATISFACTION])
+    sat_timeliness = SelectField(_l("Timeliness"), choices=[(s, SATISFACTION_LABELS[s])
+                                                           for s in SATISFACTION])
+    sat_attitude = SelectField(_l("Attitude"), choices=[(s, SATISFACTION_LABELS[s])
+                                                       for s in SATISFACTION])
+    notes = TextAreaField(_l("Follow-up notes"))
+
+
+class ServiceOrderBase(RegisterView):
+    """Shared by service and water orders: numbering, print, settle, follow-up."""
+
+    kind = "service"
+    details_template = "admin/orders/order_details.html"
+    column_default_sort = ("serial_no", True)
+    column_labels = ORDER_LABELS
+    column_filters = ("created_at", "completed_at", "payment_method", "department")
+    column_searchable_list = ("customer_name", "staff_name", "description")
+    column_choices = {"kind": list(ORDER_KIND_LABELS.items()),
+                      "department": list(DEPARTMENT_LABELS.items()),
+                      "payment_method": list(PAYMENT_LABELS.items()),
+                      "confirm_call_result": list(ON_TIME_LABELS.items()),
+                      "sat_quality": list(SATISFACTION_LABELS.items()),
+                      "sat_timeliness": list(SATISFACTION_LABELS.items()),
+                      "sat_attitude": list(SATISFACTION_LABELS.items())}
+    column_formatters = {"serial_no": lambda v, c, m, n: m.number,
+                         "department": _choice(DEPARTMENT_LABELS),
+                         "payment_method": _choice(PAYMENT_LABELS),
+                         "items": lambda v, c, m, n: "; ".join(str(x) for x in m.lines),
+                         "state": order_state}
+    column_formatters_export = {"serial_no": lambda v, c, m, n: m.number,
+                                "department": _choice(DEPARTMENT_LABELS),
+                                "payment_method": _choice(PAYMENT_LABELS),
+                                "items": lambda v, c, m, n: "; ".join(str(x) for x in m.lines)}
+    form_overrides = {"department": SelectField, "confirm_call_result": SelectField}
+    form_args = {
+        "department": {"choices": [(d, DEPARTMENT_LABELS[d]) for d in DEPARTMENTS]},
+        "confirm_call_result": {"choices": [("", "—")] + [(k, ON_TIME_LABELS[k])
+                                                          for k in ON_TIME]},
+    }
+    form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+    local_datetime_fields = ("appointment_at", "confirm_call_at", "completed_at")
+
+    def narrow(self, query):
+        return query.filter(ServiceOrder.kind == self.kind)
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        model.kind = self.kind
+        model.confirm_call_result = model.confirm_call_result or None
+        if is_created:
+            from models.base import utcnow
+
+            model.created_at = model.created_at or utcnow()
+            if model.unit is not None:
+                model.property_id = model.unit.property_id
+        self.price(model)
+        order_rules.check_order(model)
+        if is_created:
+            model.serial_no = order_rules.next_serial(model.property_id)
+
+    def price(self, model) -> None:
+        order_rules.price_lines(model)
+
+    def check_void(self, model) -> None:
+        if model.settled_at is not None and model.payment_method == "cash" \
+                and model.finance_received_at is not None:
+            raise RuleViolation(_("Finance has received the cash of this order; it cannot be "
+                                  "voided here."))
+
+    # -- print: the four parts ----------------------------------------------------------
+    @expose("/print/")
+    @requires("view")
+    def print_view(self):
+        model = self.get_one(request.args.get("id"))
+        if model is None:
+            abort(404)
+        parts = [_("Part 1: customer service"), _("Part 2: finance"), _("Part 3: customer"),
+                 _("Part 4: service department")]
+        return self.render("admin/orders/order_print.html", model=model, parts=parts,
+                           labels=ORDER_LABELS, departments=DEPARTMENT_LABELS,
+                           payments=PAYMENT_LABELS)
+
+    def _one_or_back(self):
+        model = self.get_one(request.values.get("id"))
+        if model is None:
+            flash(_("Record not found."), "error")
+        return model
+
+    def _summary(self, model) -> list:
+        return [(_("Service order No."), model.number), (_("Unit"), model.unit.room),
+                (_("Customer"), model.customer_name), (_("Charge (yuan)"), model.charge)]
+
+    @expose("/settle/", methods=("GET", "POST"))
+    @requires("edit")
+    def settle_view(self):
+        model = self._one_or_back()
+        if model is None:
+            return redirect(self.get_url(".index_view"))
+        form = SettleForm()
+        if request.method == "POST" and form.validate():
+            try:
+                order_rules.settle(model, current_staff(), form.method.data)
+                db.session.commit()
+            except RuleViolation as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(_("Settled: %(how)s.", how=PAYMENT_LABELS[model.payment_method]),
+                      "success")
+                return redirect(self.get_url(".details_view", id=model.id))
+        return self.render("admin/kefu_form_page.html", form=form, form_id="settle-form",
+                           heading=_("Settle service order No.%(n)s", n=model.number),
+                           summary=self._summary(model), submit_label=_("Settle"),
+                           back=self.get_url(".details_view", id=model.id))
+
+    @expose("/follow_up/", methods=("GET", "POST"))
+    @requires("edit")
+    def follow_up_view(self):
+        model = self._one_or_back()
+        if model is None:
+            return redirect(self.get_url(".index_view"))
+        form = FollowUpForm()
+        if request.method == "POST" and form.validate():
+            try:
+                order_rules.follow_up(model, current_staff(), form.sat_quality.data,
+                                      form.sat_timeliness.data, form.sat_attitude.data,
+                                      form.notes.data)
+                db.session.commit()
+            except RuleViolation as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(_("Follow-up call recorded."), "success")
+                return redirect(self.get_url(".details_view", id=model.id))
+        return self.render("admin/kefu_form_page.html", form=form, form_id="followup-form",
+                           heading=_("Follow-up call for service order No.%(n)s",
+                                     n=model.number),
+                           summary=self._summary(model), submit_label=_("Save"),
+                           back=self.get_url(".details_view", id=model.id))
+
+
+class ServiceOrderView(ServiceOrderBase):
+    """服务单."""
+
+    register = "service_order"
+    kind = "service"
+    column_list = ("serial_no", "unit", "customer_name", "items", "appointment_at",
+                   "department", "completed_at", "charge", "payment_method", "state")
+    column_sortable_list = ("serial_no", "appointment_at", "completed_at", "charge")
+    column_details_list = (
+        "serial_no", "unit", "customer_name", "customer_phone", "description", "items",
+        "appointment_at", "department", "staff_name", "confirm_call_at", "confirm_call_result",
+        "completed_at", "customer_signed", "work_notes", "charge", "payment_method",
+        "settled_at", "settled_by", "cash_handed_by", "finance_received_at",
+        "finance_received_by", "followup_at", "followup_by", "sat_quality", "sat_timeliness",
+        "sat_attitude", "followup_notes", "created_at", "voided_at")
+    column_export_list = column_details_list
+    form_columns = ("unit", "customer_name", "customer_phone", "description", "lines",
+                    "appointment_at", "department", "staff_name", "confirm_call_at",
+                    "confirm_call_result", "completed_at", "customer_signed", "work_notes")
+    inline_model_form_converter = _LinesConverter
+    inline_models = [(ServiceOrderLine, {
+        "form_columns": ("id", "price", "quantity"),
+        "form_label": _l("Item"),
+        "column_labels": {"price": _l("Service item"), "quantity": _l("Quantity")},
+        "form_args": {"price": {"query_factory": lambda: order_rules.current_prices(
+            current_staff())}, "quantity": {"default": 1}},
+    })]
+
+
+class ServiceDueView(SecureViewMixin, BaseView):
+    """服务单待办: follow-up calls (overdue after 2 days) and the price list's age."""
+
+    register = "service_order"
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        user = current_staff()
+
+        def url(o):
+            endpoint = "water_order" if o.kind == "water" else "service_order"
+            return url_for(f"{endpoint}.follow_up_view", id=o.id)
+
+        follow = [{"text": r.text, "url": url(r.obj), "kind": "followup", "overdue": r.overdue}
+                  for r in order_rules.followups_due(user)]
+        prices = [{"text": r.text, "url": url_for("service_price.index_view"), "kind": "prices"}
+                  for r in order_rules.price_list_due(user)]
+        return self.render("admin/kefu_due.html", sections=[
+            {"id": "followup", "title": _("Follow-up calls due (within 2 days of completion)"),
+             "rows": follow},
+            {"id": "prices", "title": _("Price list to revise (every half year)"),
+             "rows": prices}])
+
+
+class ServiceOrderGapsView(SecureViewMixin, BaseView):
+    """缺号报告: numbers missing or voided in a range."""
+
+    register = "service_order"
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        user = current_staff()
+        pid = user.property_id
+        if pid is None:
+            from models.reference import Property
+
+            pid = request.args.get("property", type=int) or db.session.execute(
+                select(func.min(Property.id))).scalar()
+        last = db.session.execute(select(func.max(ServiceOrder.serial_no)).where(
+            ServiceOrder.property_id == pid)).scalar() or 0
+        lo = max(1, request.args.get("from", type=int) or max(1, last - 199))
+        hi = request.args.get("to", type=int) or max(last, lo)
+        if hi < lo:
+            lo, hi = hi, lo
+        hi = min(hi, lo + 100_000)
+        report = order_rules.gap_report(pid, lo, hi)
+        return self.render("admin/orders/gaps.html", report=report, lo=lo, hi=hi)
+
+
+class FinanceView(SecureViewMixin, BaseView):
+    """财务: the day's charged orders, the month's sign-bills per unit, cash received."""
+
+    register = "finance"
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        user = current_staff()
+        try:
+            day = date.fromisoformat(request.args.get("day", ""))
+        except ValueError:
+            day = local_today()
+        month = request.args.get("month", "") or day.strftime("%Y-%m")
+        try:
+            year, mon = (int(x) for x in month.split("-"))
+            date(year, mon, 1)
+        except ValueError:
+            year, mon = day.year, day.month
+        charged = order_rules.charged_on(user, day)
+        return self.render(
+            "admin/orders/finance.html", day=day, month=f"{year}-{mon:02d}",
+            charged=charged, charged_total=sum(o.charge for o in charged),
+            sign_bills=water_rules.sign_bill_totals(user, year, mon),
+            cash=water_rules.cash_in_month(user, year, mon),
+            used=water_rules.used_in_month(user, year, mon), payments=PAYMENT_LABELS,
+            can_receive=self.allowed("edit"))
+
+    @expose("/receive/", methods=("POST",))
+    @requires("edit")
+    def receive_view(self):
+        user = current_staff()
+        order = db.session.get(ServiceOrder, request.form.get("id", type=int) or 0)
+        if order is None or not user.can_see_property(order.property_id):
+            abort(404)
+        try:
+            order_rules.finance_receive(order, user)
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Cash of service order No.%(n)s received.", n=order.number), "success")
+        return redirect(url_for(".index", day=request.form.get("day"),
+                                month=request.form.get("month")))
+
+
+class ServicePriceView(RegisterView):
+    """专项服务项目及收费标准: a revision is a new row with a later effective date;
+    orders keep the price they were issued with."""
+
+    register = "service_price"
+    column_list = ("item", "unit_name", "unit_price", "department", "effective_from", "notes")
+    column_searchable_list = ("item",)
+    column_filters = ("effective_from", "department")
+    column_default_sort = ("effective_from", True)
+    form_columns = ("item", "unit_name", "unit_price", "department", "effective_from", "notes")
+    form_overrides = {"department": SelectField}
+    form_args = {"department": {"choices": [(d, DEPARTMENT_LABELS[d]) for d in DEPARTMENTS]},
+                 "effective_from": {"default": local_today}}
+    column_labels = ORDER_LABELS
+    column_choices = {"department": list(DEPARTMENT_LABELS.items())}
+    column_formatters = {"department": _choice(DEPARTMENT_LABELS)}
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if model.unit_price is None or model.unit_price < 0:
+            raise RuleViolation(_("The price cannot be negative."))
+        if not is_created and sa_inspect(model).attrs.unit_price.history.has_changes():
+            raise RuleViolation(_("A price is revised by adding a new line with its effective "
+                                  "date, so earlier orders keep theirs."))

@@ -1,0 +1,227 @@
+"""桶装饮用水管理制度: stock per brand, receipts, the three-daily count, water
+orders (service orders of kind "water"), security's delivery page, and the water
+due list with the monthly totals."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from i18n import local_now, local_to_utc
+from models.base import db, utcnow
+from models.service_orders import ServiceOrder
+from models.staff import Staff
+from rules import service_orders as order_rules
+from rules import water as water_rules
+from rules.errors import RuleViolation
+
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .service_orders import ORDER_LABELS, ServiceOrderBase
+
+WATER_LABELS = {
+    "brand": _l("Brand"), "price_per_bucket": _l("Price per bucket (yuan)"),
+    "quantity": _l("Buckets"), "low_threshold": _l("Reorder below"), "place": _l("Store room"),
+    "earliest_expiry": _l("Earliest expiry in stock"), "stock": _l("Brand"),
+    "expires_on": _l("Expiry date"), "expiry_checked": _l("Expiry date checked"),
+    "received_by": _l("Received and signed by"), "received_at": _l("Received at"),
+    "supplier_note": _l("Supplier's delivery note"), "expected": _l("In the register"),
+    "counted": _l("Counted"), "difference": _l("Difference"), "counted_by": _l("Counted by"),
+    "counted_at": _l("Counted at"), "notes": _l("Notes"),
+}
+
+
+class WaterStockView(RegisterView):
+    """桶装饮用水库存: brand, price (the guide: 15 yuan), quantity, threshold."""
+
+    register = "water_stock"
+    column_list = ("brand", "price_per_bucket", "quantity", "earliest_expiry", "low_threshold",
+                   "place")
+    form_columns = ("brand", "price_per_bucket", "low_threshold", "place")
+    column_labels = WATER_LABELS
+    column_formatters = {"earliest_expiry": lambda v, c, m, n: water_rules.earliest_expiry(m)
+                         or ""}
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if model.price_per_bucket is None or model.price_per_bucket < 0:
+            raise RuleViolation(_("The price cannot be negative."))
+        if model.low_threshold is None or model.low_threshold < 0:
+            raise RuleViolation(_("The threshold cannot be negative."))
+        if is_created:
+            model.quantity = 0         # stock arrives by receipts
+
+
+class WaterReceiptView(RegisterView):
+    """Water received from the supplier: signed by the desk, expiry checked."""
+
+    register = "water_receipt"
+    property_from = "stock"
+    local_datetime_fields = ("received_at",)
+    column_list = ("received_at", "stock", "quantity", "expires_on", "expiry_checked",
+                   "received_by", "supplier_note")
+    column_filters = ("received_at",)
+    column_default_sort = ("received_at", True)
+    form_columns = ("stock", "quantity", "expires_on", "expiry_checked", "received_at",
+                    "supplier_note")
+    form_args = {"received_at": {"default": local_now}}
+    column_labels = WATER_LABELS
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if not is_created:
+            raise RuleViolation(_("A receipt is not edited: void it with a reason."))
+        model.received_by_id = current_staff().id
+        if model.received_at is None or model.received_at > utcnow():
+            model.received_at = utcnow()
+        water_rules.receive(model)
+
+    def void_model(self, model, reason: str) -> None:
+        from rules import stock
+
+        super().void_model(model, reason)
+        stock.take(model.stock, model.quantity, "void_receipt", str(model.stock))
+
+
+class WaterCountView(RegisterView):
+    """The three-daily count of the store: sets the stock, records the difference."""
+
+    register = "water_count"
+    property_from = "stock"
+    column_list = ("counted_at", "stock", "expected", "counted", "difference",
+                   "earliest_expiry", "counted_by", "notes")
+    column_filters = ("counted_at",)
+    column_default_sort = ("counted_at", True)
+    form_columns = ("stock", "counted", "earliest_expiry", "notes")
+    column_labels = WATER_LABELS
+    column_formatters = {"difference": lambda v, c, m, n: f"{m.difference:+d}"
+                         if m.difference else "0"}
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if not is_created:
+            raise RuleViolation(_("A count is not edited: void it with a reason."))
+        if model.counted and model.earliest_expiry is None:
+            raise RuleViolation(_("Confirm the earliest expiry date of the water in stock."))
+        model.counted_by_id = current_staff().id
+        model.counted_at = utcnow()
+        water_rules.count(model)
+
+
+class WaterOrderView(ServiceOrderBase):
+    """桶装饮用水订单: a service order for a unit, delivered by security."""
+
+    register = "water_order"
+    kind = "water"
+    column_list = ("serial_no", "unit", "customer_name", "water_stock", "water_qty",
+                   "appointment_at", "delivered_at", "delivered_by", "charge",
+                   "payment_method", "state")
+    column_sortable_list = ("serial_no", "appointment_at", "delivered_at", "charge")
+    column_filters = ("created_at", "delivered_at", "payment_method")
+    column_searchable_list = ("customer_name",)
+    column_details_list = (
+        "serial_no", "unit", "customer_name", "customer_phone", "water_stock", "water_qty",
+        "install_requested", "appointment_at", "items", "charge", "delivered_at",
+        "delivered_by", "empties_returned", "owner_signed", "installed", "payment_method",
+        "settled_at", "settled_by", "cash_handed_by", "finance_received_at",
+        "finance_received_by", "followup_at", "followup_by", "sat_quality", "sat_timeliness",
+        "sat_attitude", "followup_notes", "created_at", "voided_at")
+    column_export_list = column_details_list
+    form_columns = ("unit", "customer_name", "customer_phone", "water_stock", "water_qty",
+                    "install_requested", "appointment_at", "description")
+    form_args = {**ServiceOrderBase.form_args, "water_qty": {"default": 1}}
+    local_datetime_fields = ("appointment_at",)
+
+    def validate_rules(self, form, model, is_created: bool) -> None:
+        if not is_created and model.delivered_at is not None:
+            raise RuleViolation(_("A delivered water order cannot be changed."))
+        model.department = "security"
+        super().validate_rules(form, model, is_created)
+
+    def price(self, model) -> None:
+        if model.water_stock is None or not model.water_qty or model.water_qty <= 0:
+            raise RuleViolation(_("A water order needs the brand and the number of buckets."))
+        order_rules.water_line(model)
+        order_rules.price_lines(model)
+
+
+class WaterDeliveryView(SecureViewMixin, BaseView):
+    """待送水: security records each delivery (who, when, empties, owner's signature)."""
+
+    register = "water_delivery"
+
+    def _waiting(self, user):
+        q = select(ServiceOrder).where(ServiceOrder.kind == "water",
+                                       ServiceOrder.delivered_at.is_(None),
+                                       ServiceOrder.voided_at.is_(None))
+        if not user.is_head_office:
+            q = q.where(ServiceOrder.property_id == user.property_id)
+        return db.session.execute(q.order_by(ServiceOrder.serial_no)).scalars().all()
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        user = current_staff()
+        guards = [s for s in db.session.execute(select(Staff).where(
+            Staff.active.is_(True), Staff.property_id == user.property_id)
+            .order_by(Staff.full_name)).scalars() if s.has_role("security")]
+        return self.render("admin/orders/deliveries.html", orders=self._waiting(user),
+                           guards=guards, now=local_now(), can_deliver=self.allowed("edit"),
+                           values=request.args)
+
+    @expose("/deliver/", methods=("POST",))
+    @requires("edit")
+    def deliver_view(self):
+        user = current_staff()
+        f = request.form
+        order = db.session.get(ServiceOrder, f.get("id", type=int) or 0)
+        if order is None or order.kind != "water" or not user.can_see_property(order.property_id):
+            flash(_("Record not found."), "error")
+            return redirect(url_for(".index"))
+        try:
+            deliverer = user if user.has_role("security") else \
+                db.session.get(Staff, f.get("delivered_by", type=int) or 0)
+            try:
+                at = local_to_utc(datetime.fromisoformat(f.get("delivered_at", "")))
+            except ValueError:
+                raise RuleViolation(_("Give the time of delivery (not in the future).")) \
+                    from None
+            empties = f.get("empties_returned", type=int)
+            water_rules.deliver(order, user, deliverer, at, empties,
+                                owner_signed=bool(f.get("owner_signed")),
+                                installed=bool(f.get("installed")))
+            db.session.commit()
+        except RuleViolation as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Delivery of service order No.%(n)s recorded.", n=order.number), "success")
+        return redirect(url_for(".index"))
+
+
+class WaterDueView(SecureViewMixin, BaseView):
+    """饮用水待办: count overdue, low stock, expiring stock; buckets used per month."""
+
+    register = "water_stock"
+
+    @expose("/")
+    @requires("view")
+    def index(self):
+        user = current_staff()
+        rows = water_rules.due(user)
+        sections = []
+        for kind, label in water_rules.DUE_LABELS:
+            sections.append({
+                "id": kind, "title": str(label),
+                "rows": [{"text": r.text, "kind": kind,
+                          "url": url_for("water_stock.details_view", id=r.obj.id)}
+                         for r in rows if r.kind == kind],
+                "action": (_("Count now"), url_for("water_count.create_view"))
+                if kind == "count" else None})
+        return self.render("admin/kefu_due.html", sections=sections,
+                           extra_template="admin/orders/water_months.html",
+                           months=water_rules.used_per_month(user))
+
+
+__all__ = ["WaterStockView", "WaterReceiptView", "WaterCountView", "WaterOrderView",
+           "WaterDeliveryView", "WaterDueView", "ORDER_LABELS", "order_rules"]
