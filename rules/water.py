@@ -73,7 +73,7 @@ def deliver(order: ServiceOrder, recorder: Staff, deliverer: Staff, delivered_at
         raise RuleViolation(_("Water is delivered by a member of security staff."))
     if delivered_at is None or delivered_at > utcnow() + CLOCK_SKEW:
         raise RuleViolation(_("Give the time of delivery (not in the future)."))
-    if delivered_at < order.created_at:
+    if delivered_at < order.created_at - CLOCK_SKEW:     # forms give minutes
         raise RuleViolation(_("The delivery cannot be before the order was raised."))
     if empties_returned is None or empties_returned < 0:
         raise RuleViolation(_("Record how many empty buckets were taken back (0 if none)."))

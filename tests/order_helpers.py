@@ -53,3 +53,10 @@ def water_order_form(app, **over) -> dict:
             "water_stock": stock(app).id, "water_qty": "2", "install_requested": "y"}
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def staff(app, username: str) -> int:
+    from .helpers import staff_id
+
+    with app.app_context():
+        return staff_id(username)
