@@ -338,8 +338,8 @@ class RegisterView(SecureViewMixin, ModelView):
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
         """Flask-Admin's get_list, plus one step for narrow searches: when a search or
-        filter matches few rows, their ids are read first (the indexes find them
-        without any order) and the page is sorted from that list.  Otherwise the
+        filter matches few rows (the capped count says so), their ids are read first
+        (the indexes find them without any order) and the page is sorted from that list.  Otherwise the
         database would walk the whole time index in order, looking for a match."""
         from sqlalchemy.orm import joinedload
 
@@ -354,12 +354,13 @@ class RegisterView(SecureViewMixin, ModelView):
         if filters and self._filters:
             query, count_query, joins, count_joins = self._apply_filters(
                 query, count_query, joins, count_joins, filters)
-        few = self._few_matches(query) if execute and (search or filters) else None
-        if few is not None:
-            count = len(few)
-            query = query.filter(self.model.id.in_(few or [0]))
-        else:
-            count = count_query.scalar() if count_query is not None else None
+        count = count_query.scalar() if count_query is not None else None
+        narrow = execute and (search or filters) and count is not None \
+            and not isinstance(count, CappedCount) and count <= self.few_matches
+        if narrow:
+            few = self._few_matches(query)
+            if few is not None:
+                query = query.filter(self.model.id.in_(few or [0]))
         for j in self._auto_joins:
             query = query.options(joinedload(j))
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
