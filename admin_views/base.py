@@ -444,7 +444,8 @@ class RegisterView(SecureViewMixin, ModelView):
             for field, path in self._search_fields:
                 if path:
                     local, remote = path[0].property.local_remote_pairs[0]
-                    conds.append(local.in_(select(remote).where(field.ilike(like))))
+                    conds.append(_in_small_table(local, select(remote).where(
+                        field.ilike(like))))
                 elif field.key not in indexed:
                     conds.append(field.ilike(like))
             own = [f.key for f, path in self._search_fields if not path and f.key in indexed]
@@ -834,6 +835,16 @@ class RegisterView(SecureViewMixin, ModelView):
         resp.headers["Content-Disposition"] = self._content_disposition(
             self.get_export_name("xlsx"))
         return resp
+
+
+def _in_small_table(local, subquery):
+    """``fk IN (subquery)``; on PostgreSQL ``fk = ANY(ARRAY(subquery))``, which an
+    index can serve inside an ``OR`` (an ``IN`` subquery there is a per-row filter)."""
+    from sqlalchemy import func
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return local == func.any(func.ARRAY(subquery.scalar_subquery()))
+    return local.in_(subquery)
 
 
 def void_badge(view, context, model, name) -> Markup | str:
