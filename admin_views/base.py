@@ -336,22 +336,110 @@ class RegisterView(SecureViewMixin, ModelView):
             return None
         return self.get_query().filter(self.model.id == pk).one_or_none()
 
+    # A search or filter matching at most this many rows lists them by id (see get_list).
+    few_matches: int = 2_000
+
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
-        page = max(0, page or 0)
-        return super().get_list(page, sort_column, sort_desc, search, filters,
-                                execute=execute, page_size=page_size)
+        """Flask-Admin's get_list, plus one step for narrow searches: when a search or
+        filter matches few rows (the capped count says so), their ids are read first
+        (the indexes find them without any order) and the page is sorted from that
+        list.  Otherwise the database would walk the whole time index in order,
+        looking for a match."""
+        from sqlalchemy.orm import joinedload
 
-    def _apply_search(self, query, count_query, joins, count_joins, search):
+        page = max(0, page or 0)
+        query, count_query, joins = self._narrowed(search, filters)
+        count = count_query.scalar() if count_query is not None else None
+        if execute and search and isinstance(count, CappedCount) \
+                and getattr(self.model, "__search_indexed__", ()):
+            # Thousands match: walking the time index with a plain LIKE finds a page
+            # at once, cheaper than reading every candidate out of the search index.
+            query, _count, joins = self._narrowed(search, filters, use_index=False)
+        narrow = execute and (search or filters) and count is not None \
+            and not isinstance(count, CappedCount) and count <= self.few_matches
+        if narrow:
+            few = self._few_matches(query)
+            if few is not None:
+                query = query.filter(self.model.id.in_(few or [0]))
+        for j in self._auto_joins:
+            query = query.options(joinedload(j))
+        query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
+        query = self._apply_pagination(query, page, page_size)
+        return count, (self._load_page(query) if execute else query)
+
+    def _narrowed(self, search, filters, use_index: bool = True):
+        """The list and count queries with the search and filters applied."""
+        joins: dict = {}
+        count_joins: dict = {}
+        query = self.get_query()
+        count_query = self.get_count_query() if not self.simple_list_pager else None
+        if self._search_supported and search:
+            query, count_query, joins, count_joins = self._apply_search(
+                query, count_query, joins, count_joins, search, use_index=use_index)
+        if filters and self._filters:
+            query, count_query, joins, count_joins = self._apply_filters(
+                query, count_query, joins, count_joins, filters)
+        return query, count_query, joins
+
+    def _few_matches(self, query) -> list[int] | None:
+        """The ids matching ``query`` when there are at most ``few_matches``."""
+        ids = [i for (i,) in query.with_entities(self.model.id).order_by(None)
+               .limit(self.few_matches + 1)]
+        return ids if len(ids) <= self.few_matches else None
+
+    def _load_page(self, query) -> list:
+        """Deferred join: the page's ids come from the filtered, sorted id-only query
+        (an index walk; a deep page no longer drags the eager joins through every
+        skipped row), then only those rows are loaded with their relations."""
+        from sqlalchemy.orm import joinedload
+
+        ids = [i for (i,) in query.with_entities(self.model.id)]
+        if not ids:
+            return []
+        rows = self.get_query().filter(self.model.id.in_(ids))
+        for j in self._auto_joins:
+            rows = rows.options(joinedload(j))
+        by_id = {r.id: r for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _sort_direction(self, sort_column, sort_desc) -> tuple[str | None, bool]:
+        """Name and direction of the column the list is ordered by."""
+        if sort_column is not None:
+            return str(sort_column), bool(sort_desc)
+        default = self.column_default_sort
+        if isinstance(default, list):
+            default = default[-1] if default else None
+        if isinstance(default, tuple):
+            return str(default[0]), bool(default[1])
+        return (str(default), False) if default else (None, False)
+
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        """The chosen order, then ``id`` the same way: rows with equal times keep
+        their place between pages, and the order is that of the (property, time)
+        indexes, whose entries end in the row id."""
+        query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
+        name, desc_ = self._sort_direction(sort_column, sort_desc)
+        if name != "id":
+            query = query.order_by(self.model.id.desc() if desc_ else self.model.id)
+        return query, joins
+
+    def _apply_search(self, query, count_query, joins, count_joins, search,
+                      use_index: bool = True):
         """Search without joins: a term in a related table's column becomes
         ``fk IN (SELECT id FROM that table WHERE column LIKE …)`` on the small
         table, and own columns are compared without Flask-Admin's CAST, so
-        indexes stay usable and a rare name does not scan a join of millions."""
+        indexes stay usable and a rare name does not scan a join of millions.
+        Own columns listed in the model's ``__search_indexed__`` go through the
+        search index (models/search.py); the results are those of ``ILIKE``."""
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
+        from models.search import indexed_condition
+
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
+        indexed = set(getattr(self.model, "__search_indexed__", ()) if use_index else ())
         for term in search.split(" "):
             if not term:
                 continue
@@ -360,9 +448,13 @@ class RegisterView(SecureViewMixin, ModelView):
             for field, path in self._search_fields:
                 if path:
                     local, remote = path[0].property.local_remote_pairs[0]
-                    conds.append(local.in_(select(remote).where(field.ilike(like))))
-                else:
+                    conds.append(_in_small_table(local, select(remote).where(
+                        field.ilike(like))))
+                elif field.key not in indexed:
                     conds.append(field.ilike(like))
+            own = [f.key for f, path in self._search_fields if not path and f.key in indexed]
+            if own:
+                conds.append(indexed_condition(db.session, self.model, own, term, like))
             query = query.filter(or_(*conds))
             if count_query is not None:
                 count_query = count_query.filter(or_(*conds))
@@ -747,6 +839,16 @@ class RegisterView(SecureViewMixin, ModelView):
         resp.headers["Content-Disposition"] = self._content_disposition(
             self.get_export_name("xlsx"))
         return resp
+
+
+def _in_small_table(local, subquery):
+    """``fk IN (subquery)``; on PostgreSQL ``fk = ANY(ARRAY(subquery))``, which an
+    index can serve inside an ``OR`` (an ``IN`` subquery there is a per-row filter)."""
+    from sqlalchemy import func
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return local == func.any(func.ARRAY(subquery.scalar_subquery()))
+    return local.in_(subquery)
 
 
 def void_badge(view, context, model, name) -> Markup | str:

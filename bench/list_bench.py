@@ -136,9 +136,13 @@ def scenarios() -> list[tuple[str, str]]:
         ("page 1000", "/admin/key_checkout/?page=999"),
         ("search, rare name", f"/admin/key_checkout/?search={q('欧阳稀有')}"),
         ("search, common substring", f"/admin/key_checkout/?search={q('维修')}"),
-        ("one-month date filter", "/admin/key_checkout/?flt0_out_at_between="
+        ("search, 2 chars mid-word", f"/admin/key_checkout/?search={q('修水')}"),
+        ("search, 3+ chars", f"/admin/key_checkout/?search={q('修水管')}"),
+        ("search, key label", f"/admin/key_checkout/?search={q('3栋-05')}"),
+        ("search, no match", f"/admin/key_checkout/?search={q('无此记录')}"),
+        ("one-month date filter", "/admin/key_checkout/?flt0_4="
          + q("2025-03-01 00:00:00 to 2025-03-31 23:59:59")),
-        ("sort by returned_at", "/admin/key_checkout/?sort=1"),
+        ("sort by returned_at", "/admin/key_checkout/?sort=5&desc=1"),
     ]
 
 

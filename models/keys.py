@@ -87,11 +87,14 @@ class KeyCheckout(RegisterMixin, db.Model):
     two clerks issuing the same key in the same instant cannot both succeed."""
 
     __tablename__ = "key_checkout"
+    # Own text columns searched through an index (models/search.py, built by a migration).
+    __search_indexed__ = ("reason",)
     __table_args__ = (
         Index("uq_key_checkout_open", "key_id", unique=True,
               sqlite_where=text("returned_at IS NULL AND voided_at IS NULL"),
               postgresql_where=text("returned_at IS NULL AND voided_at IS NULL")),
         Index("ix_key_checkout_property_out", "property_id", "out_at"),
+        Index("ix_key_checkout_property_returned", "property_id", "returned_at"),
         CheckConstraint("returned_at IS NULL OR returned_at >= out_at", name="return_after_out"),
     )
     key_id: Mapped[int] = mapped_column(ForeignKey("key.id"), nullable=False, index=True)
