@@ -85,3 +85,32 @@ def test_key_checkouts_chart_counts_today(app, browser):
                       .group(1).replace("&#34;", '"'))
     assert data["values"][-1] == before + 1
     assert "/static/vendor/chart.umd.min.js" in page       # served locally, no CDN
+
+
+def _chart(page: str, chart_id: str) -> dict:
+    import html
+
+    m = re.search(rf"id=\"{chart_id}\"[^>]*data-chart='([^']+)'", page)
+    assert m, f"no chart {chart_id}"
+    return json.loads(html.unescape(m.group(1)))
+
+
+def test_water_and_service_order_charts_count_this_month(app, browser):
+    """Buckets delivered and orders raised this month, per month; a new delivered
+    water order moves both bars of the current month."""
+    from tests.test_water import deliver, raise_order
+
+    clerk = browser("clerk")
+    page = text_of(clerk.get("/admin/"))
+    water, orders = (_chart(page, "chart-water-used-per-month"),
+                     _chart(page, "chart-service-orders-per-month"))
+    assert len(water["labels"]) == 12 and water["labels"] == orders["labels"]
+    o = raise_order(app, browser, water_qty="3")
+    assert deliver(browser("security"), o.id, empties_returned="3").status_code == 302
+    page = text_of(clerk.get("/admin/"))
+    assert _chart(page, "chart-water-used-per-month")["values"][-1] == water["values"][-1] + 3
+    assert _chart(page, "chart-service-orders-per-month")["values"][-1] == \
+        orders["values"][-1] + 1
+    # security may see water but not the key log: no key chart for them
+    guard = text_of(browser("security").get("/admin/"))
+    assert "chart-water-used-per-month" in guard

@@ -34,9 +34,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('min_stock >= 0', name=op.f('ck_medicine_item_min_stock_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_item_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_item_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_medicine_item_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_item_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_item_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medicine_item'))
     )
     with op.batch_alter_table('medicine_item', schema=None) as batch_op:
@@ -65,9 +65,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('unit_price >= 0', name=op.f('ck_service_price_price_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_price_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_price_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_service_price_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_service_price_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_service_price_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_price'))
     )
     with op.batch_alter_table('service_price', schema=None) as batch_op:
@@ -91,9 +91,9 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('price_per_bucket >= 0', name=op.f('ck_water_stock_price_not_negative')),
     sa.CheckConstraint('quantity >= 0', name=op.f('ck_water_stock_stock_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_water_stock_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_water_stock_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_water_stock_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_water_stock_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_water_stock_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_water_stock')),
     sa.UniqueConstraint('property_id', 'brand', name='brand_once')
     )
@@ -115,10 +115,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('quantity >= 0', name=op.f('ck_medicine_batch_stock_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_batch_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_batch_created_by_id_staff')),
     sa.ForeignKeyConstraint(['item_id'], ['medicine_item.id'], name=op.f('fk_medicine_batch_item_id_medicine_item')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_medicine_batch_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_batch_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_batch_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medicine_batch'))
     )
     with op.batch_alter_table('medicine_batch', schema=None) as batch_op:
@@ -137,10 +137,10 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_box_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_box_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_medicine_box_property_id_property')),
     sa.ForeignKeyConstraint(['responsible_id'], ['staff.id'], name=op.f('fk_medicine_box_responsible_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_box_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_box_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medicine_box')),
     sa.UniqueConstraint('property_id', name='one_box_per_property')
     )
@@ -161,9 +161,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['counted_by_id'], ['staff.id'], name=op.f('fk_medicine_count_counted_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_count_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_count_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_medicine_count_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_count_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_count_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medicine_count'))
     )
     with op.batch_alter_table('medicine_count', schema=None) as batch_op:
@@ -188,10 +188,10 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('counted >= 0', name=op.f('ck_water_count_counted_not_negative')),
     sa.ForeignKeyConstraint(['counted_by_id'], ['staff.id'], name=op.f('fk_water_count_counted_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_water_count_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_water_count_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_water_count_property_id_property')),
     sa.ForeignKeyConstraint(['stock_id'], ['water_stock.id'], name=op.f('fk_water_count_stock_id_water_stock')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_water_count_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_water_count_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_water_count'))
     )
     with op.batch_alter_table('water_count', schema=None) as batch_op:
@@ -216,11 +216,11 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_water_receipt_quantity_positive')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_water_receipt_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_water_receipt_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_water_receipt_property_id_property')),
     sa.ForeignKeyConstraint(['received_by_id'], ['staff.id'], name=op.f('fk_water_receipt_received_by_id_staff')),
     sa.ForeignKeyConstraint(['stock_id'], ['water_stock.id'], name=op.f('fk_water_receipt_stock_id_water_stock')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_water_receipt_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_water_receipt_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_water_receipt'))
     )
     with op.batch_alter_table('water_receipt', schema=None) as batch_op:
@@ -244,9 +244,9 @@ def upgrade():
     sa.CheckConstraint('counted >= 0', name=op.f('ck_medicine_count_line_counted_not_negative')),
     sa.ForeignKeyConstraint(['batch_id'], ['medicine_batch.id'], name=op.f('fk_medicine_count_line_batch_id_medicine_batch')),
     sa.ForeignKeyConstraint(['count_id'], ['medicine_count.id'], name=op.f('fk_medicine_count_line_count_id_medicine_count')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_count_line_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_count_line_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_medicine_count_line_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_count_line_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_count_line_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medicine_count_line'))
     )
     with op.batch_alter_table('medicine_count_line', schema=None) as batch_op:
@@ -273,11 +273,11 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_medicine_usage_quantity_positive')),
     sa.ForeignKeyConstraint(['batch_id'], ['medicine_batch.id'], name=op.f('fk_medicine_usage_batch_id_medicine_batch')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_usage_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_medicine_usage_created_by_id_staff')),
     sa.ForeignKeyConstraint(['issued_by_id'], ['staff.id'], name=op.f('fk_medicine_usage_issued_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_medicine_usage_property_id_property')),
     sa.ForeignKeyConstraint(['recipient_unit_id'], ['unit.id'], name=op.f('fk_medicine_usage_recipient_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_usage_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_medicine_usage_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medicine_usage'))
     )
     with op.batch_alter_table('medicine_usage', schema=None) as batch_op:
@@ -334,14 +334,14 @@ def upgrade():
     sa.CheckConstraint('completed_at IS NULL OR completed_at >= created_at', name=op.f('ck_service_order_completed_after_created')),
     sa.CheckConstraint('water_qty IS NULL OR water_qty > 0', name=op.f('ck_service_order_water_qty_positive')),
     sa.ForeignKeyConstraint(['cash_handed_by_id'], ['staff.id'], name=op.f('fk_service_order_cash_handed_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_order_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_order_created_by_id_staff')),
     sa.ForeignKeyConstraint(['delivered_by_id'], ['staff.id'], name=op.f('fk_service_order_delivered_by_id_staff')),
     sa.ForeignKeyConstraint(['finance_received_by_id'], ['staff.id'], name=op.f('fk_service_order_finance_received_by_id_staff')),
     sa.ForeignKeyConstraint(['followup_by_id'], ['staff.id'], name=op.f('fk_service_order_followup_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_service_order_property_id_property')),
     sa.ForeignKeyConstraint(['settled_by_id'], ['staff.id'], name=op.f('fk_service_order_settled_by_id_staff')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_service_order_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_service_order_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_service_order_voided_by_id_staff')),
     sa.ForeignKeyConstraint(['water_stock_id'], ['water_stock.id'], name=op.f('fk_service_order_water_stock_id_water_stock')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_order')),
     sa.UniqueConstraint('property_id', 'serial_no', name='serial_once')
@@ -372,11 +372,11 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_service_order_line_quantity_positive')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_order_line_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_order_line_created_by_id_staff')),
     sa.ForeignKeyConstraint(['order_id'], ['service_order.id'], name=op.f('fk_service_order_line_order_id_service_order')),
     sa.ForeignKeyConstraint(['price_id'], ['service_price.id'], name=op.f('fk_service_order_line_price_id_service_price')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_service_order_line_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_service_order_line_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_service_order_line_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_order_line'))
     )
     with op.batch_alter_table('service_order_line', schema=None) as batch_op:

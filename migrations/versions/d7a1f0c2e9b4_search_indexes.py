@@ -4,7 +4,7 @@ pg_trgm and short-gram GIN indexes on PostgreSQL, a trigram FTS5 table kept by
 triggers on SQLite (see models/search.py).
 
 Revision ID: d7a1f0c2e9b4
-Revises: b3cbe1896c0d
+Revises: c47c8375d943
 Create Date: 2026-11-24 10:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from models.search import create_statements, drop_statements
 
 # revision identifiers, used by Alembic.
 revision = 'd7a1f0c2e9b4'
-down_revision = 'b3cbe1896c0d'
+down_revision = 'c47c8375d943'
 branch_labels = None
 depends_on = None
 
