@@ -77,8 +77,6 @@ class ServiceOrder(RegisterMixin, db.Model):
         UniqueConstraint("property_id", "serial_no", name="serial_once"),
         CheckConstraint("charge >= 0", name="charge_not_negative"),
         CheckConstraint("water_qty IS NULL OR water_qty > 0", name="water_qty_positive"),
-        CheckConstraint("completed_at IS NULL OR completed_at >= created_at",
-                        name="completed_after_created"),
     )
     serial_no: Mapped[int] = mapped_column(Integer, nullable=False)
     kind: Mapped[str] = mapped_column(String(8), nullable=False, default="service", index=True)

@@ -331,7 +331,6 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('charge >= 0', name=op.f('ck_service_order_charge_not_negative')),
-    sa.CheckConstraint('completed_at IS NULL OR completed_at >= created_at', name=op.f('ck_service_order_completed_after_created')),
     sa.CheckConstraint('water_qty IS NULL OR water_qty > 0', name=op.f('ck_service_order_water_qty_positive')),
     sa.ForeignKeyConstraint(['cash_handed_by_id'], ['staff.id'], name=op.f('fk_service_order_cash_handed_by_id_staff')),
     sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_service_order_created_by_id_staff')),
