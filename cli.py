@@ -393,6 +393,6 @@ def _demo_stock_and_orders(prop: Property) -> None:
     wo.serial_no = service_orders.next_serial(pid)
     db.session.add(wo)
     db.session.flush()
-    water.deliver(wo, security, security, now - timedelta(hours=4), 2, True, True)
+    water.deliver(wo, security, now - timedelta(hours=4), 2, True, True)
     service_orders.settle(wo, clerk2, "sign_bill")
     db.session.flush()

@@ -75,6 +75,20 @@ def requires(action: str) -> Callable:
     return wrap
 
 
+def commit_rule(write: Callable[[], Any]) -> bool:
+    """Run a rule-checked write of a custom endpoint and commit it.  A
+    ``RuleViolation`` rolls everything back and becomes the flashed message:
+    nothing half-written, never a 500.  True when it was saved."""
+    try:
+        write()
+        db.session.commit()
+    except RuleViolation as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    return True
+
+
 def current_staff():
     return current_user if current_user and current_user.is_authenticated else None
 

@@ -17,7 +17,7 @@ from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
 from rules import medicine as medicine_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .base import RegisterView, SecureViewMixin, commit_rule, current_staff, requires
 from .custody import _staff_with_role
 
 MEDICINE_LABELS = {
@@ -33,10 +33,6 @@ MEDICINE_LABELS = {
     "issued_by": _l("Issued by"), "issued_at": _l("Issued at"),
     "expiry_reconfirmed": _l("Expiry date re-confirmed"),
 }
-
-
-def _kind(v, c, m, n):
-    return MEDICINE_KIND_LABELS.get(m.kind, m.kind)
 
 
 def _expiry(view, context, model, name) -> Markup:
@@ -80,11 +76,11 @@ class MedicineItemView(RegisterView):
     form_args = {"kind": {"choices": [(k, MEDICINE_KIND_LABELS[k]) for k in MEDICINE_KINDS]}}
     column_choices = {"kind": list(MEDICINE_KIND_LABELS.items())}
     column_labels = MEDICINE_LABELS
-    column_formatters = {"kind": _kind, "stock": lambda v, c, m, n: m.stock,
+    column_formatters = {"stock": lambda v, c, m, n: m.stock,
                          "batches": lambda v, c, m, n: "; ".join(
                              f"{b.batch_no} ({b.expires_on}) ×{b.quantity}"
                              for b in m.batches if b.voided_at is None)}
-    column_formatters_export = {"kind": _kind, "stock": lambda v, c, m, n: m.stock}
+    column_formatters_export = {"stock": lambda v, c, m, n: m.stock}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if model.min_stock is None or model.min_stock < 0:
@@ -197,7 +193,9 @@ class MedicineCountView(RegisterView):
             MedicineBatch.property_id == user.property_id, MedicineBatch.voided_at.is_(None))
             .order_by(MedicineBatch.item_id, MedicineBatch.expires_on)).scalars().all()
         if request.method == "POST" and form.validate():
-            try:
+            taken = []
+
+            def count() -> None:
                 counted = {}
                 for b in batches:
                     raw = (request.form.get(f"counted-{b.id}") or "").strip()
@@ -205,15 +203,13 @@ class MedicineCountView(RegisterView):
                         if not raw.isdigit():
                             raise RuleViolation(_("A counted quantity cannot be negative."))
                         counted[b.id] = int(raw)
-                count = medicine_rules.take_count(user, user.property_id, counted,
-                                                  form.restock_needed.data, form.notes.data)
-                db.session.commit()
-            except RuleViolation as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(_("Count saved: %(n)s differences.", n=count.differences), "success")
-                return redirect(self.get_url(".details_view", id=count.id))
+                taken.append(medicine_rules.take_count(user, user.property_id, counted,
+                                                       form.restock_needed.data,
+                                                       form.notes.data))
+
+            if commit_rule(count):
+                flash(_("Count saved: %(n)s differences.", n=taken[0].differences), "success")
+                return redirect(self.get_url(".details_view", id=taken[0].id))
         return self.render("admin/kefu_form_page.html", form=form, form_id="count-form",
                            heading=_("Medicine box count"), batches=batches,
                            table_template="admin/stock/count_table.html",

@@ -22,7 +22,7 @@ from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
 from i18n import local_today
-from models.base import db
+from models.base import db, utcnow
 from models.service_orders import (DEPARTMENT_LABELS, DEPARTMENTS, ON_TIME, ON_TIME_LABELS,
                                    ORDER_KIND_LABELS, PAYMENT_LABELS, PAYMENT_METHODS,
                                    SATISFACTION, SATISFACTION_LABELS, ServiceOrder,
@@ -31,7 +31,7 @@ from rules import service_orders as order_rules
 from rules import water as water_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .base import RegisterView, SecureViewMixin, commit_rule, current_staff, requires
 
 ORDER_LABELS = {
     "number": _l("Service order No."), "serial_no": _l("Service order No."),
@@ -59,10 +59,6 @@ ORDER_LABELS = {
     "effective_from": _l("Effective from"), "notes": _l("Notes"), "price": _l("Service item"),
     "quantity": _l("Quantity"),
 }
-
-
-def _choice(labels):
-    return lambda v, c, m, n: labels.get(getattr(m, n), getattr(m, n) or "")
 
 
 def order_state(view, context, model, name) -> Markup:
@@ -126,14 +122,11 @@ class ServiceOrderBase(RegisterView):
                       "sat_quality": list(SATISFACTION_LABELS.items()),
                       "sat_timeliness": list(SATISFACTION_LABELS.items()),
                       "sat_attitude": list(SATISFACTION_LABELS.items())}
+    # Choice columns (department, payment, …) are labelled by column_choices.
     column_formatters = {"serial_no": lambda v, c, m, n: m.number,
-                         "department": _choice(DEPARTMENT_LABELS),
-                         "payment_method": _choice(PAYMENT_LABELS),
                          "items": lambda v, c, m, n: "; ".join(str(x) for x in m.lines),
                          "state": order_state}
     column_formatters_export = {"serial_no": lambda v, c, m, n: m.number,
-                                "department": _choice(DEPARTMENT_LABELS),
-                                "payment_method": _choice(PAYMENT_LABELS),
                                 "items": lambda v, c, m, n: "; ".join(str(x) for x in m.lines)}
     form_overrides = {"department": SelectField, "confirm_call_result": SelectField}
     form_args = {
@@ -143,6 +136,11 @@ class ServiceOrderBase(RegisterView):
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
     local_datetime_fields = ("appointment_at", "confirm_call_at", "completed_at")
+    # The end of every order's details and export: settlement, finance, follow-up.
+    settlement_columns = ("settled_at", "settled_by", "cash_handed_by", "finance_received_at",
+                          "finance_received_by", "followup_at", "followup_by", "sat_quality",
+                          "sat_timeliness", "sat_attitude", "followup_notes", "created_at",
+                          "voided_at")
 
     def narrow(self, query):
         return query.filter(ServiceOrder.kind == self.kind)
@@ -151,8 +149,6 @@ class ServiceOrderBase(RegisterView):
         model.kind = self.kind
         model.confirm_call_result = model.confirm_call_result or None
         if is_created:
-            from models.base import utcnow
-
             model.created_at = model.created_at or utcnow()
             if model.unit is not None:
                 model.property_id = model.unit.property_id
@@ -200,17 +196,10 @@ class ServiceOrderBase(RegisterView):
         if model is None:
             return redirect(self.get_url(".index_view"))
         form = SettleForm()
-        if request.method == "POST" and form.validate():
-            try:
-                order_rules.settle(model, current_staff(), form.method.data)
-                db.session.commit()
-            except RuleViolation as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(_("Settled: %(how)s.", how=PAYMENT_LABELS[model.payment_method]),
-                      "success")
-                return redirect(self.get_url(".details_view", id=model.id))
+        if request.method == "POST" and form.validate() and commit_rule(
+                lambda: order_rules.settle(model, current_staff(), form.method.data)):
+            flash(_("Settled: %(how)s.", how=PAYMENT_LABELS[model.payment_method]), "success")
+            return redirect(self.get_url(".details_view", id=model.id))
         return self.render("admin/kefu_form_page.html", form=form, form_id="settle-form",
                            heading=_("Settle service order No.%(n)s", n=model.number),
                            summary=self._summary(model), submit_label=_("Settle"),
@@ -223,18 +212,12 @@ class ServiceOrderBase(RegisterView):
         if model is None:
             return redirect(self.get_url(".index_view"))
         form = FollowUpForm()
-        if request.method == "POST" and form.validate():
-            try:
-                order_rules.follow_up(model, current_staff(), form.sat_quality.data,
-                                      form.sat_timeliness.data, form.sat_attitude.data,
-                                      form.notes.data)
-                db.session.commit()
-            except RuleViolation as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(_("Follow-up call recorded."), "success")
-                return redirect(self.get_url(".details_view", id=model.id))
+        if request.method == "POST" and form.validate() and commit_rule(
+                lambda: order_rules.follow_up(model, current_staff(), form.sat_quality.data,
+                                              form.sat_timeliness.data, form.sat_attitude.data,
+                                              form.notes.data)):
+            flash(_("Follow-up call recorded."), "success")
+            return redirect(self.get_url(".details_view", id=model.id))
         return self.render("admin/kefu_form_page.html", form=form, form_id="followup-form",
                            heading=_("Follow-up call for service order No.%(n)s",
                                      n=model.number),
@@ -254,9 +237,7 @@ class ServiceOrderView(ServiceOrderBase):
         "serial_no", "unit", "customer_name", "customer_phone", "description", "items",
         "appointment_at", "department", "staff_name", "confirm_call_at", "confirm_call_result",
         "completed_at", "customer_signed", "work_notes", "charge", "payment_method",
-        "settled_at", "settled_by", "cash_handed_by", "finance_received_at",
-        "finance_received_by", "followup_at", "followup_by", "sat_quality", "sat_timeliness",
-        "sat_attitude", "followup_notes", "created_at", "voided_at")
+        *ServiceOrderBase.settlement_columns)
     column_export_list = column_details_list
     form_columns = ("unit", "customer_name", "customer_phone", "description", "lines",
                     "appointment_at", "department", "staff_name", "confirm_call_at",
@@ -357,13 +338,7 @@ class FinanceView(SecureViewMixin, BaseView):
         order = db.session.get(ServiceOrder, request.form.get("id", type=int) or 0)
         if order is None or not user.can_see_property(order.property_id):
             abort(404)
-        try:
-            order_rules.finance_receive(order, user)
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
+        if commit_rule(lambda: order_rules.finance_receive(order, user)):
             flash(_("Cash of service order No.%(n)s received.", n=order.number), "success")
         return redirect(url_for(".index", day=request.form.get("day"),
                                 month=request.form.get("month")))
@@ -384,7 +359,6 @@ class ServicePriceView(RegisterView):
                  "effective_from": {"default": local_today}}
     column_labels = ORDER_LABELS
     column_choices = {"department": list(DEPARTMENT_LABELS.items())}
-    column_formatters = {"department": _choice(DEPARTMENT_LABELS)}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if model.unit_price is None or model.unit_price < 0:

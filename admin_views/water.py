@@ -19,7 +19,7 @@ from rules import service_orders as order_rules
 from rules import water as water_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .base import RegisterView, SecureViewMixin, commit_rule, current_staff, requires
 from .service_orders import ORDER_LABELS, ServiceOrderBase
 
 WATER_LABELS = {
@@ -123,9 +123,7 @@ class WaterOrderView(ServiceOrderBase):
         "serial_no", "unit", "customer_name", "customer_phone", "water_stock", "water_qty",
         "install_requested", "appointment_at", "items", "charge", "delivered_at",
         "delivered_by", "empties_returned", "owner_signed", "installed", "payment_method",
-        "settled_at", "settled_by", "cash_handed_by", "finance_received_at",
-        "finance_received_by", "followup_at", "followup_by", "sat_quality", "sat_timeliness",
-        "sat_attitude", "followup_notes", "created_at", "voided_at")
+        *ServiceOrderBase.settlement_columns)
     column_export_list = column_details_list
     form_columns = ("unit", "customer_name", "customer_phone", "water_stock", "water_qty",
                     "install_requested", "appointment_at", "description")
@@ -178,7 +176,8 @@ class WaterDeliveryView(SecureViewMixin, BaseView):
         if order is None or order.kind != "water" or not user.can_see_property(order.property_id):
             flash(_("Record not found."), "error")
             return redirect(url_for(".index"))
-        try:
+
+        def record() -> None:
             deliverer = user if user.has_role("security") else \
                 db.session.get(Staff, f.get("delivered_by", type=int) or 0)
             try:
@@ -186,15 +185,11 @@ class WaterDeliveryView(SecureViewMixin, BaseView):
             except ValueError:
                 raise RuleViolation(_("Give the time of delivery (not in the future).")) \
                     from None
-            empties = f.get("empties_returned", type=int)
-            water_rules.deliver(order, user, deliverer, at, empties,
+            water_rules.deliver(order, deliverer, at, f.get("empties_returned", type=int),
                                 owner_signed=bool(f.get("owner_signed")),
                                 installed=bool(f.get("installed")))
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
+
+        if commit_rule(record):
             flash(_("Delivery of service order No.%(n)s recorded.", n=order.number), "success")
         return redirect(url_for(".index"))
 

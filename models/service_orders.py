@@ -20,7 +20,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, In
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import RegisterMixin, db, utcnow
+from .base import RegisterMixin, db
 
 ORDER_KINDS = ("service", "water")
 ORDER_KIND_LABELS = {"service": _l("Service"), "water": _l("Bottled water")}

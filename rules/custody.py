@@ -26,11 +26,11 @@ from models.reference import Unit
 from models.staff import Staff
 
 from .errors import RuleViolation
+from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
 
 ENDING_SOON_DAYS = 14
 VACANT_CHECKS_PER_MONTH = 2
-CLOCK_SKEW = timedelta(minutes=5)
 
 CUSTODY_INSPECTION = declare("custody_inspection", _l("Custodial-home interior inspection"))
 
@@ -94,11 +94,6 @@ class DueRow:
     detail: str
 
 
-def _scoped(q, model, user):
-    if user is not None and not user.is_head_office:
-        q = q.where(model.property_id == user.property_id)
-    return q
-
 
 def _done_filter():
     return (CustodyInspection.voided_at.is_(None),
@@ -108,7 +103,7 @@ def _done_filter():
 
 def custody_due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
-    agreements = db.session.execute(_scoped(
+    agreements = db.session.execute(scoped(
         select(CustodyAgreement).where(CustodyAgreement.voided_at.is_(None),
                                        CustodyAgreement.starts_on <= today,
                                        CustodyAgreement.ends_on >= today),
@@ -136,7 +131,7 @@ def custody_due(user, today: date | None = None) -> list[DueRow]:
 def vacant_due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
     month_start = local_day_end_utc(today.replace(day=1) - timedelta(days=1))
-    units = db.session.execute(_scoped(
+    units = db.session.execute(scoped(
         select(Unit).where(Unit.vacant.is_(True), Unit.voided_at.is_(None)), Unit, user)
         .order_by(Unit.room)).scalars().all()
     if not units:

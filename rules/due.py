@@ -31,6 +31,16 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
 
 
 @dataclass
+class DueRow:
+    """One line of a register's own due page: its kind, the text shown, the record it
+    is about (for the link) and whether it is already late."""
+    kind: str
+    text: str
+    obj: Any = None
+    overdue: bool = False
+
+
+@dataclass
 class DueItem:
     label: str
     count: int

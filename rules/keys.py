@@ -23,6 +23,7 @@ from models.keys import (KEY_STATUS_LABELS, NOT_ISSUABLE, Key, KeyApplication, K
 from models.staff import Staff
 
 from .errors import RuleViolation
+from .scope import scoped
 from .two_person import KEY_APPLICATION_EXECUTION, check_cosigner, record_cosign
 
 
@@ -242,8 +243,7 @@ def last_spot_check(user):
     from models.keys import KeySpotCheck
 
     q = select(func.max(KeySpotCheck.checked_on)).where(KeySpotCheck.voided_at.is_(None))
-    if not user.is_head_office:
-        q = q.where(KeySpotCheck.property_id == user.property_id)
+    q = scoped(q, KeySpotCheck, user)
     last = db.session.execute(q).scalar()
     return last, last is None or (local_today() - last).days > SPOT_CHECK_DAYS
 
@@ -251,8 +251,7 @@ def last_spot_check(user):
 def keys_out(user) -> list[KeyCheckout]:
     q = select(KeyCheckout).where(KeyCheckout.returned_at.is_(None),
                                   KeyCheckout.voided_at.is_(None))
-    if not user.is_head_office:
-        q = q.where(KeyCheckout.property_id == user.property_id)
+    q = scoped(q, KeyCheckout, user)
     return list(db.session.execute(q.order_by(KeyCheckout.out_at)).scalars())
 
 

@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,14 +22,13 @@ from models.medicine import (MedicineBatch, MedicineCount, MedicineCountLine, Me
 from models.staff import Staff
 
 from . import stock
+from .due import DueRow
 from .errors import RuleViolation
+from .scope import scoped
 
 COUNT_EVERY_DAYS = 15          # 每半月清点一次
 EXPIRY_WARNING_DAYS = 30
 
-
-def _scoped(q, cls, user):
-    return q if user.is_head_office else q.where(cls.property_id == user.property_id)
 
 
 def check_usage(u: MedicineUsage, today: date | None = None) -> None:
@@ -87,15 +85,8 @@ def take_count(user: Staff, property_id: int, counted: dict[int, int],
 
 # -- due -------------------------------------------------------------------------------
 
-@dataclass
-class DueRow:
-    kind: str
-    text: str
-    obj: Any = None
-
-
 def last_count(user) -> Any:
-    q = _scoped(select(func.max(MedicineCount.counted_at)).where(
+    q = scoped(select(func.max(MedicineCount.counted_at)).where(
         MedicineCount.voided_at.is_(None)), MedicineCount, user)
     return db.session.execute(q).scalar()
 
@@ -103,7 +94,7 @@ def last_count(user) -> Any:
 def due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
     rows: list[DueRow] = []
-    items = db.session.execute(_scoped(select(MedicineItem).where(
+    items = db.session.execute(scoped(select(MedicineItem).where(
         MedicineItem.voided_at.is_(None)), MedicineItem, user)
         .order_by(MedicineItem.name)).scalars().all()
     if not items:

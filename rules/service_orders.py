@@ -12,10 +12,8 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
@@ -29,15 +27,13 @@ from models.service_orders import (PAYMENT_METHODS, SATISFACTION, ServiceOrder,
                                    ServiceOrderLine, ServiceOrderSequence, ServicePrice)
 from models.staff import Staff
 
+from .due import DueRow
 from .errors import RuleViolation
+from .scope import CLOCK_SKEW, scoped
 
 FOLLOWUP_WITHIN = timedelta(days=2)
 PRICE_LIST_MAX_AGE = timedelta(days=183)     # 每半年进行一次更改和调整
-CLOCK_SKEW = timedelta(minutes=5)
 
-
-def _scoped(q, cls, user):
-    return q if user.is_head_office else q.where(cls.property_id == user.property_id)
 
 
 # -- serial numbers -----------------------------------------------------------------------
@@ -87,7 +83,7 @@ def gap_report(property_id: int, lo: int, hi: int) -> dict:
 def current_prices(user, today: date | None = None):
     """Price-list rows in force: the newest effective row of each item."""
     today = today or local_today()
-    q = _scoped(select(ServicePrice).where(ServicePrice.voided_at.is_(None),
+    q = scoped(select(ServicePrice).where(ServicePrice.voided_at.is_(None),
                                            ServicePrice.effective_from <= today),
                 ServicePrice, user).order_by(ServicePrice.item,
                                              ServicePrice.effective_from.desc(),
@@ -224,19 +220,11 @@ def done_at(order: ServiceOrder) -> datetime | None:
 
 # -- due ---------------------------------------------------------------------------------
 
-@dataclass
-class DueRow:
-    kind: str
-    text: str
-    obj: Any = None
-    overdue: bool = False
-
-
 def followups_due(user, now: datetime | None = None) -> list[DueRow]:
     """Completed (or delivered) orders without a follow-up call; overdue after 2 days."""
     now = now or utcnow()
     done = func.coalesce(ServiceOrder.completed_at, ServiceOrder.delivered_at)
-    q = _scoped(select(ServiceOrder).where(
+    q = scoped(select(ServiceOrder).where(
         ServiceOrder.voided_at.is_(None), ServiceOrder.followup_at.is_(None), done.is_not(None)),
         ServiceOrder, user).order_by(done)
     rows = []
@@ -251,7 +239,7 @@ def followups_due(user, now: datetime | None = None) -> list[DueRow]:
 
 def price_list_due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
-    newest = db.session.execute(_scoped(select(func.max(ServicePrice.effective_from)).where(
+    newest = db.session.execute(scoped(select(func.max(ServicePrice.effective_from)).where(
         ServicePrice.voided_at.is_(None)), ServicePrice, user)).scalar()
     if newest is None or newest < today - PRICE_LIST_MAX_AGE:
         return [DueRow("prices", _("Price list last revised: %(d)s", d=newest or _("never")))]
@@ -293,14 +281,14 @@ def due_items(user) -> list[tuple[str, int, str]]:
 def charged_on(user, day: date) -> list[ServiceOrder]:
     """The day's charged orders, for finance (夜班将收费服务单交财务部)."""
     lo, hi = local_day_end_utc(day - timedelta(days=1)), local_day_end_utc(day)
-    q = _scoped(select(ServiceOrder).where(
+    q = scoped(select(ServiceOrder).where(
         ServiceOrder.voided_at.is_(None), ServiceOrder.charge > 0,
         ServiceOrder.settled_at >= lo, ServiceOrder.settled_at < hi), ServiceOrder, user)
     return list(db.session.execute(q.order_by(ServiceOrder.serial_no)).scalars())
 
 
 def cash_waiting(user) -> int:
-    q = _scoped(select(func.count()).select_from(ServiceOrder).where(
+    q = scoped(select(func.count()).select_from(ServiceOrder).where(
         ServiceOrder.voided_at.is_(None), ServiceOrder.payment_method == "cash",
         ServiceOrder.finance_received_at.is_(None)), ServiceOrder, user)
     return db.session.execute(q).scalar_one()

@@ -13,14 +13,15 @@ from i18n import local_day_end_utc, local_today, utc_to_local
 from models.base import db
 from models.keys import KeyCheckout
 
+from .scope import scoped
+
 
 def key_checkouts_per_day(user, days: int = 30) -> tuple[list[str], list[int]]:
     today = local_today()
     first = today - timedelta(days=days - 1)
     q = select(KeyCheckout.out_at).where(KeyCheckout.out_at >= local_day_end_utc(
         first - timedelta(days=1)), KeyCheckout.voided_at.is_(None))
-    if not user.is_head_office:
-        q = q.where(KeyCheckout.property_id == user.property_id)
+    q = scoped(q, KeyCheckout, user)
     counts = Counter(utc_to_local(t).date() for t in db.session.execute(q).scalars())
     labels = [(first + timedelta(days=i)) for i in range(days)]
     return [d.strftime("%m-%d") for d in labels], [counts.get(d, 0) for d in labels]
@@ -33,24 +34,26 @@ def water_used_per_month(user, months: int = 12) -> tuple[list[str], list[int]]:
     return [m for m, _n in pairs], [n for _m, n in pairs]
 
 
+def recent_months(n: int) -> list[date]:
+    """First days of the last ``n`` local months, oldest first (this month last)."""
+    first = local_today().replace(day=1)
+    out = [first]
+    for _i in range(n - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+        out.append(first)
+    return out[::-1]
+
+
 def service_orders_per_month(user, months: int = 12) -> tuple[list[str], list[int]]:
     """Orders raised per local month (voided ones left out), service and water alike."""
     from models.service_orders import ServiceOrder
 
-    today = local_today()
-    y, m = today.year, today.month
-    keys = []
-    for _i in range(months):
-        keys.append(f"{y}-{m:02d}")
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    keys.reverse()
-    first = date(int(keys[0][:4]), int(keys[0][5:]), 1)
-    q = select(ServiceOrder.created_at).where(
-        ServiceOrder.created_at >= local_day_end_utc(first - timedelta(days=1)),
-        ServiceOrder.voided_at.is_(None))
-    if not user.is_head_office:
-        q = q.where(ServiceOrder.property_id == user.property_id)
+    firsts = recent_months(months)
+    q = scoped(select(ServiceOrder.created_at).where(
+        ServiceOrder.created_at >= local_day_end_utc(firsts[0] - timedelta(days=1)),
+        ServiceOrder.voided_at.is_(None)), ServiceOrder, user)
     counts = Counter(utc_to_local(t).strftime("%Y-%m") for t in db.session.execute(q).scalars())
+    keys = [d.strftime("%Y-%m") for d in firsts]
     return keys, [counts.get(k, 0) for k in keys]
 
 

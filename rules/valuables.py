@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -28,6 +28,7 @@ from models.staff import Staff
 from models.valuables import PROHIBITED_KINDS, DepositPhoto, ValuablesDeposit
 
 from .errors import RuleViolation
+from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
 
 VALUABLES_RELEASE = declare("valuables_release",
@@ -41,7 +42,6 @@ IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
 )
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def prohibited_reason(kind: str | None, description: str | None) -> str | None:
@@ -171,9 +171,7 @@ def in_custody(user) -> tuple[list[ValuablesDeposit], list[Key]]:
     dq = select(ValuablesDeposit).where(ValuablesDeposit.released_at.is_(None),
                                         ValuablesDeposit.voided_at.is_(None))
     kq = select(Key).where(Key.category == "deposited", Key.voided_at.is_(None))
-    if not user.is_head_office:
-        dq = dq.where(ValuablesDeposit.property_id == user.property_id)
-        kq = kq.where(Key.property_id == user.property_id)
+    dq, kq = scoped(dq, ValuablesDeposit, user), scoped(kq, Key, user)
     return (list(db.session.execute(dq.order_by(ValuablesDeposit.deposited_at)).scalars()),
             list(db.session.execute(kq.order_by(Key.label)).scalars()))
 

@@ -11,8 +11,7 @@
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,22 +21,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from audit import mark_action
-from i18n import local_day_end_utc, local_today
+from i18n import local_day_end_utc, local_today, utc_to_local
 from models.base import db, utcnow
 from models.service_orders import ServiceOrder
 from models.staff import Staff
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from . import stock
+from .due import DueRow
 from .errors import RuleViolation
+from .scope import CLOCK_SKEW, scoped
 
 COUNT_EVERY_DAYS = 3           # 每三天清点
 EXPIRY_WARNING_DAYS = 30
-CLOCK_SKEW = timedelta(minutes=5)
 
-
-def _scoped(q, cls, user):
-    return q if user.is_head_office else q.where(cls.property_id == user.property_id)
 
 
 def receive(r: WaterReceipt, today: date | None = None) -> None:
@@ -59,9 +56,10 @@ def count(c: WaterCount) -> None:
     c.expected = stock.set_counted(c.stock, c.counted)
 
 
-def deliver(order: ServiceOrder, recorder: Staff, deliverer: Staff, delivered_at: datetime,
+def deliver(order: ServiceOrder, deliverer: Staff, delivered_at: datetime,
             empties_returned: int, owner_signed: bool, installed: bool) -> None:
-    """Security delivered the buckets: they leave the stock now."""
+    """Security delivered the buckets: they leave the stock now.  (Who typed it in is
+    the history entry's actor.)"""
     if order.kind != "water":
         raise RuleViolation(_("This is not a water order."))
     if order.voided_at is not None:
@@ -107,16 +105,9 @@ def earliest_expiry(s: WaterStock) -> date | None:
 
 # -- due -------------------------------------------------------------------------------
 
-@dataclass
-class DueRow:
-    kind: str
-    text: str
-    obj: Any = None
-
-
 def due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
-    stocks = db.session.execute(_scoped(select(WaterStock).where(
+    stocks = db.session.execute(scoped(select(WaterStock).where(
         WaterStock.voided_at.is_(None)), WaterStock, user).order_by(WaterStock.brand)).scalars()
     rows: list[DueRow] = []
     for s in stocks:
@@ -144,7 +135,7 @@ def due_items(user) -> list[tuple[str, int, str]]:
     rows = due(user)
     out = [(str(label), n, "water_due.index") for kind, label in DUE_LABELS
            if (n := sum(1 for r in rows if r.kind == kind))]
-    waiting = db.session.execute(_scoped(select(func.count()).select_from(ServiceOrder).where(
+    waiting = db.session.execute(scoped(select(func.count()).select_from(ServiceOrder).where(
         ServiceOrder.kind == "water", ServiceOrder.delivered_at.is_(None),
         ServiceOrder.voided_at.is_(None)), ServiceOrder, user)).scalar_one()
     if waiting:
@@ -164,26 +155,31 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 def used_in_month(user, year: int, month: int) -> int:
     """每月底汇总当月用水数量: buckets delivered in the month."""
     lo, hi = month_bounds(year, month)
-    q = _scoped(select(func.coalesce(func.sum(ServiceOrder.water_qty), 0)).where(
+    q = scoped(select(func.coalesce(func.sum(ServiceOrder.water_qty), 0)).where(
         ServiceOrder.kind == "water", ServiceOrder.voided_at.is_(None),
         ServiceOrder.delivered_at >= lo, ServiceOrder.delivered_at < hi), ServiceOrder, user)
     return int(db.session.execute(q).scalar_one())
 
 
 def used_per_month(user, months: int = 12) -> list[tuple[str, int]]:
-    today = local_today()
-    y, m = today.year, today.month
-    out = []
-    for _i in range(months):
-        out.append((f"{y}-{m:02d}", used_in_month(user, y, m)))
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return list(reversed(out))
+    """Buckets delivered per local month, oldest first (one query)."""
+    from .stats import recent_months
+
+    firsts = recent_months(months)
+    q = scoped(select(ServiceOrder.delivered_at, ServiceOrder.water_qty).where(
+        ServiceOrder.kind == "water", ServiceOrder.voided_at.is_(None),
+        ServiceOrder.delivered_at >= local_day_end_utc(firsts[0] - timedelta(days=1))),
+        ServiceOrder, user)
+    totals: Counter = Counter()
+    for at, qty in db.session.execute(q):
+        totals[utc_to_local(at).strftime("%Y-%m")] += qty or 0
+    return [(d.strftime("%Y-%m"), totals[d.strftime("%Y-%m")]) for d in firsts]
 
 
 def sign_bill_totals(user, year: int, month: int) -> list[dict]:
     """Finance: the month's sign-bill charges per unit, billed with the property fee."""
     lo, hi = month_bounds(year, month)
-    q = _scoped(select(ServiceOrder).where(
+    q = scoped(select(ServiceOrder).where(
         ServiceOrder.payment_method == "sign_bill", ServiceOrder.voided_at.is_(None),
         ServiceOrder.settled_at >= lo, ServiceOrder.settled_at < hi), ServiceOrder, user)
     per_unit: dict[Any, dict] = defaultdict(lambda: {"orders": [], "total": Decimal("0")})
@@ -196,7 +192,7 @@ def sign_bill_totals(user, year: int, month: int) -> list[dict]:
 
 def cash_in_month(user, year: int, month: int) -> list[ServiceOrder]:
     lo, hi = month_bounds(year, month)
-    q = _scoped(select(ServiceOrder).where(
+    q = scoped(select(ServiceOrder).where(
         ServiceOrder.payment_method == "cash", ServiceOrder.voided_at.is_(None),
         ServiceOrder.settled_at >= lo, ServiceOrder.settled_at < hi), ServiceOrder, user)
     return list(db.session.execute(q.order_by(ServiceOrder.serial_no)).scalars())
