@@ -42,3 +42,39 @@ def audit_count() -> int:
 
 def run_cli(app, *args: str):
     return app.test_cli_runner().invoke(args=list(args))
+
+
+def race(app, n: int, work) -> list[tuple[str, object]]:
+    """Run ``work(i)`` in ``n`` threads at once, each with its own app context,
+    session and history actor, then commit.  One result per thread: ``("ok", what
+    work returned)``, ``("refused", message)`` for a rule, or ``("error", "Type:
+    message")`` for a write the database refused.  The caller synchronises the
+    threads (a ``threading.Barrier``) where the race must happen."""
+    import threading
+
+    from audit import system_actor
+    from rules.errors import RuleViolation
+
+    results: list[tuple[str, object]] = []
+
+    def run(i: int) -> None:
+        with app.app_context(), system_actor(f"clerk-{i}"):
+            try:
+                value = work(i)
+                db.session.commit()
+                results.append(("ok", value))
+            except RuleViolation as exc:
+                db.session.rollback()
+                results.append(("refused", str(exc)))
+            except Exception as exc:  # noqa: BLE001 — reported to the test
+                db.session.rollback()
+                results.append(("error", f"{type(exc).__name__}: {exc}"))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

@@ -16,7 +16,7 @@ from rules import keys as key_rules
 from rules.errors import RuleViolation
 
 from .conftest import text_of
-from .helpers import entries_for, staff_id
+from .helpers import entries_for, race, staff_id
 from .key_helpers import (decide, desk_issue, desk_return, get_key, key_id, open_checkouts,
                           set_key)
 
@@ -122,36 +122,18 @@ def test_two_clerks_issuing_the_same_key_at_once_one_wins(app, monkeypatch):
         return found
 
     monkeypatch.setattr(key_rules, "open_checkout", racing_open_checkout)
-    results: list[str] = []
 
     def clerk_issues(i: int) -> None:
         from models.keys import Key
         from models.staff import Staff
 
-        with app.app_context(), system_actor(f"clerk-{i}"):
-            try:
-                key = db.session.get(Key, kid)
-                clerk = db.session.execute(select(Staff).where(
-                    Staff.username == "clerk")).scalar_one()
-                key_rules.issue_key(key, clerk, f"并发 {i}", clerk)
-                db.session.commit()
-                results.append("ok")
-            except RuleViolation as exc:
-                db.session.rollback()
-                results.append(f"refused: {exc}")
-            except Exception as exc:  # noqa: BLE001 — reported below
-                db.session.rollback()
-                results.append(f"error: {type(exc).__name__}: {exc}")
-            finally:
-                db.session.remove()
+        key = db.session.get(Key, kid)
+        clerk = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
+        key_rules.issue_key(key, clerk, f"并发 {i}", clerk)
 
-    threads = [threading.Thread(target=clerk_issues, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert results.count("ok") == 1, results
-    assert all(r == "ok" or "已借出" in r for r in results), results
+    results = race(app, n, clerk_issues)
+    assert [r for r, _ in results].count("ok") == 1, results
+    assert all(r == "ok" or (r == "refused" and "已借出" in m) for r, m in results), results
     assert len(open_checkouts(app, "消防控制室")) == 1
 
 

@@ -16,7 +16,7 @@ from models.service_orders import ServiceOrder, ServicePrice
 from rules import service_orders as order_rules
 
 from .conftest import text_of
-from .helpers import entries_for, property_id, staff_id
+from .helpers import entries_for, property_id, race, staff_id
 from .order_helpers import order, orders, price_id, unit_id
 from .test_custody import fmt
 
@@ -139,39 +139,25 @@ def test_gap_report_lists_missing_numbers(app, browser):
     assert f"{last + 1:06d}" in page
 
 
-def _create_directly(app, n: int, tag: str, barrier: threading.Barrier, results: list) -> None:
+def test_concurrent_creates_get_unique_gapless_numbers(app, backend):
     from models.reference import Unit
     from models.staff import Staff
 
-    with app.app_context(), system_actor(f"clerk-{n}"):
-        try:
-            clerk = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
-            unit = db.session.execute(select(Unit).where(Unit.room == "2-802")).scalar_one()
-            o = ServiceOrder(property_id=clerk.property_id, unit=unit, customer_name=tag,
-                             department="cleaning", created_by_id=clerk.id, created_at=utcnow())
-            barrier.wait()
-            o.serial_no = order_rules.next_serial(clerk.property_id)
-            db.session.add(o)
-            db.session.commit()
-            results.append(("ok", o.serial_no))
-        except Exception as exc:  # noqa: BLE001 — a refused create is allowed, a duplicate not
-            db.session.rollback()
-            results.append(("error", type(exc).__name__))
-        finally:
-            db.session.remove()
-
-
-def test_concurrent_creates_get_unique_gapless_numbers(app, backend):
     before = last_serial(app)
     n = 6
     barrier = threading.Barrier(n, timeout=20)
-    results: list = []
-    threads = [threading.Thread(target=_create_directly, args=(app, i, f"并发{i}", barrier,
-                                                               results)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+
+    def create_order(i: int) -> int:
+        clerk = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
+        unit = db.session.execute(select(Unit).where(Unit.room == "2-802")).scalar_one()
+        o = ServiceOrder(property_id=clerk.property_id, unit=unit, customer_name=f"并发{i}",
+                         department="cleaning", created_by_id=clerk.id, created_at=utcnow())
+        barrier.wait()
+        o.serial_no = order_rules.next_serial(clerk.property_id)
+        db.session.add(o)
+        return o.serial_no
+
+    results = race(app, n, create_order)
     numbers = sorted(num for status, num in results if status == "ok")
     if backend == "postgresql":
         assert len(numbers) == n, results          # everyone waits their turn

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from audit import system_actor
 from i18n import local_now, local_today
 from models.base import db, utcnow
-from models.water import WaterCount, WaterStock
+from models.water import WaterCount
 
 from .conftest import text_of
 from .helpers import entries_for, staff_id
@@ -179,7 +179,6 @@ def test_count_sets_the_stock_and_due_list(app, browser):
     kinds = due_kinds()
     assert "count" not in kinds and "low" in kinds             # 5 < threshold 10
     with app.app_context(), system_actor("test"):
-        db.session.execute(select(WaterStock)).scalars().first()
         from models.water import WaterReceipt
         for r in db.session.execute(select(WaterReceipt)).scalars():
             r.expires_on = local_today() + timedelta(days=10)
@@ -207,3 +206,35 @@ def test_monthly_use_counts_delivered_buckets(app, browser):
     assert used() == before + 4
     page = text_of(browser("clerk").get("/admin/water_due/"))
     assert local_today().strftime("%Y-%m") in page
+
+
+def test_voiding_a_receipt_takes_its_buckets_back_out(app, browser):
+    clerk = browser("clerk")
+    before = stock(app).quantity
+    assert clerk.post_form("/admin/water_receipt/new/", receipt_form(app)).status_code == 302
+    with app.app_context():
+        from models.water import WaterReceipt
+
+        rid = db.session.execute(select(WaterReceipt.id).order_by(
+            WaterReceipt.id.desc())).scalars().first()
+    resp = browser("supervisor").post_form(f"/admin/water_receipt/void/?id={rid}",
+                                           {"reason": "送货单重复登记"})
+    assert resp.status_code == 302
+    assert stock(app).quantity == before
+
+
+def test_a_delivered_order_is_frozen_and_cash_received_cannot_be_voided(app, browser):
+    o = raise_order(app, browser, water_qty="1")
+    assert deliver(browser("security"), o.id, empties_returned="1").status_code == 302
+    clerk = browser("clerk")
+    resp = clerk.post_form(f"/admin/water_order/edit/?id={o.id}",
+                           water_order_form(app, water_qty="5"))
+    assert resp.status_code == 200 and "已送达的饮用水订单不能修改" in text_of(resp)
+    assert order(app, o.id).water_qty == 1
+    assert clerk.post_form(f"/admin/water_order/settle/?id={o.id}",
+                           {"method": "cash"}).status_code == 302
+    assert browser("finance").post("/admin/finance/receive/", {"id": o.id}).status_code == 302
+    resp = browser("supervisor").post_form(f"/admin/water_order/void/?id={o.id}",
+                                           {"reason": "想作废"})
+    assert resp.status_code == 200 and "财务已收取该单现金" in text_of(resp)
+    assert order(app, o.id).voided_at is None
