@@ -63,6 +63,7 @@ def register(app: Flask) -> None:
             _demo_keys(prop, north)
             _demo_home_care(prop)
             _demo_stock_and_orders(prop)
+            _demo_public_info(prop)
             db.session.commit()
         click.echo("Demo data loaded. Logins (username / password):")
         for role in ROLES + ("clerk2",):
@@ -293,6 +294,40 @@ def _demo_home_care(prop: Property) -> None:
         storage_place="业主档案柜 1-301", butler_id=butler.id, deposited_at=now - timedelta(days=3),
         owner_confirmed=True, created_by_id=butler.id))
     db.session.flush()
+
+
+def _demo_public_info(prop: Property) -> None:
+    """A morning's 公共信息记录表 (idempotent): a repair call turned into the demo
+    service order, an enquiry, and a complaint forwarded to security, still open."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.public_info import PublicInfoEntry
+    from models.service_orders import ServiceOrder
+
+    if db.session.execute(select(PublicInfoEntry).where(
+            PublicInfoEntry.property_id == prop.id)).first():
+        return
+    clerk = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
+    order = db.session.execute(select(ServiceOrder).where(
+        ServiceOrder.property_id == prop.id, ServiceOrder.kind == "service")).scalars().first()
+    rooms = {u.room: u for u in db.session.execute(select(Unit).join(Building).where(
+        Building.property_id == prop.id)).scalars()}
+    now = utcnow()
+    for hours, room, name, phone, reason, cat, fwd, done, completion, order_no in (
+            (27, "2-302", "王女士", "13800000007", "厨房下水道堵塞，要求上门疏通", "C",
+             "engineering", 26, "已开服务单，工程部刘师傅处理完毕", order),
+            (20, "1-301", "张先生", "13900000011", "咨询本月物业费缴费方式", "B", None, 20,
+             "已告知可在前台或线上缴纳", None),
+            (30, "3-801", "李女士", "13700000023", "夜间地库有车辆乱停，堵住车位", "A",
+             "security", None, None, None)):
+        db.session.add(PublicInfoEntry(
+            property_id=prop.id, received_at=now - timedelta(hours=hours),
+            unit_id=rooms[room].id if room in rooms else None, caller_name=name,
+            caller_phone=phone, reason=reason, category=cat, forwarded_to=fwd,
+            completed_at=now - timedelta(hours=done) if done else None, completion=completion,
+            work_order_no=order_no.serial_no if order_no is not None else None,
+            receiver_id=clerk.id, created_by_id=clerk.id))
 
 
 def _demo_stock_and_orders(prop: Property) -> None:

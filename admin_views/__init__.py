@@ -17,6 +17,7 @@ from models.valuables import ValuablesDeposit
 from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKeyAuthorisation
 from models.medicine import MedicineBatch, MedicineBox, MedicineCount, MedicineItem, MedicineUsage
 from models.service_orders import ServiceOrder, ServicePrice
+from models.public_info import PublicInfoEntry
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from .approvals import ApprovalsView
@@ -29,6 +30,7 @@ from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotChec
                    KeyView, SpareKeyAuthorisationView)
 from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
                        MedicineItemView, MedicineUsageView)
+from .public_info import PublicInfoView
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -44,10 +46,12 @@ VALUABLES = _l("Valuables")
 MEDICINE = _l("Medicine box")
 WATER = _l("Bottled water")
 ORDERS = _l("Service orders")
+FRONT_DESK = _l("Front desk")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
     (ApprovalsView, None, _l("My approvals"), None, "approvals"),
+    (PublicInfoView, PublicInfoEntry, _l("Public information log"), FRONT_DESK, "public_info"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),
@@ -102,6 +106,9 @@ def init_admin(app: Flask) -> Admin:
         index_view=SecureIndexView(name=_l("To do"), url="/admin"),
         translations_path=app.config["KEFU_TRANSLATIONS"],
     )
+    from admin_views.menu import cached_menu
+
+    app.jinja_env.globals["cached_menu"] = cached_menu
     for view_cls, model, name, category, endpoint in VIEWS:
         if model is None:
             admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))

@@ -13,3 +13,4 @@ from .medicine import (MedicineBox, MedicineBatch, MedicineCount, MedicineCountL
 from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
 from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
                              ServicePrice)
+from .public_info import PublicInfoEntry  # noqa: F401

@@ -73,6 +73,7 @@ class ServiceOrder(RegisterMixin, db.Model):
 
     __tablename__ = "service_order"
     __personal__ = frozenset({"customer_phone"})
+    __search_indexed__ = ("customer_name", "description")
     __table_args__ = (
         UniqueConstraint("property_id", "serial_no", name="serial_once"),
         CheckConstraint("charge >= 0", name="charge_not_negative"),

@@ -27,6 +27,7 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("water_stock", "rules.water:due_items"),
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
+    ("public_info", "rules.public_info:due_items"),
 ]
 
 

@@ -231,6 +231,15 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "export": managers | finance | auditor,
         "history": managers | auditor,
     },
+    # 公共信息记录表: the desk logs calls; butlers read (they follow up their areas).
+    "public_info": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": front_desk | has_role("butler"),
+        "edit": front_desk,             # completion, forwarding
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
     "service_order": {
         "view": order_readers,
         "create": front_desk | has_role("butler"),

@@ -1,0 +1,46 @@
+"""公共信息记录表: every call, visit and message the front desk takes (the guide,
+Part 3 ch. 1-2 and 8: calls, repairs, enquiries, an owner's release of goods).
+The columns are the paper form's: date and time, room, caller number, reason,
+work-order number, receiver, forwarded to, completion, category A-D, notes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import RegisterMixin, db
+
+INFO_CATEGORIES = ("A", "B", "C", "D")
+INFO_CATEGORY_LABELS = {"A": _l("A complaint"), "B": _l("B enquiry"),
+                        "C": _l("C suggestion or request"), "D": _l("D other")}
+
+
+class PublicInfoEntry(RegisterMixin, db.Model):
+    """One line of the 公共信息记录表."""
+
+    __tablename__ = "public_info"
+    __personal__ = frozenset({"caller_phone"})
+    __search_indexed__ = ("reason",)
+    __table_args__ = (
+        # the list's default order and the date filter, per property (ends in the id)
+        Index("ix_public_info_property_received", "property_id", "received_at", "id"),
+    )
+    received_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit = relationship("Unit", lazy="joined")
+    caller_name: Mapped[str | None] = mapped_column(String(60))
+    caller_phone: Mapped[str | None] = mapped_column(String(30), index=True)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    work_order_no: Mapped[int | None] = mapped_column(index=True)
+    receiver_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False, index=True)
+    receiver = relationship("Staff", foreign_keys=[receiver_id], lazy="joined")
+    forwarded_to: Mapped[str | None] = mapped_column(String(20), index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    completion: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(1), nullable=False, default="B", index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.reason[:20]}"

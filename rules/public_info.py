@@ -1,0 +1,66 @@
+"""公共信息记录表 rules: what a line must hold, and the open matters the desk
+follows up (the guide: the first receiver tracks a question until it is answered;
+the desk summarises the day's public information)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from models.base import db, utcnow
+from models.public_info import INFO_CATEGORIES, PublicInfoEntry
+from models.service_orders import ServiceOrder
+
+from .due import DueRow
+from .errors import RuleViolation
+from .scope import CLOCK_SKEW, scoped
+
+# A forwarded or unanswered matter still open after this is overdue.
+OPEN_FOR = timedelta(hours=24)
+
+
+def check_entry(entry: PublicInfoEntry, now: datetime | None = None) -> None:
+    """Refuse a line the paper form would not accept."""
+    now = now or utcnow()
+    if not (entry.reason or "").strip():
+        raise RuleViolation(_("Record what the caller said (the reason)."))
+    if entry.category not in INFO_CATEGORIES:
+        raise RuleViolation(_("Choose the category: A complaint, B enquiry, C suggestion or "
+                              "request, D other."))
+    if entry.received_at is None or entry.received_at > now + CLOCK_SKEW:
+        raise RuleViolation(_("Give the date and time of the call (not in the future)."))
+    if entry.completed_at is not None:
+        if entry.completed_at > now + CLOCK_SKEW:
+            raise RuleViolation(_("A call or completion cannot be in the future."))
+        if entry.completed_at < entry.received_at - CLOCK_SKEW:
+            raise RuleViolation(_("Completion cannot be before the call was received."))
+        if not (entry.completion or "").strip():
+            raise RuleViolation(_("Say how the matter was completed."))
+    if entry.unit is not None and entry.unit.property_id != entry.property_id:
+        raise RuleViolation(_("You may only record data for your own property."))
+    if entry.work_order_no is not None:
+        found = db.session.execute(select(func.count()).select_from(ServiceOrder).where(
+            ServiceOrder.property_id == entry.property_id,
+            ServiceOrder.serial_no == entry.work_order_no)).scalar()
+        if not found:
+            raise RuleViolation(_("There is no service order No.%(n)s at this property.",
+                                  n=entry.work_order_no))
+
+
+def open_matters(user, now: datetime | None = None) -> list[DueRow]:
+    """Lines not completed yet, oldest first; overdue when open for more than a day."""
+    now = now or utcnow()
+    q = scoped(select(PublicInfoEntry).where(
+        PublicInfoEntry.voided_at.is_(None), PublicInfoEntry.completed_at.is_(None)),
+        PublicInfoEntry, user).order_by(PublicInfoEntry.received_at).limit(500)
+    return [DueRow("open", str(e), e, e.received_at < now - OPEN_FOR)
+            for e in db.session.execute(q).scalars()]
+
+
+def due_items(user) -> list[tuple[str, int, str]]:
+    late = [r for r in open_matters(user) if r.overdue]
+    if not late:
+        return []
+    return [(_("Public information not completed after a day"), len(late),
+             "public_info.index_view")]
