@@ -1,15 +1,20 @@
-"""Million-row list benchmark: the key checkout log through the real app.
+"""Million-row list benchmark: the big registers' lists through the real app.
 
-1. builds a throw-away database (migrations + demo data), generates N key
-   checkouts (1,000 keys, 300 borrowers with Chinese names, reasons, times over
-   three years) with Core bulk inserts — no history for these rows, so verify the
-   chain afterwards with ``audit verify --no-rows``;
+1. builds a throw-away database (migrations + demo data) and generates N rows of
+   each register (key checkouts: 1,000 keys, 300 borrowers with Chinese names;
+   public-information lines: 2,000 rooms, callers, phone numbers, ten kinds of call;
+   service orders: gapless numbers, customers, descriptions; all over three years)
+   with Core bulk inserts — no history for these rows, so verify the chain
+   afterwards with ``audit verify --no-rows``;
 2. serves the app with gunicorn (2 workers) on 127.0.0.1;
 3. logs in as the demo clerk and requests each scenario 30 times (bounded), printing
-   median / p95 ms, and the bare SQL time of the same page query for comparison.
+   median / p95 ms, and the database's share of the same request (every query of
+   the page, timed at the cursor) for comparison.
 
     .venv/bin/python bench/list_bench.py --rows 1000000            # SQLite
     .venv/bin/python bench/list_bench.py --rows 1000000 --pg postgresql://postgres@127.0.0.1:5432/postgres
+    … --registers public_info --keep      # one register; keep the database
+    … --reuse URL                         # benchmark a kept database again (no build)
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -43,15 +49,43 @@ REASONS = ["设备巡检", "维修水管", "电表抄表", "消防检查", "清�
            "业主委托开门", "绿化浇水", "电梯维保"]
 
 
-def build(url: str, rows: int) -> None:
+CALLS = ["电梯异响需要维保", "楼道声控灯不亮", "咨询本月物业费缴费方式", "地下车库积水", "邻居装修噪音扰民",
+         "快递无人签收请代收", "家中水管漏水", "小区门禁卡失灵", "投诉夜间车辆乱停", "建议增加儿童游乐设施"]
+ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "空调清洗两台", "家庭保洁三小时", "更换水龙头",
+               "维修门锁", "疏通马桶", "安装晾衣架"]
+REGISTERS = ("key_checkout", "public_info", "service_order")
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _insert(conn, table, rows_iter, label: str, rows: int) -> None:
+    t0 = time.perf_counter()
+    batch = []
+    for row in rows_iter:
+        batch.append(row)
+        if len(batch) == 20_000:
+            conn.execute(table.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(table.insert(), batch)
+    print(f"generated {rows:,} {label} in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
+    """Schema and demo data, then ``rows`` rows of each register in ``registers``
+    (Core bulk inserts; no history for these rows)."""
     from flask_migrate import upgrade
-    from sqlalchemy import select, text
+    from sqlalchemy import select, text, update
 
     from app import create_app
     from audit import system_actor
     from models.base import db
     from models.keys import Key, KeyCheckout
-    from models.reference import Property
+    from models.public_info import PublicInfoEntry
+    from models.reference import Building, Property, Unit
+    from models.service_orders import ServiceOrder, ServiceOrderSequence
     from models.staff import Staff
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
@@ -61,47 +95,73 @@ def build(url: str, rows: int) -> None:
         assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
         pid = db.session.execute(select(Property.id).where(Property.code == "DEMO")).scalar()
         with system_actor("bench"):
-            people = []
-            for i in range(300):
-                s = Staff(username=f"b{i:03d}", full_name=rng.choice(SURNAMES) +
-                          "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
-                          property_id=pid, roles="security", password_hash="x")
-                people.append(s)
+            people = [Staff(username=f"b{i:03d}", full_name=_name(rng), property_id=pid,
+                            roles="security", password_hash="x") for i in range(300)]
             people[0].full_name = "欧阳稀有"                 # the rare name searched for
             db.session.add_all(people)
             keys = [Key(property_id=pid, label=f"{b}栋-{n:03d}", place=f"{b}栋设备间 {n}",
                         category="public", status="in_use")
                     for b in range(1, 11) for n in range(100)]
             db.session.add_all(keys)
+            blocks = [Building(property_id=pid, name=f"{b}号楼") for b in range(11, 21)]
+            db.session.add_all(blocks)
+            db.session.flush()
+            units = [Unit(property_id=pid, building_id=blk.id, room=f"{b + 11}-{f:02d}{n:02d}")
+                     for b, blk in enumerate(blocks) for f in range(1, 21) for n in range(1, 11)]
+            db.session.add_all(units)
             db.session.commit()
             staff_ids = [s.id for s in people]
             key_ids = [k.id for k in keys]
+            unit_ids = [u.id for u in units]
         clerk = db.session.execute(select(Staff.id).where(Staff.username == "clerk")).scalar()
         start = datetime(2023, 11, 1)
-        table = KeyCheckout.__table__
-        t0 = time.perf_counter()
-        batch = []
+        span = 3 * 365 * 24 * 60
+
+        def at(i: int) -> datetime:
+            return start + timedelta(minutes=i * span // rows)
+
         with db.engine.begin() as conn:
-            for i in range(rows):
-                out = start + timedelta(minutes=i * (3 * 365 * 24 * 60) // rows)
-                borrower = staff_ids[0] if i % 100_000 == 5 else rng.choice(staff_ids[1:])
-                batch.append({
-                    "property_id": pid, "version": 1, "created_at": out, "created_by_id": clerk,
-                    "key_id": rng.choice(key_ids), "borrower_id": borrower,
-                    "reason": rng.choice(REASONS), "out_at": out, "issued_by_id": clerk,
-                    "returned_at": out + timedelta(hours=2), "received_by_id": clerk})
-                if len(batch) == 20_000:
-                    conn.execute(table.insert(), batch)
-                    batch = []
-            if batch:
-                conn.execute(table.insert(), batch)
+            if "key_checkout" in registers:
+                _insert(conn, KeyCheckout.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "key_id": rng.choice(key_ids),
+                    "borrower_id": staff_ids[0] if i % 100_000 == 5 else rng.choice(staff_ids[1:]),
+                    "reason": rng.choice(REASONS), "out_at": at(i), "issued_by_id": clerk,
+                    "returned_at": at(i) + timedelta(hours=2), "received_by_id": clerk}
+                    for i in range(rows)), "key checkouts", rows)
+            if "public_info" in registers:
+                _insert(conn, PublicInfoEntry.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "received_at": at(i), "unit_id": rng.choice(unit_ids),
+                    "caller_name": "欧阳稀有" if i % 100_000 == 5 else _name(rng),
+                    "caller_phone": f"1{rng.choice('3578')}{rng.randrange(10 ** 9):09d}",
+                    "reason": rng.choice(CALLS), "category": rng.choice("ABCD"),
+                    "receiver_id": clerk, "forwarded_to": rng.choice(
+                        (None, "engineering", "security", "cleaning")),
+                    "completed_at": at(i) + timedelta(hours=1) if i % 20 else None,
+                    "completion": "已处理" if i % 20 else None}
+                    for i in range(rows)), "public-information lines", rows)
+            if "service_order" in registers:
+                first = (conn.execute(select(ServiceOrderSequence.last_no).where(
+                    ServiceOrderSequence.property_id == pid)).scalar() or 0) + 1
+                _insert(conn, ServiceOrder.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "serial_no": first + i, "kind": "service", "unit_id": rng.choice(unit_ids),
+                    "customer_name": "欧阳稀有" if i % 100_000 == 5 else _name(rng),
+                    "customer_phone": f"139{rng.randrange(10 ** 8):08d}",
+                    "department": "engineering", "staff_name": "工程部 " + _name(rng),
+                    "description": rng.choice(ORDER_TEXTS), "charge": rng.choice((0, 10, 50, 80)),
+                    "completed_at": at(i) + timedelta(hours=3), "customer_signed": True,
+                    "install_requested": False, "owner_signed": False, "installed": False}
+                    for i in range(rows)), "service orders", rows)
+                conn.execute(update(ServiceOrderSequence).where(
+                    ServiceOrderSequence.property_id == pid).values(last_no=first + rows - 1))
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
         else:
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
-        print(f"generated {rows:,} key checkouts in {time.perf_counter() - t0:.0f} s")
         db.engine.dispose()
 
 
@@ -121,6 +181,27 @@ class Client:
         with self.opener.open(self.base + path, timeout=60) as r:
             return r.status, r.read().decode("utf-8")
 
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        """POST a form; redirects are not followed (a 302 is the success)."""
+        body = urllib.parse.urlencode(data).encode()
+        req = urllib.request.Request(self.base + path, data=body, method="POST")
+        try:
+            with self.no_redirect.open(req, timeout=60) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace")
+
+    @property
+    def no_redirect(self):
+        if not hasattr(self, "_no_redirect"):
+            class Keep(urllib.request.HTTPRedirectHandler):
+                def redirect_request(self, *a, **kw):
+                    return None
+            jar = next(h for h in self.opener.handlers
+                       if isinstance(h, urllib.request.HTTPCookieProcessor))
+            self._no_redirect = urllib.request.build_opener(jar, Keep())
+        return self._no_redirect
+
     def login(self, username: str, password: str) -> None:
         _, page = self.get("/login")
         token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
@@ -129,21 +210,95 @@ class Client:
         self.opener.open(self.base + "/login", data=data, timeout=60).read()
 
 
-def scenarios() -> list[tuple[str, str]]:
+def filter_arg(app, endpoint: str, column: str, operation: str = "between") -> str:
+    """The URL argument of a view's filter (``flt0_4``), looked up, not guessed: a
+    wrong index is silently ignored by Flask-Admin and times an unfiltered list."""
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", None) == endpoint)
+    with app.test_request_context():
+        for i, flt in enumerate(view._filters):
+            if getattr(flt, "column", None) is not None and flt.column.key == column \
+                    and flt.operation() == operation:
+                return f"flt0_{view.get_filter_arg(i, flt)}"
+    raise LookupError((endpoint, column, operation))
+
+
+def sort_arg(app, endpoint: str, column: str) -> int:
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", None) == endpoint)
+    with app.test_request_context():
+        names = [c for c, _ in view._list_columns]
+    return names.index(column)
+
+
+def scenarios(app, register: str) -> list[tuple[str, str]]:
+    """(name, URL) per scenario of ``register``'s list."""
     q = urllib.parse.quote
-    return [
-        ("first page", "/admin/key_checkout/"),
-        ("page 1000", "/admin/key_checkout/?page=999"),
-        ("search, rare name", f"/admin/key_checkout/?search={q('欧阳稀有')}"),
-        ("search, common substring", f"/admin/key_checkout/?search={q('维修')}"),
-        ("search, 2 chars mid-word", f"/admin/key_checkout/?search={q('修水')}"),
-        ("search, 3+ chars", f"/admin/key_checkout/?search={q('修水管')}"),
-        ("search, key label", f"/admin/key_checkout/?search={q('3栋-05')}"),
-        ("search, no match", f"/admin/key_checkout/?search={q('无此记录')}"),
-        ("one-month date filter", "/admin/key_checkout/?flt0_4="
-         + q("2025-03-01 00:00:00 to 2025-03-31 23:59:59")),
-        ("sort by returned_at", "/admin/key_checkout/?sort=5&desc=1"),
-    ]
+    from flask_babel import force_locale
+
+    with app.app_context(), force_locale("en"):
+        between = {"key_checkout": ("out_at", "returned_at"),
+                   "public_info": ("received_at", "completed_at"),
+                   "service_order": ("created_at", "completed_at")}[register]
+        with app.test_request_context():
+            flt = filter_arg(app, register, between[0], "between")
+        sort = sort_arg(app, register, between[1])
+    base = f"/admin/{register}/"
+    month = q("2025-03-01 00:00:00 to 2025-03-31 23:59:59")
+    searches = {
+        "key_checkout": [("rare name (欧阳稀有, 10 rows)", "欧阳稀有"),
+                         ("common 2 characters (维修)", "维修"), ("2 characters mid-word (修水)", "修水"),
+                         ("3+ characters (修水管)", "修水管"), ("key label (3栋-05)", "3栋-05")],
+        "public_info": [("rare caller (欧阳稀有, 10 rows)", "欧阳稀有"), ("common 2 characters (电梯)", "电梯"),
+                        ("3+ characters (声控灯)", "声控灯"), ("phone fragment (5678)", "5678"),
+                        ("room (15-1203)", "15-1203")],
+        "service_order": [("rare customer (欧阳稀有, 10 rows)", "欧阳稀有"),
+                          ("common 2 characters (维修)", "维修"), ("3+ characters (下水道)", "下水道"),
+                          ("room (15-1203)", "15-1203")],
+    }[register]
+    out = [("first page", base), ("page 1000", f"{base}?page=999")]
+    out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]
+    out += [("search, no match", f"{base}?search={q('无此记录')}"),
+            ("one-month date filter", f"{base}?{flt}={month}"),
+            (f"sort by {between[1]} (desc)", f"{base}?sort={sort}&desc=1")]
+    return out
+
+
+def bare_sql_ms(app, path: str, n: int) -> float:
+    """Median time the database spends on one request of ``path`` (all its queries,
+    timed at the cursor), through the same app in this process."""
+    from sqlalchemy import event
+
+    from models.base import db
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": "clerk", "password": "demo-pass-2026",
+                                "csrf_token": token})
+    spent: list[float] = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, params, context, many):
+        context._bench_t = time.perf_counter()
+
+    def after(conn, cursor, statement, params, context, many):
+        spent.append(time.perf_counter() - context._bench_t)
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        client.get(path)
+        totals = []
+        for _ in range(n):
+            spent.clear()
+            client.get(path)
+            totals.append(sum(spent) * 1000)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return statistics.median(totals)
 
 
 def main() -> None:
@@ -151,9 +306,16 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--pg")
     ap.add_argument("--requests", type=int, default=30)
+    ap.add_argument("--reuse", metavar="URL",
+                    help="benchmark a database an earlier --keep run built (no build, no drop)")
+    ap.add_argument("--registers", nargs="+", choices=REGISTERS, default=list(REGISTERS))
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the generated database and print its URL")
     args = ap.parse_args()
     dbname = None
-    if args.pg:
+    if args.reuse:
+        url = args.reuse
+    elif args.pg:
         import psycopg
 
         dbname = f"kefu_bench_{uuid.uuid4().hex[:8]}"
@@ -164,7 +326,11 @@ def main() -> None:
         url = f"sqlite:///{INSTANCE}/bench.sqlite3"
     proc = None
     try:
-        build(url.replace("postgresql://", "postgresql+psycopg://"), args.rows)
+        if not args.reuse:
+            build(url.replace("postgresql://", "postgresql+psycopg://"), args.rows,
+                  tuple(args.registers))
+        if args.keep:
+            print(f"database kept: --reuse {url}")
         port = free_port()
         env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
                "WEB_CONCURRENCY": "2", "KEFU_CONFIG": "default", "SECRET_KEY": "bench"}
@@ -180,26 +346,34 @@ def main() -> None:
                 time.sleep(0.3)
         client = Client(base)
         client.login("clerk", "demo-pass-2026")
-        backend = "PostgreSQL" if args.pg else "SQLite"
-        print(f"{backend}, {args.rows:,} key checkouts, gunicorn 2 workers, "
-              f"{args.requests} requests each (ms)")
-        for name, path in scenarios():
-            status, body = client.get(path)        # warm
-            assert status == 200, (name, status)
-            times = []
-            for _ in range(args.requests):
-                t = time.perf_counter()
-                client.get(path)
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            rows = body.count('class="list-row') or body.count("<tr")
-            print(f"  {name:<26} median {statistics.median(times):7.1f}   "
-                  f"p95 {times[int(0.95 * (len(times) - 1))]:7.1f}   ({rows} rows on the page)")
+        from app import create_app
+
+        app = create_app("default", {"SQLALCHEMY_DATABASE_URI": url.replace(
+            "postgresql://", "postgresql+psycopg://")})
+        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+        for register in args.registers:
+            print(f"\n{backend}, {args.rows:,} rows of {register}, gunicorn 2 workers, logged in, "
+                  f"{args.requests} requests each (ms; SQL = the database's share, in-process)")
+            print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'SQL':>7}")
+            for name, path in scenarios(app, register):
+                status, body = client.get(path)        # warm
+                assert status == 200, (name, status)
+                times = []
+                for _ in range(args.requests):
+                    t = time.perf_counter()
+                    client.get(path)
+                    times.append((time.perf_counter() - t) * 1000)
+                times.sort()
+                sql = bare_sql_ms(app, path, min(10, args.requests))
+                rows = body.count("list-buttons-column")
+                print(f"  {name:<40} {statistics.median(times):7.1f} "
+                      f"{times[int(0.95 * (len(times) - 1))]:7.1f} {sql:7.1f}   ({rows} rows)",
+                      flush=True)
     finally:
         if proc:
             proc.send_signal(signal.SIGTERM)
             proc.wait(10)
-        if dbname:
+        if dbname and not args.keep:
             import psycopg
 
             with psycopg.connect(args.pg, autocommit=True) as c:

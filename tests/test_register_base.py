@@ -84,6 +84,28 @@ def test_a_stale_edit_is_refused_and_the_first_edit_survives(app, browser):
         assert [e.action for e in entries_for("building", bid)] == ["insert", "update"]
 
 
+def test_the_version_seen_travels_with_each_form(app, browser):
+    """The version a user saw is a hidden input of their own form: opening another
+    record's form in between (a colleague, another tab) must not change it."""
+    a, b = make_building(app, "版本甲楼"), make_building(app, "版本乙楼")
+    with app.app_context():
+        demo = property_id("DEMO")
+    sup, mgr = browser("supervisor"), browser("dept_manager")
+    url_a, url_b = f"/admin/building/edit/?id={a}", f"/admin/building/edit/?id={b}"
+    form_a = sup.open_form(url_a)
+    assert form_a.get("version_seen") == "1"
+    assert mgr.post_form(url_b, {"name": "版本乙楼-1", "property": demo}).status_code == 302
+    assert mgr.open_form(url_b).get("version_seen") == "2"       # opened after the edit
+    resp = sup.post_form(url_a, {"name": "版本甲楼-改", "property": demo}, hidden=form_a)
+    assert resp.status_code == 302, "an edit of A was refused because B's form was opened"
+    # and a form posted without its version is refused, not waved through
+    resp = sup.post_form(url_a, {"name": "版本甲楼-无版本", "property": demo,
+                                 "version_seen": ""})
+    assert resp.status_code == 200 and "已有其他人修改" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(Building, a).name == "版本甲楼-改"
+
+
 def test_the_database_refuses_an_update_from_a_stale_read(app):
     """Between loading and saving, the version column still guards the row."""
     bid = make_building(app, "版本楼")

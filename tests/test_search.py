@@ -160,8 +160,43 @@ def test_each_list_path_gives_the_same_rows(app, browser, cap, few):
     add_checkouts(app)
     view = next(v for v in app.extensions["admin"][0]._views
                 if getattr(v, "endpoint", "") == "key_checkout")
-    view.count_cap, view.few_matches = cap, few
+    view.count_cap, view.search_count_cap, view.few_matches = cap, cap, few
     clerk = browser("clerk")
     for term in ("乙丙", "丁", "甲乙丙", "xyz"):
         page = text_of(clerk.get(f"/admin/key_checkout/?search={quote(term)}"))
         assert {int(i) for i in ID_RE.findall(page)} == expected_ids(app, term), term
+
+
+def test_a_list_page_costs_the_same_queries_for_2_or_20_rows(app, browser):
+    """No query per row: relations the list shows are joined, an order's lines come
+    in one ``IN`` query, links it does not show are not loaded at all."""
+    from sqlalchemy import event
+
+    from .test_service_orders import create
+
+    clerk = browser("clerk")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def queries_for(url: str) -> int:
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            statements.clear()
+            assert clerk.get(url).status_code == 200
+            return len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    urls = ("/admin/service_order/", "/admin/key_checkout/", "/admin/public_info/")
+    for u in urls:
+        queries_for(u)                                   # one-time lookups out of the way
+    few = {u: queries_for(u) for u in urls}
+    for _ in range(12):
+        assert create(clerk, app).status_code == 302
+    add_checkouts(app)
+    many = {u: queries_for(u) for u in few}
+    assert many == few, (few, many)

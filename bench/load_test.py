@@ -1,0 +1,239 @@
+"""Twenty clerks at once: gunicorn + (by default) PostgreSQL, 60 seconds.
+
+Each simulated clerk signs in with their own login and, until the time is up,
+repeats a desk's mix of work with a short pause between actions (a clerk types;
+--think sets the pause): issue a key at the desk and return it, log a call in the
+公共信息记录表, raise a service order, open the key checkout log and the public
+information log.  Every request is timed on the client; the report gives, per
+action, the count, median, p95 and any 5xx, then runs ``audit verify`` on the
+database to show the history chain is intact after the burst.
+
+    .venv/bin/python bench/load_test.py --pg postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/load_test.py                  # SQLite (WAL, busy timeout)
+
+Bounded: --seconds (default 60), --clerks (default 20); loopback only.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+INSTANCE = tempfile.mkdtemp(prefix="kefu-load-")
+os.environ.setdefault("KEFU_INSTANCE_DIR", INSTANCE)
+os.environ.setdefault("SECRET_KEY", "bench")
+
+from list_bench import Client, free_port  # noqa: E402
+
+PASSWORD = "load-pass-2026"
+REASONS = ["设备巡检", "维修水管", "电表抄表", "消防检查", "清洁保养"]
+CALLS = ["楼道灯不亮", "咨询物业费", "地库有积水", "邻居装修噪音", "快递无人签收", "电梯异响"]
+
+
+def build(url: str, clerks: int) -> dict:
+    """Schema, demo data, one login and ten keys per clerk; ids the forms need."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from app import create_app
+    from audit import system_actor
+    from models.base import db
+    from models.keys import Key
+    from models.reference import Property, Unit
+    from models.service_orders import ServicePrice
+    from models.staff import Staff
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+        pid = db.session.execute(select(Property.id).where(Property.code == "DEMO")).scalar()
+        with system_actor("bench"):
+            for c in range(clerks):
+                s = Staff(username=f"load{c:02d}", full_name=f"前台{c:02d}", property_id=pid,
+                          roles="clerk")
+                s.set_password(PASSWORD)
+                db.session.add(s)
+                for k in range(10):
+                    db.session.add(Key(property_id=pid, label=f"L{c:02d}-{k}", place="设备间",
+                                       category="public", status="in_use"))
+            db.session.commit()
+        units = db.session.execute(select(Unit.id).where(Unit.property_id == pid)).scalars().all()
+        price = db.session.execute(select(ServicePrice.id).where(
+            ServicePrice.property_id == pid)).scalars().first()
+        borrower = db.session.execute(select(Staff.id).where(Staff.username == "security")
+                                      ).scalar()
+        db.engine.dispose()
+    return {"units": units, "price": price, "borrower": borrower}
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+def clerk_loop(base: str, n: int, ids: dict, stop: float, think: tuple[float, float],
+               results: dict, lock: threading.Lock, seed: int) -> None:
+    rng = random.Random(seed)
+    c = Client(base)
+    c.login(f"load{n:02d}", PASSWORD)
+    token = token_of(c.get("/admin/key_desk/")[1])
+    out: set[str] = set()
+
+    def timed(name, fn):
+        t = time.perf_counter()
+        try:
+            status = fn()
+        except Exception as e:  # noqa: BLE001 - a dropped connection counts as a failure
+            status = getattr(e, "code", 599)
+        ms = (time.perf_counter() - t) * 1000
+        with lock:
+            results[name].append((ms, status))
+
+    def issue():
+        free = [f"L{n:02d}-{k}" for k in range(10) if f"L{n:02d}-{k}" not in out]
+        label = rng.choice(free)
+        status, _ = c.post("/admin/key_desk/issue/", {
+            "csrf_token": token, "label": label, "borrower_id": ids["borrower"],
+            "reason": rng.choice(REASONS)})
+        if status == 302:
+            out.add(label)
+        return status
+
+    def return_():
+        label = rng.choice(sorted(out))
+        status, _ = c.post("/admin/key_desk/return/", {"csrf_token": token, "label": label})
+        if status == 302:
+            out.discard(label)
+        return status
+
+    def log_call():
+        now = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() - 60))
+        return c.post("/admin/public_info/new/", {
+            "csrf_token": token, "received_at": now, "unit": rng.choice(ids["units"]),
+            "caller_name": "业主", "caller_phone": f"138{rng.randrange(10**8):08d}",
+            "reason": rng.choice(CALLS), "category": rng.choice("ABCD")})[0]
+
+    def raise_order():
+        return c.post("/admin/service_order/new/", {
+            "csrf_token": token, "unit": rng.choice(ids["units"]), "customer_name": "业主",
+            "description": "上门维修", "lines-0-price": ids["price"], "lines-0-quantity": "1",
+            "department": "engineering"})[0]
+
+    actions = [("issue key", issue, 3), ("return key", return_, 3), ("log a call", log_call, 3),
+               ("raise service order", raise_order, 1),
+               ("key checkout log", lambda: c.get("/admin/key_checkout/")[0], 2),
+               ("public information log", lambda: c.get("/admin/public_info/")[0], 2)]
+    names = [a for a in actions]
+    weights = [a[2] for a in actions]
+    while time.time() < stop:
+        name, fn, _w = rng.choices(names, weights)[0]
+        if name == "return key" and not out:
+            name, fn = "issue key", issue
+        if name == "issue key" and len(out) == 10:
+            name, fn = "return key", return_
+        timed(name, fn)
+        time.sleep(rng.uniform(*think))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pg", help="PostgreSQL server URL (a database is created and dropped)")
+    ap.add_argument("--clerks", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--think", type=float, nargs=2, default=(0.2, 1.0),
+                    metavar=("MIN", "MAX"), help="pause between a clerk's actions (s)")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    dbname = None
+    if args.pg:
+        import psycopg
+
+        dbname = f"kefu_load_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        url = args.pg.rsplit("/", 1)[0] + "/" + dbname
+    else:
+        url = f"sqlite:///{INSTANCE}/load.sqlite3"
+    proc = None
+    try:
+        ids = build(url.replace("postgresql://", "postgresql+psycopg://"), args.clerks)
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
+               "WEB_CONCURRENCY": str(args.workers), "KEFU_CONFIG": "default",
+               "SECRET_KEY": "bench"}
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                                 "--access-logfile", "/dev/null", "app:app"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=2)
+                break
+            except Exception:  # noqa: BLE001
+                time.sleep(0.3)
+        warm = Client(base)                 # templates compiled, pools filled, per worker
+        warm.login("clerk", "demo-pass-2026")
+        for _ in range(4 * args.workers):
+            for path in ("/admin/key_desk/", "/admin/key_checkout/", "/admin/public_info/",
+                         "/admin/public_info/new/", "/admin/service_order/new/"):
+                warm.get(path)
+        results: dict[str, list] = defaultdict(list)
+        lock = threading.Lock()
+        stop = time.time() + args.seconds
+        threads = [threading.Thread(target=clerk_loop, args=(base, n, ids, stop, args.think,
+                                                             results, lock, n))
+                   for n in range(args.clerks)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(args.seconds + 120)
+        backend = "PostgreSQL" if args.pg else "SQLite"
+        total = sum(len(v) for v in results.values())
+        print(f"{backend}: {args.clerks} clerks, {args.seconds:.0f} s, gunicorn {args.workers} "
+              f"workers × 2 threads, pause {args.think[0]}–{args.think[1]} s between actions; "
+              f"{total} requests ({total / args.seconds:.1f}/s)")
+        every = []
+        for name, rows in results.items():
+            ms = sorted(m for m, _s in rows)
+            every += ms
+            errors = sum(1 for _m, s in rows if s >= 500)
+            ok = 200 if name.endswith(" log") else 302      # a POST succeeds by redirecting
+            other = sum(1 for _m, s in rows if s != ok and s < 500)
+            print(f"  {name:<24} n {len(rows):5d}   median {statistics.median(ms):6.1f}   "
+                  f"p95 {ms[int(0.95 * (len(ms) - 1))]:6.1f}   5xx {errors}   not done {other}")
+        every.sort()
+        print(f"  {'all requests':<24} n {len(every):5d}   median {statistics.median(every):6.1f}"
+              f"   p95 {every[int(0.95 * (len(every) - 1))]:6.1f}")
+        t = time.perf_counter()
+        verify = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "audit", "verify"],
+                                cwd=ROOT, env=env, capture_output=True, text=True)
+        print(f"audit verify: exit {verify.returncode} in {time.perf_counter() - t:.1f} s: "
+              f"{(verify.stdout or verify.stderr).strip().splitlines()[-1:]}")
+    finally:
+        if proc:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(10)
+        if dbname:
+            import psycopg
+
+            with psycopg.connect(args.pg, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
