@@ -40,7 +40,7 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
-from wtforms import Form, HiddenField, StringField, TextAreaField
+from wtforms import Form, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from audit.listener import HistoryViolation
@@ -377,7 +377,6 @@ class RegisterView(SecureViewMixin, ModelView):
         (the indexes find them without any order) and the page is sorted from that
         list.  Otherwise the database would walk the whole time index in order,
         looking for a match."""
-        from sqlalchemy.orm import joinedload
 
         page = max(0, page or 0)
         query, count_query, joins = self._narrowed(search, filters)
@@ -393,8 +392,7 @@ class RegisterView(SecureViewMixin, ModelView):
             few = self._few_matches(query)
             if few is not None:
                 query = query.filter(self.model.id.in_(few or [0]))
-        for j in self._auto_joins:
-            query = query.options(joinedload(j))
+        query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
         return count, (self._load_page(query) if execute else query)
@@ -419,27 +417,32 @@ class RegisterView(SecureViewMixin, ModelView):
                .limit(self.few_matches + 1)]
         return ids if len(ids) <= self.few_matches else None
 
+    def _lean(self, query):
+        """Load with a row only the relations the list shows, and not theirs (a
+        staff member's home property, a key's property): a page was a 12-way join
+        of 200 columns, an export built ten objects per row.  Other many-to-one
+        links load on use, usually from the identity map (every row's property is
+        the same one); collections keep their own strategy (an order's lines: one
+        ``SELECT … IN`` per page)."""
+        from sqlalchemy.orm import joinedload, lazyload
+
+        shown = {getattr(j, "key", None) for j in self._auto_joins}
+        for rel in sa_inspect(self.model).relationships:
+            if rel.key not in shown and not rel.uselist:
+                query = query.options(lazyload(getattr(self.model, rel.key)))
+        for j in self._auto_joins:
+            query = query.options(joinedload(j).lazyload("*"))
+        return query
+
     def _load_page(self, query) -> list:
         """Deferred join: the page's ids come from the filtered, sorted id-only query
         (an index walk; a deep page no longer drags the eager joins through every
         skipped row), then only those rows are loaded with their relations."""
-        from sqlalchemy.orm import joinedload, lazyload
 
         ids = [i for (i,) in query.with_entities(self.model.id)]
         if not ids:
             return []
-        rows = self.get_query().filter(self.model.id.in_(ids))
-        shown = {getattr(j, "key", None) for j in self._auto_joins}
-        for rel in sa_inspect(self.model).relationships:
-            # many-to-one links the list does not show: loaded on use, usually from
-            # the identity map (every row's property is the same one); collections
-            # keep their own strategy (an order's lines: one SELECT … IN)
-            if rel.key not in shown and not rel.uselist:
-                rows = rows.options(lazyload(getattr(self.model, rel.key)))
-        for j in self._auto_joins:
-            # only the relations the list shows, not theirs (a staff member's home
-            # property, a key's property): a page was a 12-way join of 200 columns
-            rows = rows.options(joinedload(j).lazyload("*"))
+        rows = self._lean(self.get_query().filter(self.model.id.in_(ids)))
         by_id = {r.id: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
