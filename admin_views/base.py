@@ -25,6 +25,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import template as row_template
 from flask_admin.model import typefmt
@@ -97,6 +98,13 @@ def list_datetime(view, value: datetime, name: str) -> str:
     from i18n import utc_to_local
 
     return f"{utc_to_local(value):%Y-%m-%d %H:%M}"
+
+
+def detail_datetime(view, value: datetime, name: str) -> str:
+    """Details show local time to the second."""
+    from i18n import utc_to_local
+
+    return f"{utc_to_local(value):%Y-%m-%d %H:%M:%S}"
 
 
 def current_staff():
@@ -254,6 +262,25 @@ class SecureViewMixin:
         return None
 
 
+def _local_time_filter(cls):
+    """``cls`` with its typed value(s) read as the property's local time: lists show
+    local time (``list_datetime``) and every datetime column is stored in UTC."""
+    from i18n import local_to_utc
+
+    def clean(self, value):
+        got = super(sub, self).clean(value)
+        return [local_to_utc(v) for v in got] if isinstance(got, list) else local_to_utc(got)
+
+    sub = type(f"Local{cls.__name__}", (cls,), {"clean": clean})
+    return sub
+
+
+class LocalTimeFilterConverter(sqla_filters.FilterConverter):
+    datetime_filters = tuple(
+        f if f is sqla_filters.FilterEmpty else _local_time_filter(f)
+        for f in sqla_filters.FilterConverter.datetime_filters)
+
+
 class RegisterView(SecureViewMixin, ModelView):
     """Base for every register and reference-data view.  Options as class attributes:
 
@@ -280,7 +307,9 @@ class RegisterView(SecureViewMixin, ModelView):
     export_types = ["csv", "xlsx"]
     export_max_rows = 0
     list_template = "admin/kefu_list.html"
+    filter_converter = LocalTimeFilterConverter()
     column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: list_datetime}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: detail_datetime}
     details_template = "admin/kefu_details.html"
     edit_template = "admin/kefu_edit.html"
     form_excluded_columns = (

@@ -138,8 +138,8 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "reason": rng.choice(CALLS), "category": rng.choice("ABCD"),
                     "receiver_id": clerk, "forwarded_to": rng.choice(
                         (None, "engineering", "security", "cleaning")),
-                    "completed_at": at(i) + timedelta(hours=1) if i % 20 else None,
-                    "completion": "已处理" if i % 20 else None}
+                    "completed_at": at(i) + timedelta(hours=1) if i % 1000 else None,
+                    "completion": "已处理" if i % 1000 else None}
                     for i in range(rows)), "public-information lines", rows)
             if "service_order" in registers:
                 first = (conn.execute(select(ServiceOrderSequence.last_no).where(
@@ -152,6 +152,9 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "department": "engineering", "staff_name": "工程部 " + _name(rng),
                     "description": rng.choice(ORDER_TEXTS), "charge": rng.choice((0, 10, 50, 80)),
                     "completed_at": at(i) + timedelta(hours=3), "customer_signed": True,
+                    "followup_at": at(i) + timedelta(days=1) if i % 1000 else None,
+                    "followup_by_id": clerk if i % 1000 else None,
+                    "sat_quality": "satisfied" if i % 1000 else None,
                     "install_requested": False, "owner_signed": False, "installed": False}
                     for i in range(rows)), "service orders", rows)
                 conn.execute(update(ServiceOrderSequence).where(

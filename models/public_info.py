@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
 
 INFO_CATEGORIES = ("A", "B", "C", "D")
+OPEN = "completed_at IS NULL AND voided_at IS NULL"
 INFO_CATEGORY_LABELS = {"A": _l("A complaint"), "B": _l("B enquiry"),
                         "C": _l("C suggestion or request"), "D": _l("D other")}
 
@@ -26,6 +27,9 @@ class PublicInfoEntry(RegisterMixin, db.Model):
     __table_args__ = (
         # the list's default order and the date filter, per property (ends in the id)
         Index("ix_public_info_property_received", "property_id", "received_at", "id"),
+        # open matters (the due list): only lines not completed are in it
+        Index("ix_public_info_open", "property_id", "received_at",
+              sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
     )
     received_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric,
-                        String, Text, UniqueConstraint)
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        Numeric, String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
@@ -39,6 +39,7 @@ ON_TIME = ("on_time", "late", "not_reached")
 ON_TIME_LABELS = {"on_time": _l("Staff arrived on time"), "late": _l("Staff arrived late"),
                   "not_reached": _l("Customer not reached")}
 MONEY = Numeric(10, 2)
+FOLLOWUP_OPEN = "followup_at IS NULL AND voided_at IS NULL"
 
 
 class ServicePrice(RegisterMixin, db.Model):
@@ -76,6 +77,11 @@ class ServiceOrder(RegisterMixin, db.Model):
     __search_indexed__ = ("customer_name", "description")
     __table_args__ = (
         UniqueConstraint("property_id", "serial_no", name="serial_once"),
+        # the created-at filter and the orders-per-month chart
+        Index("ix_service_order_property_created", "property_id", "created_at", "id"),
+        # follow-up calls due: only the orders still waiting for one are in it
+        Index("ix_service_order_followup_due", "property_id", "completed_at",
+              sqlite_where=text(FOLLOWUP_OPEN), postgresql_where=text(FOLLOWUP_OPEN)),
         CheckConstraint("charge >= 0", name="charge_not_negative"),
         CheckConstraint("water_qty IS NULL OR water_qty > 0", name="water_qty_positive"),
     )

@@ -48,19 +48,26 @@ def check_entry(entry: PublicInfoEntry, now: datetime | None = None) -> None:
                                   n=entry.work_order_no))
 
 
-def open_matters(user, now: datetime | None = None) -> list[DueRow]:
+def _open(user):
+    """Lines not completed (served by the partial index ``ix_public_info_open``)."""
+    return scoped(select(PublicInfoEntry).where(
+        PublicInfoEntry.voided_at.is_(None), PublicInfoEntry.completed_at.is_(None)),
+        PublicInfoEntry, user)
+
+
+def open_matters(user, now: datetime | None = None, limit: int = 200) -> list[DueRow]:
     """Lines not completed yet, oldest first; overdue when open for more than a day."""
     now = now or utcnow()
-    q = scoped(select(PublicInfoEntry).where(
-        PublicInfoEntry.voided_at.is_(None), PublicInfoEntry.completed_at.is_(None)),
-        PublicInfoEntry, user).order_by(PublicInfoEntry.received_at).limit(500)
+    q = _open(user).order_by(PublicInfoEntry.received_at, PublicInfoEntry.id).limit(limit)
     return [DueRow("open", str(e), e, e.received_at < now - OPEN_FOR)
             for e in db.session.execute(q).scalars()]
 
 
-def due_items(user) -> list[tuple[str, int, str]]:
-    late = [r for r in open_matters(user) if r.overdue]
+def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
+    now = now or utcnow()
+    late = db.session.execute(_open(user).where(
+        PublicInfoEntry.received_at < now - OPEN_FOR).with_only_columns(func.count())).scalar()
     if not late:
         return []
-    return [(_("Public information not completed after a day"), len(late),
+    return [(_("Public information not completed after a day"), late,
              "public_info.index_view")]

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
@@ -220,21 +220,43 @@ def done_at(order: ServiceOrder) -> datetime | None:
 
 # -- due ---------------------------------------------------------------------------------
 
-def followups_due(user, now: datetime | None = None) -> list[DueRow]:
-    """Completed (or delivered) orders without a follow-up call; overdue after 2 days."""
-    now = now or utcnow()
+# A due page lists at most this many (oldest first); the dashboard counts them all.
+DUE_LIST_LIMIT = 200
+
+
+def _waiting_for_followup(user):
+    """Orders done (completed, or a water order delivered) and not yet called back
+    (served by the partial index ``ix_service_order_followup_due``)."""
     done = func.coalesce(ServiceOrder.completed_at, ServiceOrder.delivered_at)
-    q = scoped(select(ServiceOrder).where(
+    return done, scoped(select(ServiceOrder).where(
         ServiceOrder.voided_at.is_(None), ServiceOrder.followup_at.is_(None), done.is_not(None)),
-        ServiceOrder, user).order_by(done)
+        ServiceOrder, user)
+
+
+def followups_due(user, now: datetime | None = None,
+                  limit: int = DUE_LIST_LIMIT) -> list[DueRow]:
+    """Completed (or delivered) orders without a follow-up call, oldest first;
+    overdue after 2 days."""
+    now = now or utcnow()
+    done, q = _waiting_for_followup(user)
     rows = []
-    for o in db.session.execute(q).scalars():
+    for o in db.session.execute(q.order_by(done, ServiceOrder.id).limit(limit)).scalars():
         finished = done_at(o) or o.completed_at
         overdue = finished < now - FOLLOWUP_WITHIN
         rows.append(DueRow("followup", _("No.%(n)s %(room)s, completed %(d)s", n=o.number,
                                          room=o.unit.room if o.unit else "", d=finished.date()),
                            o, overdue))
     return rows
+
+
+def followups_counts(user, now: datetime | None = None) -> tuple[int, int]:
+    """(waiting, of which overdue), counted by the database."""
+    now = now or utcnow()
+    done, q = _waiting_for_followup(user)
+    late = case((done < now - FOLLOWUP_WITHIN, 1), else_=0)
+    total, overdue = db.session.execute(
+        q.with_only_columns(func.count(), func.coalesce(func.sum(late), 0))).one()
+    return int(total), int(overdue)
 
 
 def price_list_due(user, today: date | None = None) -> list[DueRow]:
@@ -263,10 +285,9 @@ def gaps_this_month(user) -> int:
 
 def due_items(user) -> list[tuple[str, int, str]]:
     out = []
-    rows = followups_due(user)
-    if rows:
-        out.append((_("Follow-up calls due"), len(rows), "service_due.index"))
-    late = sum(1 for r in rows if r.overdue)
+    waiting, late = followups_counts(user)
+    if waiting:
+        out.append((_("Follow-up calls due"), waiting, "service_due.index"))
     if late:
         out.append((_("Follow-up calls overdue (more than 2 days)"), late, "service_due.index"))
     if price_list_due(user):

@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from audit import mark_action
-from i18n import local_day_end_utc, local_today, utc_to_local
+from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.service_orders import ServiceOrder
 from models.staff import Staff
@@ -163,17 +163,13 @@ def used_in_month(user, year: int, month: int) -> int:
 
 def used_per_month(user, months: int = 12) -> list[tuple[str, int]]:
     """Buckets delivered per local month, oldest first (one query)."""
-    from .stats import recent_months
+    from .stats import month_bounds_utc, per_bucket, recent_months
 
     firsts = recent_months(months)
-    q = scoped(select(ServiceOrder.delivered_at, ServiceOrder.water_qty).where(
-        ServiceOrder.kind == "water", ServiceOrder.voided_at.is_(None),
-        ServiceOrder.delivered_at >= local_day_end_utc(firsts[0] - timedelta(days=1))),
-        ServiceOrder, user)
-    totals: Counter = Counter()
-    for at, qty in db.session.execute(q):
-        totals[utc_to_local(at).strftime("%Y-%m")] += qty or 0
-    return [(d.strftime("%Y-%m"), totals[d.strftime("%Y-%m")]) for d in firsts]
+    totals = per_bucket(ServiceOrder, ServiceOrder.delivered_at, user, month_bounds_utc(firsts),
+                        ServiceOrder.kind == "water", ServiceOrder.voided_at.is_(None),
+                        value=func.coalesce(ServiceOrder.water_qty, 0))
+    return [(d.strftime("%Y-%m"), n) for d, n in zip(firsts, totals)]
 
 
 def sign_bill_totals(user, year: int, month: int) -> list[dict]:

@@ -148,9 +148,13 @@ def test_sorting_paging_and_date_filter_still_hold(app, browser):
     order = [r.id for r in returned]
     got = [i for i in ids("/admin/key_checkout/?sort=5") if i in order]  # NULLs: per database
     assert len(got) >= 15 and got == order[:len(got)]
-    span = quote("2026-01-05 08:03:00 to 2026-01-05 08:06:00")
+    # the filter is typed in local time (Asia/Shanghai, UTC+8), like the list shows
+    span = quote("2026-01-05 16:03:00 to 2026-01-05 16:06:00")
     within = {made[r] for r in REASONS[3:7]}
     assert set(ids(f"/admin/key_checkout/?flt0_4={span}")) == within
+    assert "2026-01-05 16:03" in text_of(b.get(f"/admin/key_checkout/?flt0_4={span}"))
+    utc_span = quote("2026-01-05 08:03:00 to 2026-01-05 08:06:00")
+    assert not set(ids(f"/admin/key_checkout/?flt0_4={utc_span}")) & within
 
 
 @pytest.mark.parametrize("cap,few", [(3, 2_000), (10_000, 1)])

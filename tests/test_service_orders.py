@@ -215,6 +215,15 @@ def test_follow_up_is_due_and_overdue_after_two_days(app, browser):
         o.completed_at = utcnow() - timedelta(days=3)
         db.session.commit()
     assert due().get(demo.id) is True
+    with app.app_context():
+        from models.staff import Staff
+
+        me = db.session.get(Staff, staff_id("clerk"))
+        rows = order_rules.followups_due(me)
+        # the dashboard's counts are the database's, and agree with the due page
+        assert order_rules.followups_counts(me) == (len(rows), sum(r.overdue for r in rows))
+        # the due page lists the oldest first, bounded
+        assert [r.obj.id for r in order_rules.followups_due(me, limit=1)] == [demo.id]
     assert "逾期未回访" in text_of(clerk.get("/admin/"))
     page = text_of(clerk.get("/admin/service_due/"))
     assert f"No.{demo.serial_no:06d}" in page and "逾期" in page
