@@ -66,7 +66,7 @@ def local_tz():
     name = "Asia/Shanghai"
     if has_app_context():
         name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
-    return ZoneInfo(name)
+    return ZoneInfo(name)           # ZoneInfo keeps one instance per name
 
 
 def local_today():

@@ -885,11 +885,35 @@ class RegisterView(SecureViewMixin, ModelView):
                 links.append(f'<a class="icon" href="{escape(url)}" '
                              f'title="{escape(action.title or "")}"><span class="{icon}"></span></a>')
             out.append(f'<td class="list-buttons-column">{"".join(links)}</td>')
-        formatters, type_formatters = self.column_formatters, self.column_type_formatters
         for c, _name in list_columns:
-            value = self._get_list_value(context, row, c, formatters, type_formatters)
-            out.append(f'<td class="col-{c}">{escape(value)}</td>')
+            out.append(f'<td class="col-{c}">{escape(self._cell(context, row, c))}</td>')
         return Markup("".join(out))
+
+    def _cell(self, context, row, name: str) -> Any:
+        """``_get_list_value`` with the per-column lookups done once per view: the
+        column's formatter or attribute path, its choices, and the type formatter
+        found by the value's exact type (then by ``isinstance``, as Flask-Admin does)."""
+        plan = self.__dict__.setdefault("_cell_plans", {}).get(name)
+        if plan is None:
+            plan = self._cell_plans[name] = (self.column_formatters.get(name),
+                                             name.split("."),
+                                             self._column_choices_map.get(name, {}))
+        fmt, path, choices = plan
+        if fmt is not None:
+            value = fmt(self, context, row, name)
+        else:
+            value = row
+            for part in path:
+                value = getattr(value, part, None) if value is not None else None
+        if choices:
+            return choices.get(value) or value
+        by_type = self.__dict__.setdefault("_type_fmts", {})
+        kind = type(value)
+        if kind not in by_type:
+            by_type[kind] = next((f for t, f in self.column_type_formatters.items()
+                                  if isinstance(value, t)), None)
+        type_fmt = by_type[kind]
+        return type_fmt(self, value, name) if type_fmt is not None else value
 
     def _row_url_template(self, endpoint: str, return_url: str) -> str:
         """The row link's URL with ``__PK__`` for the id: one URL build per page."""

@@ -111,10 +111,12 @@ class ServiceOrderBase(RegisterView):
 
     kind = "service"
     details_template = "admin/orders/order_details.html"
-    column_default_sort = ("serial_no", True)
+    # Newest first by the time raised (the numbers are issued in that order), which the
+    # (property, kind, created_at) index serves with the created-at filter too.
+    column_default_sort = ("created_at", True)
     column_labels = ORDER_LABELS
     column_filters = ("created_at", "completed_at", "payment_method", "department")
-    column_searchable_list = ("customer_name", "staff_name", "description")
+    column_searchable_list = ("customer_name", "staff_name", "description", "unit.room")
     column_choices = {"kind": list(ORDER_KIND_LABELS.items()),
                       "department": list(DEPARTMENT_LABELS.items()),
                       "payment_method": list(PAYMENT_LABELS.items()),

@@ -23,7 +23,7 @@ class PublicInfoEntry(RegisterMixin, db.Model):
 
     __tablename__ = "public_info"
     __personal__ = frozenset({"caller_phone"})
-    __search_indexed__ = ("reason",)
+    __search_indexed__ = ("reason", "caller_name", "caller_phone")
     __table_args__ = (
         # the list's default order and the date filter, per property (ends in the id)
         Index("ix_public_info_property_received", "property_id", "received_at", "id"),

@@ -74,11 +74,11 @@ class ServiceOrder(RegisterMixin, db.Model):
 
     __tablename__ = "service_order"
     __personal__ = frozenset({"customer_phone"})
-    __search_indexed__ = ("customer_name", "description")
+    __search_indexed__ = ("customer_name", "staff_name", "description")
     __table_args__ = (
         UniqueConstraint("property_id", "serial_no", name="serial_once"),
-        # the created-at filter and the orders-per-month chart
-        Index("ix_service_order_property_created", "property_id", "created_at", "id"),
+        # the list (newest first, per kind), its created-at filter, the monthly chart
+        Index("ix_service_order_property_created", "property_id", "kind", "created_at", "id"),
         # follow-up calls due: only the orders still waiting for one are in it
         Index("ix_service_order_followup_due", "property_id", "completed_at",
               sqlite_where=text(FOLLOWUP_OPEN), postgresql_where=text(FOLLOWUP_OPEN)),

@@ -67,11 +67,11 @@ def recent_months(n: int) -> list[date]:
 
 def service_orders_per_month(user, months: int = 12) -> tuple[list[str], list[int]]:
     """Orders raised per local month (voided ones left out), service and water alike."""
-    from models.service_orders import ServiceOrder
+    from models.service_orders import ORDER_KINDS, ServiceOrder
 
     firsts = recent_months(months)
     counts = per_bucket(ServiceOrder, ServiceOrder.created_at, user, month_bounds_utc(firsts),
-                        ServiceOrder.voided_at.is_(None))
+                        ServiceOrder.kind.in_(ORDER_KINDS), ServiceOrder.voided_at.is_(None))
     return [d.strftime("%Y-%m") for d in firsts], counts
 
 

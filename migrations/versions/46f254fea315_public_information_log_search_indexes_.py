@@ -2,7 +2,7 @@
 
 公共信息记录表 (models/public_info.py) with its (property, received_at, id) index;
 index-backed search (models/search.py) on the log's reason, caller and number and
-on service orders' customer and description.
+on service orders' customer, staff and description.
 
 Revision ID: 46f254fea315
 Revises: d7a1f0c2e9b4
@@ -24,7 +24,7 @@ depends_on = None
 # Table → its own text columns searched through the index (the models'
 # ``__search_indexed__`` at the time of this migration).
 SEARCH_INDEXED = {"public_info": ("reason", "caller_name", "caller_phone"),
-                  "service_order": ("customer_name", "description")}
+                  "service_order": ("customer_name", "staff_name", "description")}
 
 
 def upgrade():
@@ -73,7 +73,7 @@ def upgrade():
     op.create_index("ix_public_info_open", "public_info", ["property_id", "received_at"],
                     sqlite_where=open_info, postgresql_where=open_info)
     op.create_index("ix_service_order_property_created", "service_order",
-                    ["property_id", "created_at", "id"])
+                    ["property_id", "kind", "created_at", "id"])
     followup_open = sa.text("followup_at IS NULL AND voided_at IS NULL")
     op.create_index("ix_service_order_followup_due", "service_order",
                     ["property_id", "completed_at"],
