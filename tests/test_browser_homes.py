@@ -85,6 +85,8 @@ def test_custodial_home_and_valuables_journey(new_page, tmp_path):
     page.goto("/admin/valuables_deposit/?search=笔记本电脑")
     page.click("a[title='查看记录']")
     page.wait_for_selector("img.deposit-photo")
+    # present is not loaded: under load the photo request can still be in flight
+    page.wait_for_function("() => document.querySelector('img.deposit-photo').complete")
     assert page.eval_on_selector("img.deposit-photo", "img => img.naturalWidth") == 1
     # … and releases it to the owner's son, phone-confirmed, co-signed by clerk2
     page.click("#release-link")
