@@ -11,19 +11,11 @@ Bounded: N entries, 30 requests.  Loopback only.
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import statistics
-import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("KEFU_INSTANCE_DIR", tempfile.mkdtemp(prefix="kefu-bench-"))
-os.environ.setdefault("SECRET_KEY", "bench")
+from common import backend_name, database, insert_batched, pct, sa_url, signed_in_client
 
 
 def main() -> None:
@@ -31,24 +23,8 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--pg", help="PostgreSQL server URL (a database is created and dropped)")
     args = ap.parse_args()
-    dbname = None
-    if args.pg:
-        import psycopg
-
-        dbname = f"kefu_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.pg, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{dbname}"')
-        url = args.pg.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + dbname
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-bench-')}/bench.sqlite3"
-    try:
-        run(url, args.entries, "PostgreSQL" if args.pg else "SQLite")
-    finally:
-        if dbname:
-            import psycopg
-
-            with psycopg.connect(args.pg, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    with database(args.pg) as url:
+        run(sa_url(url), args.entries, backend_name(url))
 
 
 def run(url: str, n: int, backend: str) -> None:
@@ -81,10 +57,10 @@ def run(url: str, n: int, backend: str) -> None:
                                   .order_by(AuditEntry.id.desc()).limit(1)).first()
         last_id, prev = last
         t0 = time.perf_counter()
-        table = AuditEntry.__table__
-        batch = []
         now = utcnow()
-        with db.engine.begin() as conn:
+
+        def entries():
+            nonlocal last_id, prev
             for i in range(n):
                 row_id, snap = snaps[i % len(snaps)]
                 last_id += 1
@@ -94,12 +70,10 @@ def run(url: str, n: int, backend: str) -> None:
                      "actor_roles": "clerk", "client_addr": "127.0.0.1", "reason": None,
                      "changes": '{"place":["旧","新"]}', "snapshot": snap, "prev_hash": prev}
                 e["hash"] = prev = entry_hash(e)
-                batch.append(e)
-                if len(batch) == 20_000:
-                    conn.execute(table.insert(), batch)
-                    batch = []
-            if batch:
-                conn.execute(table.insert(), batch)
+                yield e
+
+        with db.engine.begin() as conn:
+            insert_batched(conn, AuditEntry.__table__, entries())
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE audit_log"))
@@ -110,22 +84,17 @@ def run(url: str, n: int, backend: str) -> None:
             res = verify(conn, check_rows=True)
         assert res.ok, res.problems[:3]
 
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": "auditor", "password": "demo-pass-2026",
-                                "csrf_token": token})
+    client = signed_in_client(app, "auditor")
     times = []
     for _ in range(30):
         t = time.perf_counter()
         r = client.get(f"/admin/key/history/?id={target}")
         times.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200
-    times.sort()
     print(f"{backend}: {total:,} history entries (loaded in {load_s:.0f} s)")
     print(f"  audit verify (chain + {res.rows_checked:,} live rows): {res.seconds:.1f} s")
     print(f"  one key's history page: median {statistics.median(times):.1f} ms, "
-          f"p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms")
+          f"p95 {pct(times, 95):.1f} ms")
 
 
 if __name__ == "__main__":

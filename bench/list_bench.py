@@ -19,29 +19,14 @@
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
-import os
 import random
-import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-INSTANCE = tempfile.mkdtemp(prefix="kefu-bench-")
-os.environ.setdefault("KEFU_INSTANCE_DIR", INSTANCE)
-os.environ.setdefault("SECRET_KEY", "bench")
+from common import (Client, backend_name, database, insert_batched, pct, sa_url, serve,
+                    signed_in_client)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美玉兰桂红霞建国志平"
@@ -62,14 +47,7 @@ def _name(rng: random.Random) -> str:
 
 def _insert(conn, table, rows_iter, label: str, rows: int) -> None:
     t0 = time.perf_counter()
-    batch = []
-    for row in rows_iter:
-        batch.append(row)
-        if len(batch) == 20_000:
-            conn.execute(table.insert(), batch)
-            batch = []
-    if batch:
-        conn.execute(table.insert(), batch)
+    insert_batched(conn, table, rows_iter)
     print(f"generated {rows:,} {label} in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
@@ -168,51 +146,6 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
         db.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Client:
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def get(self, path: str) -> tuple[int, str]:
-        with self.opener.open(self.base + path, timeout=60) as r:
-            return r.status, r.read().decode("utf-8")
-
-    def post(self, path: str, data: dict) -> tuple[int, str]:
-        """POST a form; redirects are not followed (a 302 is the success)."""
-        body = urllib.parse.urlencode(data).encode()
-        req = urllib.request.Request(self.base + path, data=body, method="POST")
-        try:
-            with self.no_redirect.open(req, timeout=60) as r:
-                return r.status, r.read().decode("utf-8")
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode("utf-8", "replace")
-
-    @property
-    def no_redirect(self):
-        if not hasattr(self, "_no_redirect"):
-            class Keep(urllib.request.HTTPRedirectHandler):
-                def redirect_request(self, *a, **kw):
-                    return None
-            jar = next(h for h in self.opener.handlers
-                       if isinstance(h, urllib.request.HTTPCookieProcessor))
-            self._no_redirect = urllib.request.build_opener(jar, Keep())
-        return self._no_redirect
-
-    def login(self, username: str, password: str) -> None:
-        _, page = self.get("/login")
-        token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"username": username, "password": password,
-                                       "csrf_token": token}).encode()
-        self.opener.open(self.base + "/login", data=data, timeout=60).read()
-
-
 def filter_arg(app, endpoint: str, column: str, operation: str = "between") -> str:
     """The URL argument of a view's filter (``flt0_4``), looked up, not guessed: a
     wrong index is silently ignored by Flask-Admin and times an unfiltered list."""
@@ -274,11 +207,7 @@ def bare_sql_ms(app, path: str, n: int) -> float:
 
     from models.base import db
 
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": "clerk", "password": "demo-pass-2026",
-                                "csrf_token": token})
+    client = signed_in_client(app, "clerk")
     spent: list[float] = []
     with app.app_context():
         engine = db.engine
@@ -315,72 +244,37 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated database and print its URL")
     args = ap.parse_args()
-    dbname = None
-    if args.reuse:
-        url = args.reuse
-    elif args.pg:
-        import psycopg
-
-        dbname = f"kefu_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.pg, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{dbname}"')
-        url = args.pg.rsplit("/", 1)[0] + "/" + dbname
-    else:
-        url = f"sqlite:///{INSTANCE}/bench.sqlite3"
-    proc = None
-    try:
+    with database(args.pg, args.reuse, args.keep) as url:
         if not args.reuse:
-            build(url.replace("postgresql://", "postgresql+psycopg://"), args.rows,
-                  tuple(args.registers))
-        if args.keep:
-            print(f"database kept: --reuse {url}")
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
-               "WEB_CONCURRENCY": "2", "KEFU_CONFIG": "default", "SECRET_KEY": "bench"}
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                                 "--access-logfile", "/dev/null", "app:app"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=2)
-                break
-            except Exception:  # noqa: BLE001
-                time.sleep(0.3)
-        client = Client(base)
-        client.login("clerk", "demo-pass-2026")
-        from app import create_app
+            build(sa_url(url), args.rows, tuple(args.registers))
+        with serve(url) as (base, _proc):
+            client = Client(base)
+            client.login("clerk")
+            measure(client, url, args)
 
-        app = create_app("default", {"SQLALCHEMY_DATABASE_URI": url.replace(
-            "postgresql://", "postgresql+psycopg://")})
-        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        for register in args.registers:
-            print(f"\n{backend}, {args.rows:,} rows of {register}, gunicorn 2 workers, logged in, "
-                  f"{args.requests} requests each (ms; SQL = the database's share, in-process)")
-            print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'SQL':>7}")
-            for name, path in scenarios(app, register):
-                status, body = client.get(path)        # warm
-                assert status == 200, (name, status)
-                times = []
-                for _ in range(args.requests):
-                    t = time.perf_counter()
-                    client.get(path)
-                    times.append((time.perf_counter() - t) * 1000)
-                times.sort()
-                sql = bare_sql_ms(app, path, min(10, args.requests))
-                rows = body.count("list-buttons-column")
-                print(f"  {name:<40} {statistics.median(times):7.1f} "
-                      f"{times[int(0.95 * (len(times) - 1))]:7.1f} {sql:7.1f}   ({rows} rows)",
-                      flush=True)
-    finally:
-        if proc:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(10)
-        if dbname and not args.keep:
-            import psycopg
 
-            with psycopg.connect(args.pg, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+def measure(client: Client, url: str, args) -> None:
+    from app import create_app
+
+    app = create_app("default", {"SQLALCHEMY_DATABASE_URI": sa_url(url)})
+    for register in args.registers:
+        print(f"\n{backend_name(url)}, {args.rows:,} rows of {register}, gunicorn 2 workers, "
+              f"logged in, {args.requests} requests each (ms; SQL = the database's share, "
+              f"in-process)")
+        print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'SQL':>7}")
+        for name, path in scenarios(app, register):
+            status, body = client.get(path)        # warm
+            assert status == 200, (name, status)
+            times = []
+            for _ in range(args.requests):
+                t = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - t) * 1000)
+            sql = bare_sql_ms(app, path, min(10, args.requests))
+            rows = body.count("list-buttons-column")
+            print(f"  {name:<40} {statistics.median(times):7.1f} "
+                  f"{pct(times, 95):7.1f} {sql:7.1f}   ({rows} rows)",
+                  flush=True)
 
 
 if __name__ == "__main__":

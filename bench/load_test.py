@@ -18,27 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
-import uuid
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-INSTANCE = tempfile.mkdtemp(prefix="kefu-load-")
-os.environ.setdefault("KEFU_INSTANCE_DIR", INSTANCE)
-os.environ.setdefault("SECRET_KEY", "bench")
-
-from list_bench import Client, free_port  # noqa: E402
+from common import ROOT, Client, backend_name, csrf_token, database, pct, sa_url, serve
 
 PASSWORD = "load-pass-2026"
 REASONS = ["设备巡检", "维修水管", "电表抄表", "消防检查", "清洁保养"]
@@ -82,16 +69,12 @@ def build(url: str, clerks: int) -> dict:
     return {"units": units, "price": price, "borrower": borrower}
 
 
-def token_of(page: str) -> str:
-    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-
-
 def clerk_loop(base: str, n: int, ids: dict, stop: float, think: tuple[float, float],
                results: dict, lock: threading.Lock, seed: int) -> None:
     rng = random.Random(seed)
     c = Client(base)
     c.login(f"load{n:02d}", PASSWORD)
-    token = token_of(c.get("/admin/key_desk/")[1])
+    token = csrf_token(c.get("/admin/key_desk/")[1])
     out: set[str] = set()
 
     def timed(name, fn):
@@ -159,80 +142,55 @@ def main() -> None:
                     metavar=("MIN", "MAX"), help="pause between a clerk's actions (s)")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
-    dbname = None
-    if args.pg:
-        import psycopg
+    with database(args.pg) as url:
+        ids = build(sa_url(url), args.clerks)
+        with serve(url, args.workers) as (base, _proc):
+            results = run(base, ids, args)
+        report(results, url, args)
 
-        dbname = f"kefu_load_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{dbname}"')
-        url = args.pg.rsplit("/", 1)[0] + "/" + dbname
-    else:
-        url = f"sqlite:///{INSTANCE}/load.sqlite3"
-    proc = None
-    try:
-        ids = build(url.replace("postgresql://", "postgresql+psycopg://"), args.clerks)
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
-               "WEB_CONCURRENCY": str(args.workers), "KEFU_CONFIG": "default",
-               "SECRET_KEY": "bench"}
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                                 "--access-logfile", "/dev/null", "app:app"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=2)
-                break
-            except Exception:  # noqa: BLE001
-                time.sleep(0.3)
-        warm = Client(base)                 # templates compiled, pools filled, per worker
-        warm.login("clerk", "demo-pass-2026")
-        for _ in range(4 * args.workers):
-            for path in ("/admin/key_desk/", "/admin/key_checkout/", "/admin/public_info/",
-                         "/admin/public_info/new/", "/admin/service_order/new/"):
-                warm.get(path)
-        results: dict[str, list] = defaultdict(list)
-        lock = threading.Lock()
-        stop = time.time() + args.seconds
-        threads = [threading.Thread(target=clerk_loop, args=(base, n, ids, stop, args.think,
-                                                             results, lock, n))
-                   for n in range(args.clerks)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(args.seconds + 120)
-        backend = "PostgreSQL" if args.pg else "SQLite"
-        total = sum(len(v) for v in results.values())
-        print(f"{backend}: {args.clerks} clerks, {args.seconds:.0f} s, gunicorn {args.workers} "
-              f"workers × 2 threads, pause {args.think[0]}–{args.think[1]} s between actions; "
-              f"{total} requests ({total / args.seconds:.1f}/s)")
-        every = []
-        for name, rows in results.items():
-            ms = sorted(m for m, _s in rows)
-            every += ms
-            errors = sum(1 for _m, s in rows if s >= 500)
-            ok = 200 if name.endswith(" log") else 302      # a POST succeeds by redirecting
-            other = sum(1 for _m, s in rows if s != ok and s < 500)
-            print(f"  {name:<24} n {len(rows):5d}   median {statistics.median(ms):6.1f}   "
-                  f"p95 {ms[int(0.95 * (len(ms) - 1))]:6.1f}   5xx {errors}   not done {other}")
-        every.sort()
-        print(f"  {'all requests':<24} n {len(every):5d}   median {statistics.median(every):6.1f}"
-              f"   p95 {every[int(0.95 * (len(every) - 1))]:6.1f}")
-        t = time.perf_counter()
-        verify = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "audit", "verify"],
-                                cwd=ROOT, env=env, capture_output=True, text=True)
-        print(f"audit verify: exit {verify.returncode} in {time.perf_counter() - t:.1f} s: "
-              f"{(verify.stdout or verify.stderr).strip().splitlines()[-1:]}")
-    finally:
-        if proc:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(10)
-        if dbname:
-            import psycopg
 
-            with psycopg.connect(args.pg, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+def run(base: str, ids: dict, args) -> dict[str, list]:
+    warm = Client(base)                 # templates compiled, pools filled, per worker
+    warm.login("clerk")
+    for _ in range(4 * args.workers):
+        for path in ("/admin/key_desk/", "/admin/key_checkout/", "/admin/public_info/",
+                     "/admin/public_info/new/", "/admin/service_order/new/"):
+            warm.get(path)
+    results: dict[str, list] = defaultdict(list)
+    lock = threading.Lock()
+    stop = time.time() + args.seconds
+    threads = [threading.Thread(target=clerk_loop, args=(base, n, ids, stop, args.think,
+                                                         results, lock, n))
+               for n in range(args.clerks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(args.seconds + 120)
+    return results
+
+
+def report(results: dict[str, list], url: str, args) -> None:
+    total = sum(len(v) for v in results.values())
+    print(f"{backend_name(url)}: {args.clerks} clerks, {args.seconds:.0f} s, gunicorn "
+          f"{args.workers} workers × 2 threads, pause {args.think[0]}–{args.think[1]} s between "
+          f"actions; {total} requests ({total / args.seconds:.1f}/s)")
+    every = []
+    for name, rows in results.items():
+        ms = [m for m, _s in rows]
+        every += ms
+        errors = sum(1 for _m, s in rows if s >= 500)
+        ok = 200 if name.endswith(" log") else 302      # a POST succeeds by redirecting
+        other = sum(1 for _m, s in rows if s != ok and s < 500)
+        print(f"  {name:<24} n {len(rows):5d}   median {statistics.median(ms):6.1f}   "
+              f"p95 {pct(ms, 95):6.1f}   5xx {errors}   not done {other}")
+    print(f"  {'all requests':<24} n {len(every):5d}   median {statistics.median(every):6.1f}"
+          f"   p95 {pct(every, 95):6.1f}")
+    t = time.perf_counter()
+    verify = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "audit", "verify"],
+                            cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+                            capture_output=True, text=True)
+    print(f"audit verify: exit {verify.returncode} in {time.perf_counter() - t:.1f} s: "
+          f"{(verify.stdout or verify.stderr).strip().splitlines()[-1:]}")
 
 
 if __name__ == "__main__":

@@ -17,20 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
 import statistics
-import sys
-import tempfile
 import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("KEFU_INSTANCE_DIR", tempfile.mkdtemp(prefix="kefu-bench-"))
-os.environ.setdefault("SECRET_KEY", "bench")
+from common import backend_name, database, pct, sa_url, signed_in_client
 
 
 @contextlib.contextmanager
@@ -47,34 +39,13 @@ def without_history():
         event.listen(Session, "after_flush", listener._after_flush)
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pg")
     ap.add_argument("--n", type=int, default=400, help="writes per variant")
     args = ap.parse_args()
-    dbname = None
-    if args.pg:
-        import psycopg
-
-        dbname = f"kefu_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.pg, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{dbname}"')
-        url = args.pg.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + dbname
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-bench-')}/bench.sqlite3"
-    try:
-        run(url, args.n, "PostgreSQL" if args.pg else "SQLite")
-    finally:
-        if dbname:
-            import psycopg
-
-            with psycopg.connect(args.pg, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    with database(args.pg) as url:
+        run(sa_url(url), args.n, backend_name(url))
 
 
 def run(url: str, n: int, backend: str) -> None:
@@ -108,11 +79,7 @@ def run(url: str, n: int, backend: str) -> None:
             db.session.commit()
             return (time.perf_counter() - t) * 1000
 
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": "clerk", "password": "demo-pass-2026",
-                                "csrf_token": token})
+    client = signed_in_client(app, "clerk")
     token = re.search(r'name="csrf_token" value="([^"]+)"',
                       client.get("/admin/public_info/new/").get_data(as_text=True)).group(1)
     typed = (local_now() - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,162 @@
+"""What every benchmark shares: a throw-away database (SQLite file or a fresh
+PostgreSQL database, dropped afterwards unless kept), the app served by gunicorn on
+127.0.0.1, and a small HTTP client that signs in like a browser (CSRF included)."""
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("KEFU_INSTANCE_DIR", tempfile.mkdtemp(prefix="kefu-bench-"))
+os.environ.setdefault("SECRET_KEY", "bench")
+
+
+def sa_url(url: str) -> str:
+    """The SQLAlchemy form of a database URL (PostgreSQL through psycopg 3)."""
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@contextlib.contextmanager
+def database(pg: str | None = None, reuse: str | None = None,
+             keep: bool = False) -> Iterator[str]:
+    """A database URL for one benchmark: ``reuse`` as given; else a new PostgreSQL
+    database on the server ``pg`` or a new SQLite file.  A new PostgreSQL database
+    is dropped afterwards unless ``keep`` (then its URL is printed for --reuse)."""
+    if reuse:
+        yield reuse
+        return
+    if not pg:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-bench-')}/bench.sqlite3"
+        yield url
+        if keep:
+            print(f"database kept: --reuse {url}")
+        return
+    import psycopg
+
+    name = f"kefu_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        if keep:
+            print(f"database kept: --reuse {url}")
+        else:
+            with psycopg.connect(pg, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of ``values``."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def insert_batched(conn, table, rows, size: int = 20_000) -> None:
+    """Core INSERTs of ``rows`` (an iterable of dicts) in batches of ``size``."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            conn.execute(table.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(table.insert(), batch)
+
+
+def backend_name(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(url: str, workers: int = 2, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The app under gunicorn (gunicorn.conf.py) on a free loopback port; yields its
+    base URL and the master process, and stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
+           "WEB_CONCURRENCY": str(workers), "KEFU_CONFIG": "default", "SECRET_KEY": "bench"}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                             "--access-logfile", "/dev/null", *extra, "app:app"], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=2)
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                time.sleep(0.3)
+        yield base, proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+class Client:
+    """A browser-like client: cookies, CSRF token from the login page."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(self.jar)
+
+        class Keep(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *a, **kw):
+                return None
+
+        self.no_redirect = urllib.request.build_opener(self.jar, Keep())
+
+    def get(self, path: str) -> tuple[int, str]:
+        with self.opener.open(self.base + path, timeout=60) as r:
+            return r.status, r.read().decode("utf-8")
+
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        """POST a form; redirects are not followed (a 302 is the success)."""
+        req = urllib.request.Request(self.base + path,
+                                     data=urllib.parse.urlencode(data).encode(), method="POST")
+        try:
+            with self.no_redirect.open(req, timeout=60) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace")
+
+    def login(self, username: str, password: str = "demo-pass-2026") -> None:
+        token = csrf_token(self.get("/login")[1])
+        data = urllib.parse.urlencode({"username": username, "password": password,
+                                       "csrf_token": token}).encode()
+        self.opener.open(self.base + "/login", data=data, timeout=60).read()
+
+
+def signed_in_client(app, username: str, password: str = "demo-pass-2026"):
+    """A Flask test client of ``app`` signed in as ``username``."""
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": username, "password": password,
+                                "csrf_token": token})
+    return client
