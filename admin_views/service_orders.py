@@ -258,6 +258,8 @@ class ServiceDueView(SecureViewMixin, BaseView):
     """服务单待办: follow-up calls (overdue after 2 days) and the price list's age."""
 
     register = "service_order"
+    # the page lists the oldest this many; the badge counts them all
+    due_limit: int = order_rules.DUE_LIST_LIMIT
 
     @expose("/")
     @requires("view")
@@ -269,12 +271,12 @@ class ServiceDueView(SecureViewMixin, BaseView):
             return url_for(f"{endpoint}.follow_up_view", id=o.id)
 
         follow = [{"text": r.text, "url": url(r.obj), "kind": "followup", "overdue": r.overdue}
-                  for r in order_rules.followups_due(user)]
+                  for r in order_rules.followups_due(user, limit=self.due_limit)]
         prices = [{"text": r.text, "url": url_for("service_price.index_view"), "kind": "prices"}
                   for r in order_rules.price_list_due(user)]
         return self.render("admin/kefu_due.html", sections=[
             {"id": "followup", "title": _("Follow-up calls due (within 2 days of completion)"),
-             "rows": follow},
+             "rows": follow, "total": order_rules.followups_counts(user)[0]},
             {"id": "prices", "title": _("Price list to revise (every half year)"),
              "rows": prices}])
 

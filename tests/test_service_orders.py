@@ -225,6 +225,15 @@ def test_follow_up_is_due_and_overdue_after_two_days(app, browser):
         # the due page lists the oldest first, bounded
         assert [r.obj.id for r in order_rules.followups_due(me, limit=1)] == [demo.id]
     assert "逾期未回访" in text_of(clerk.get("/admin/"))
+    # a page bounded below the number due says so, and its badge counts them all
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "service_due")
+    view.due_limit = 1
+    bounded = text_of(clerk.get("/admin/service_due/"))
+    assert f'id="due-followup-count">{len(rows)}<' in bounded and len(rows) > 1
+    assert f"仅显示最早的 1 条（共 {len(rows)} 条）" in bounded
+    assert bounded.count('data-kind="followup"') == 1
+    view.due_limit = order_rules.DUE_LIST_LIMIT
     page = text_of(clerk.get("/admin/service_due/"))
     assert f"No.{demo.serial_no:06d}" in page and "逾期" in page
     resp = clerk.post_form(f"/admin/service_order/follow_up/?id={demo.id}", {
