@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Building, Unit
+from audit import system_actor
 from models.base import db
 
 from .conftest import text_of
-from .helpers import building_named, entries_for, property_id
+from .helpers import building_named, entries_for, property_id, staff_id
 
 
 def make_building(app, name: str, code: str = "DEMO") -> int:
@@ -210,3 +211,18 @@ def test_lists_cap_the_count_and_give_the_exact_number_on_request(app, browser):
     assert "(3)" in page and 'id="exact-count-link"' not in page
     page = text_of(sup.get("/admin/building/?search=2栋"))
     assert "(1)" in page and "2栋" in page and "3栋" not in page
+
+
+def test_the_cached_menu_follows_a_role_change(app, browser):
+    """The navigation bar is rendered once per user, roles, language and page
+    (admin_views/menu.py); a role change must show the new menu at once."""
+    from models.staff import Staff
+
+    clerk = browser("clerk")
+    assert "公共信息记录表" in text_of(clerk.get("/admin/key_desk/"))
+    with app.app_context(), system_actor("test"):
+        db.session.get(Staff, staff_id("clerk")).role_set = {"security"}
+        db.session.commit()
+    page = text_of(clerk.get("/admin/key_desk/"))       # the same page: security uses it too
+    assert "公共信息记录表" not in page
+    assert clerk.get("/admin/public_info/").status_code == 403
