@@ -106,9 +106,14 @@ def init_admin(app: Flask) -> Admin:
         index_view=SecureIndexView(name=_l("To do"), url="/admin"),
         translations_path=app.config["KEFU_TRANSLATIONS"],
     )
+    from admin_views import list_page
     from admin_views.menu import cached_menu
 
-    app.jinja_env.globals["cached_menu"] = cached_menu
+    app.jinja_env.globals.update(
+        cached_menu=cached_menu, static_url=list_page.static_url,
+        list_pager=list_page.pager, list_simple_pager=list_page.simple_pager,
+        list_header_cells=list_page.header_cells,
+        filter_groups_json=list_page.filter_groups_json)
     for view_cls, model, name, category, endpoint in VIEWS:
         if model is None:
             admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))

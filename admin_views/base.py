@@ -31,6 +31,7 @@ from flask_admin.model import template as row_template
 from flask_admin.model import typefmt
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -48,6 +49,7 @@ from audit.listener import HistoryViolation
 from models.base import db, utcnow
 from rules.errors import RuleViolation, StaleEdit
 
+from . import list_page
 from .labels import COMMON_LABELS
 from rules.matrix import permits
 
@@ -845,6 +847,32 @@ class RegisterView(SecureViewMixin, ModelView):
 
     # -- list rendering ---------------------------------------------------------
 
+    def _get_list_url(self, view_args) -> str:
+        """Flask-Admin's list URL (same arguments, same encoding) from the index URL
+        built once per request: a list page links ~25 variants of itself."""
+        cache = getattr(request, "_kefu_list_base", None)
+        if cache is None:
+            cache = request._kefu_list_base = {}
+        base = cache.get(self.endpoint)
+        if base is None:
+            base = cache[self.endpoint] = self.get_url(".index_view")
+        params = {"page": view_args.page or None, "sort": view_args.sort,
+                  "desc": 1 if view_args.sort_desc else None, "search": view_args.search}
+        params.update(view_args.extra_args)
+        params["page_size"] = self.get_safe_page_size(view_args.page_size)
+        params.update(self._get_filters(view_args.filters))
+        return list_page.query_url(base, params)
+
+    def _get_filter_groups(self):
+        """The filter list with its labels translated, kept per language (its
+        options are fixed when the view is built)."""
+        cache = self.__dict__.setdefault("_filter_groups_by_locale", {})
+        locale = str(get_locale())
+        if locale not in cache:
+            cache[locale] = super()._get_filter_groups()
+        return cache[locale]
+
+
     def get_list_columns(self):
         cols = list(super().get_list_columns())
         if hasattr(self.model, "voided_at"):
@@ -874,17 +902,12 @@ class RegisterView(SecureViewMixin, ModelView):
                        f'value="{escape(pk)}" title="{escape(admin_gettext("Select record"))}" />'
                        f'</td>')
         if self.column_display_actions:
-            links = []
-            for action in row_actions:
-                link = _ROW_LINKS.get(type(action))
-                if link is None:
-                    return None
-                endpoint, icon = link
-                url = self._row_url_template(endpoint, return_url).replace(
-                    "__PK__", quote(str(pk), safe=""))
-                links.append(f'<a class="icon" href="{escape(url)}" '
-                             f'title="{escape(action.title or "")}"><span class="{icon}"></span></a>')
-            out.append(f'<td class="list-buttons-column">{"".join(links)}</td>')
+            links = self._row_links(row_actions, return_url)
+            if links is None:
+                return None
+            qpk = quote(str(pk), safe="")
+            out.append(f'<td class="list-buttons-column">'
+                       f'{"".join(before + qpk + after for before, after in links)}</td>')
         for c, _name in list_columns:
             out.append(f'<td class="col-{c}">{escape(self._cell(context, row, c))}</td>')
         return Markup("".join(out))
@@ -915,14 +938,28 @@ class RegisterView(SecureViewMixin, ModelView):
         type_fmt = by_type[kind]
         return type_fmt(self, value, name) if type_fmt is not None else value
 
-    def _row_url_template(self, endpoint: str, return_url: str) -> str:
-        """The row link's URL with ``__PK__`` for the id: one URL build per page."""
-        cache = getattr(request, "_kefu_row_urls", None)
+    def _row_links(self, row_actions, return_url: str) -> list[tuple[str, str]] | None:
+        """Each row action's link as the markup before and after the record's id:
+        one URL build and one translated title per page, not per row.  ``None`` when
+        an action is not one ``_ROW_LINKS`` knows."""
+        cache = getattr(request, "_kefu_row_links", None)
         if cache is None:
-            cache = request._kefu_row_urls = {}
-        key = (endpoint, return_url)
+            cache = request._kefu_row_links = {}
+        key = (self.endpoint, return_url)
         if key not in cache:
-            cache[key] = self.get_url(endpoint, id="__PK__", url=return_url)
+            links: list[tuple[str, str]] | None = []
+            for action in row_actions:
+                link = _ROW_LINKS.get(type(action))
+                if link is None:
+                    links = None
+                    break
+                endpoint, icon = link
+                html = (f'<a class="icon" href="'
+                        f'{escape(self.get_url(endpoint, id="__PK__", url=return_url))}" '
+                        f'title="{escape(action.title or "")}"><span class="{icon}"></span></a>')
+                before, after = html.split("__PK__", 1)
+                links.append((before, after))
+            cache[key] = links
         return cache[key]
 
     # -- export: streamed, BOM for Excel, formula cells neutralised -------------

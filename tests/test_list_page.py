@@ -1,0 +1,144 @@
+"""The lean list page (templates/admin/kefu_list.html + admin_views/list_page.py)
+draws the same links and markup as Flask-Admin's model/list.html: pager, column
+headers, search form, filter form and filter data, export links.  Each check renders
+the same request with Flask-Admin's own template and compares."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import pytest
+from flask import url_for
+from flask_admin.contrib.sqla import ModelView
+from sqlalchemy import select
+
+from admin_views import list_page
+from audit import system_actor
+from models.base import db
+from models.keys import Key, KeyCheckout
+
+from .helpers import property_id, staff_id
+
+BASE = datetime(2026, 2, 1, 8, 0)
+ROWS = 150            # eight pages of 20: the pager shows first/last jumps
+
+
+def add_rows(app) -> None:
+    with app.app_context(), system_actor("test"):
+        demo, clerk = property_id("DEMO"), staff_id("clerk")
+        key = db.session.execute(select(Key).where(Key.property_id == demo)).scalars().first()
+        for i in range(ROWS):
+            db.session.add(KeyCheckout(
+                property_id=demo, key_id=key.id, borrower_id=clerk,
+                reason=f"维修 第{i}次 <b>&\"", issued_by_id=clerk,
+                out_at=BASE + timedelta(hours=i), returned_at=BASE + timedelta(hours=i, minutes=5),
+                received_by_id=clerk))
+        db.session.commit()
+
+
+def view_of(app, endpoint: str):
+    return next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
+
+
+def squash(html: str) -> str:
+    """Markup with insignificant whitespace removed (the two templates indent differently)."""
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
+
+
+def part(html: str, pattern: str) -> str:
+    found = re.search(pattern, html, re.S)
+    assert found, f"{pattern!r} not on the page"
+    return squash(found.group(0))
+
+
+PARTS = {
+    "pager": r'<ul class="pagination">.*?</ul>',
+    "header": r"<thead>.*?</thead>",
+    "search form": r'<form method="GET"[^>]*role="search">.*?</form>',
+    "filter form": r'<form id="filter_form".*?</form>',
+    "filter data": r'<div id="filter-groups-data".*?</div>',
+    "active filters": r'<div id="active-filters-data".*?</div>',
+    "export links": r'<div class="dropdown-menu">\s*<a class="dropdown-item"[^>]*export.*?</div>',
+    "filter menu": r'<div class="dropdown-menu field-filters">.*?</div>',
+}
+
+
+@pytest.mark.parametrize("query", [
+    "",
+    "?page=3",
+    "?page=7",
+    "?search=" + quote("维修 第1"),
+    "?sort=1&desc=1&page=2",
+    "?flt0_2=" + quote("2026-02-01 00:00 to 2026-02-05 23:59") + "&search=" + quote("第") + "&sort=0",
+])
+def test_list_page_matches_flask_admins_markup(app, browser, query):
+    add_rows(app)
+    b = browser("dept_manager")
+    ours = b.get(f"/admin/key_checkout/{query}")
+    assert ours.status_code == 200
+    view = view_of(app, "key_checkout")
+    view.list_template = "admin/model/list.html"
+    try:
+        theirs = b.get(f"/admin/key_checkout/{query}")
+    finally:
+        del view.list_template            # back to the class attribute
+    assert theirs.status_code == 200
+    ours_html, theirs_html = ours.get_data(as_text=True), theirs.get_data(as_text=True)
+    compared = 0
+    for name, pattern in PARTS.items():
+        if re.search(pattern, theirs_html, re.S) is None:
+            assert re.search(pattern, ours_html, re.S) is None, f"{name}: only on our page"
+            continue
+        assert part(ours_html, pattern) == part(theirs_html, pattern), name
+        compared += 1
+    assert compared >= 6
+    # the page's rows are the same rows
+    ids = re.compile(r"details/\?id=(\d+)")
+    assert ids.findall(ours_html) == ids.findall(theirs_html) and ids.findall(ours_html)
+
+
+def test_list_url_is_flask_admins(app):
+    """``_get_list_url`` (one url_for per request) gives Flask-Admin's URL for every
+    combination of page, sort, search, filters and extra arguments."""
+    view = view_of(app, "key_checkout")
+    queries = ["", "?page=4&sort=2&desc=1", "?search=" + quote("维修 水管&x=1/2?#"),
+               "?flt0_3=" + quote("王 小明") + "&flt1_0=" + quote("2026-01-01 00:00 to 2026-01-02 00:00"),
+               "?exact=1&search=a%2Bb"]
+    for q in queries:
+        with app.test_request_context(f"/admin/key_checkout/{q}"):
+            args = view._get_list_extra_args()
+            for variant in (args, args.clone(page=5), args.clone(sort=1, sort_desc=1),
+                            args.clone(search=None, filters=None)):
+                assert view._get_list_url(variant) == ModelView._get_list_url(view, variant), q
+
+
+def test_query_url_encodes_like_url_for(app):
+    params = {"page": 3, "sort": None, "desc": 1, "search": "维修 水管&x=1/2?#%+",
+              "flt0_1": "2026-01-01 00:00 to 2026-01-31 23:59", "page_size": 20}
+    with app.test_request_context("/admin/"):
+        base = url_for("key_checkout.index_view")
+        assert list_page.query_url(base, params) == url_for("key_checkout.index_view", **params)
+        assert list_page.query_url(base, {"page": None}) == base
+
+
+def test_static_urls_follow_the_mount_point(app):
+    """Kept static URLs are per mount point: an app served under /kefu links /kefu/…"""
+    with app.test_request_context("/admin/"):
+        plain = list_page.static_url("admin.static", "vendor/jquery.min.js", "3.5.1")
+        assert plain == url_for("admin.static", filename="vendor/jquery.min.js", v="3.5.1")
+    with app.test_request_context("/admin/", base_url="http://localhost/kefu"):
+        mounted = list_page.static_url("admin.static", "vendor/jquery.min.js", "3.5.1")
+    assert mounted == "/kefu" + plain
+
+
+def test_filter_list_follows_the_language(app, browser):
+    """The kept filter list is per language: English and Chinese pages each get theirs."""
+    b = browser("dept_manager")
+    zh = b.get("/admin/key_checkout/").get_data(as_text=True)
+    b.post("/lang", {"lang": "en"})
+    en = b.get("/admin/key_checkout/").get_data(as_text=True)
+    zh_data, en_data = part(zh, PARTS["filter data"]), part(en, PARTS["filter data"])
+    assert zh_data != en_data
+    assert "between" in en_data and "between" not in zh_data
