@@ -139,13 +139,22 @@ def _sqlite_query(session, tablename: str, term: str) -> str | None:
     return " OR ".join(_quote(g) for g in grams) or _quote(SENTINEL + "\x1f")
 
 
+def ilike(session, col, like: str) -> ColumnElement:
+    """``col ILIKE like``.  On SQLite a plain ``LIKE``: the same test (SQLite's LIKE
+    and its lower() both fold ASCII letters only) without SQLAlchemy's
+    ``lower(col) LIKE lower(?)``, which costs 2.5× on Chinese text."""
+    if session.get_bind().dialect.name == "sqlite":
+        return col.like(like)
+    return col.ilike(like)
+
+
 def indexed_condition(session, model, columns: Sequence[str], term: str,
                       like: str) -> ColumnElement:
     """``any column ILIKE like``, narrowed through the search index when it can be.
 
     ``term`` is the user's word, ``like`` its LIKE pattern ('%term%')."""
     cols = [getattr(model, c) for c in columns]
-    scan = or_(*[c.ilike(like) for c in cols])
+    scan = or_(*[ilike(session, c, like) for c in cols])
     literal_term = like == f"%{term}%" and not any(ch in term for ch in "%_\\")
     if not literal_term or not index_present(session, model.__tablename__):
         return scan

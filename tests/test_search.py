@@ -171,6 +171,47 @@ def test_each_list_path_gives_the_same_rows(app, browser, cap, few):
         assert {int(i) for i in ID_RE.findall(page)} == expected_ids(app, term), term
 
 
+COUNT_RE = re.compile(r'class="nav-link active">[^<(]*(?:\((\d+)(\+?)\))?</a>')
+
+
+@pytest.mark.parametrize("sample,probe_first", [(2_000, True), (1, False)])
+def test_a_common_word_is_counted_among_the_newest_records(app, browser, sample, probe_first):
+    """A word the newest records already hold more often than the cap is shown as
+    "cap+" without asking the search index (which would hand over every candidate);
+    otherwise the index counts.  Either way "N+" only when more than N records
+    match, an exact number otherwise, and the rows are the oracle's."""
+    from sqlalchemy import event
+
+    add_checkouts(app)
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "key_checkout")
+    view.search_count_cap, view.probe_sample = 3, sample   # sample 1: the newest is NORTH's
+    clerk = browser("clerk")
+    with app.app_context():
+        engine = db.engine
+    marker = "MATCH" if engine.dialect.name == "sqlite" else "kefu_short_grams"
+    statements: list[str] = []
+    listen = lambda conn, cursor, statement, *a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        for term in ("乙丙", "丁", "xyz", "没有这个词"):
+            statements.clear()
+            page = text_of(clerk.get(f"/admin/key_checkout/?search={quote(term)}"))
+            want = expected_ids(app, term)
+            assert {int(i) for i in ID_RE.findall(page)} == want, term
+            number, plus = COUNT_RE.search(page).groups()
+            if plus:
+                assert len(want) > int(number) == 3, term
+            else:
+                assert int(number or 0) == len(want), term
+            if term == "乙丙":                          # six rows at DEMO: a common word
+                assert plus
+                counted_by_index = any("count" in s and marker in s for s in statements)
+                assert counted_by_index is not probe_first, statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+
 def test_a_list_page_costs_the_same_queries_for_2_or_20_rows(app, browser):
     """No query per row: relations the list shows are joined, an order's lines come
     in one ``IN`` query, links it does not show are not loaded at all."""
