@@ -490,14 +490,17 @@ class RegisterView(SecureViewMixin, ModelView):
         staff member's home property, a key's property): a page was a 12-way join
         of 200 columns, an export built ten objects per row.  Other many-to-one
         links load on use, usually from the identity map (every row's property is
-        the same one); collections keep their own strategy (an order's lines: one
-        ``SELECT … IN`` per page)."""
-        from sqlalchemy.orm import joinedload, lazyload
+        the same one); collections loaded with their rows stay so (an order's
+        lines: one ``SELECT … IN`` per page), without their own relations."""
+        from sqlalchemy.orm import joinedload, lazyload, selectinload
 
         shown = {getattr(j, "key", None) for j in self._auto_joins}
         for rel in sa_inspect(self.model).relationships:
             if rel.key not in shown and not rel.uselist:
                 query = query.options(lazyload(getattr(self.model, rel.key)))
+            elif rel.uselist and rel.lazy == "selectin":
+                # an order's lines, without each line's price and property joined
+                query = query.options(selectinload(getattr(self.model, rel.key)).lazyload("*"))
         for j in self._auto_joins:
             query = query.options(joinedload(j).lazyload("*"))
         return query
