@@ -427,7 +427,8 @@ class RegisterView(SecureViewMixin, ModelView):
             few = self._few_matches(query)
             if few is not None:
                 query = query.filter(self.model.id.in_(few or [0]))
-        query = self._lean(query)
+        if not execute:                      # an export iterates this query itself
+            query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
         return count, (self._load_page(query) if execute else query)
@@ -494,16 +495,17 @@ class RegisterView(SecureViewMixin, ModelView):
         lines: one ``SELECT … IN`` per page), without their own relations."""
         from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-        shown = {getattr(j, "key", None) for j in self._auto_joins}
-        for rel in sa_inspect(self.model).relationships:
-            if rel.key not in shown and not rel.uselist:
-                query = query.options(lazyload(getattr(self.model, rel.key)))
-            elif rel.uselist and rel.lazy == "selectin":
-                # an order's lines, without each line's price and property joined
-                query = query.options(selectinload(getattr(self.model, rel.key)).lazyload("*"))
-        for j in self._auto_joins:
-            query = query.options(joinedload(j).lazyload("*"))
-        return query
+        options = self.__dict__.get("_lean_options")
+        if options is None:                  # the same for every page: built once
+            # "*" first: one option, not one per relation (each is part of every
+            # query's cache key).  Then what is loaded with the rows.
+            options = [lazyload("*")]
+            options += [selectinload(getattr(self.model, rel.key)).lazyload("*")
+                        for rel in sa_inspect(self.model).relationships
+                        if rel.uselist and rel.lazy == "selectin"]
+            options += [joinedload(j).lazyload("*") for j in self._auto_joins]
+            self._lean_options = options
+        return query.options(*options)
 
     def _load_page(self, query) -> list:
         """Deferred join: the page's ids come from the filtered, sorted id-only query
