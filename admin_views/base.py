@@ -950,19 +950,22 @@ class RegisterView(SecureViewMixin, ModelView):
             qpk = quote(str(pk), safe="")
             out.append(f'<td class="list-buttons-column">'
                        f'{"".join(before + qpk + after for before, after in links)}</td>')
+        locale = str(get_locale())
         for c, _name in list_columns:
-            out.append(f'<td class="col-{c}">{escape(self._cell(context, row, c))}</td>')
+            out.append(f'<td class="col-{c}">{escape(self._cell(context, row, c, locale))}</td>')
         return Markup("".join(out))
 
-    def _cell(self, context, row, name: str) -> Any:
-        """``_get_list_value`` with the per-column lookups done once per view: the
-        column's formatter or attribute path, its choices, and the type formatter
-        found by the value's exact type (then by ``isinstance``, as Flask-Admin does)."""
-        plan = self.__dict__.setdefault("_cell_plans", {}).get(name)
+    def _cell(self, context, row, name: str, locale: str = "") -> Any:
+        """``_get_list_value`` with the per-column lookups done once per view and
+        language: the column's formatter or attribute path, its choices already
+        translated (a lazy label was translated twice per cell), and the type
+        formatter found by the value's exact type (then by ``isinstance``, as
+        Flask-Admin does)."""
+        plan = self.__dict__.setdefault("_cell_plans", {}).get((name, locale))
         if plan is None:
-            plan = self._cell_plans[name] = (self.column_formatters.get(name),
-                                             name.split("."),
-                                             self._column_choices_map.get(name, {}))
+            choices = {k: str(v) for k, v in self._column_choices_map.get(name, {}).items()}
+            plan = self._cell_plans[(name, locale)] = (self.column_formatters.get(name),
+                                                       name.split("."), choices)
         fmt, path, choices = plan
         if fmt is not None:
             value = fmt(self, context, row, name)

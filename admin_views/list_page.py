@@ -91,6 +91,7 @@ def header_cells(view: Any, list_columns: Iterable[tuple[str, Any]], sort_column
     the list is sorted by, a tooltip where the view describes the column."""
     out = []
     for i, (c, name) in enumerate(list_columns):
+        name = str(name)                     # a lazy label: translated once
         label = escape(name)
         if view.is_sortable(c):
             title = escape(admin_gettext("Sort by %(name)s", name=name))
