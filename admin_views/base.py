@@ -418,7 +418,7 @@ class RegisterView(SecureViewMixin, ModelView):
             count, query, joins = common
         else:
             query, count_query, joins = self._narrowed(search, filters)
-            count = count_query.scalar() if count_query is not None else None
+            count = self._count(count_query, search or filters)
             if indexed and isinstance(count, CappedCount):
                 query, _count, joins = self._narrowed(search, filters, use_index=False)
         narrow = execute and (search or filters) and count is not None \
@@ -431,7 +431,31 @@ class RegisterView(SecureViewMixin, ModelView):
             query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
-        return count, (self._load_page(query) if execute else query)
+        if not execute:
+            return count, query
+        shallow = page * (page_size or self.page_size or 0) < self.deferred_join_from
+        return count, (self._lean(query).all() if shallow else self._load_page(query))
+
+    def _count(self, count_query, narrowed) -> int | None:
+        """The list's (capped) count.  The registers are append-only — records are
+        voided, never deleted — so a scope whose whole list once held more than
+        ``count_cap`` records always will: that "10000+" is kept per view and
+        scope (the count read ~10,000 index entries on every page view)."""
+        if count_query is None:
+            return None
+        if narrowed or not self.count_cap or request.args.get("exact") == "1":
+            return count_query.scalar()
+        user = current_staff()
+        if user is None:
+            return count_query.scalar()
+        key = (self.count_cap, None if user.is_head_office else user.property_id)
+        full = self.__dict__.setdefault("_full_scopes", set())
+        if key in full:
+            return CappedCount(self.count_cap + 1)
+        count = count_query.scalar()
+        if isinstance(count, CappedCount):
+            full.add(key)
+        return count
 
     # A search first reads the newest records without its index: this many for a
     # sample, and this many at most to prove "1000+" (see _common_search).
@@ -506,6 +530,9 @@ class RegisterView(SecureViewMixin, ModelView):
             options += [joinedload(j).lazyload("*") for j in self._auto_joins]
             self._lean_options = options
         return query.options(*options)
+
+    # Pages starting at this offset or deeper are loaded by a deferred join.
+    deferred_join_from: int = 200
 
     def _load_page(self, query) -> list:
         """Deferred join: the page's ids come from the filtered, sorted id-only query

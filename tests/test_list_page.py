@@ -71,7 +71,7 @@ PARTS = {
     "?page=7",
     "?search=" + quote("维修 第1"),
     "?sort=1&desc=1&page=2",
-    "?flt0_2=" + quote("2026-02-01 00:00 to 2026-02-05 23:59") + "&search=" + quote("第") + "&sort=0",
+    "?flt0_4=" + quote("2026-02-01 16:00:00 to 2026-02-05 23:59:59") + "&search=" + quote("第") + "&sort=0",
 ])
 def test_list_page_matches_flask_admins_markup(app, browser, query):
     add_rows(app)
@@ -142,3 +142,59 @@ def test_filter_list_follows_the_language(app, browser):
     zh_data, en_data = part(zh, PARTS["filter data"]), part(en, PARTS["filter data"])
     assert zh_data != en_data
     assert "between" in en_data and "between" not in zh_data
+
+
+def test_a_full_list_keeps_its_capped_count_per_scope(app, browser):
+    """Registers are append-only, so a scope whose list once held more than the cap
+    keeps "cap+" without counting again; another property's list and a filtered
+    list are still counted, exactly."""
+    from sqlalchemy import event
+
+    from .key_helpers import add_staff
+
+    add_rows(app)
+    add_staff(app, "north_clerk", {"clerk"}, code="NORTH")
+    view = view_of(app, "key_checkout")
+    view.count_cap = 50
+    with app.app_context():
+        engine = db.engine
+        north_rows = db.session.query(KeyCheckout).filter(
+            KeyCheckout.property_id == property_id("NORTH")).count()
+    assert north_rows <= 50
+    counts: list[str] = []
+    listen = lambda conn, cursor, statement, *a: counts.append(statement) \
+        if "count(" in statement.lower() else None  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        demo, north = browser("clerk"), browser("north_clerk")
+        assert "(50+)" in demo.get("/admin/key_checkout/").get_data(as_text=True)
+        assert len(counts) == 1
+        assert "(50+)" in demo.get("/admin/key_checkout/?page=2").get_data(as_text=True)
+        assert len(counts) == 1                      # kept: not counted again
+        page = north.get("/admin/key_checkout/").get_data(as_text=True)
+        assert len(counts) == 2 and "50+" not in page    # another scope: counted
+        assert (f"({north_rows})" in page) or north_rows == 0
+        span = quote("2026-02-01 16:00:00 to 2026-02-02 15:59:59")   # local time: 24 rows
+        page = demo.get(f"/admin/key_checkout/?flt0_4={span}").get_data(as_text=True)
+        assert len(counts) == 3 and "(24)" in page       # a filtered list: counted exactly
+        exact = demo.get("/admin/key_checkout/?exact=1").get_data(as_text=True)
+        assert len(counts) == 4 and "50+" not in exact
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+
+@pytest.mark.parametrize("query", ["", "?page=1", "?sort=1&desc=1", "?page=2&sort=0",
+                                   "?search=" + quote("第1")])
+def test_shallow_and_deferred_pages_list_the_same_rows(app, browser, query):
+    """Shallow pages load rows with their relations in one query; deep pages first
+    read the page's ids (a deferred join).  Both give the same rows in the same order."""
+    add_rows(app)
+    b = browser("clerk")
+    view = view_of(app, "key_checkout")
+    ids = re.compile(r"details/\?id=(\d+)")
+    shallow = b.get(f"/admin/key_checkout/{query}").get_data(as_text=True)
+    view.deferred_join_from = 0
+    deferred = b.get(f"/admin/key_checkout/{query}").get_data(as_text=True)
+    assert ids.findall(shallow) == ids.findall(deferred) and ids.findall(shallow)
+    assert squash(part(shallow, r"<tbody>.*?</tbody>|<table.*?</table>")) == \
+        squash(part(deferred, r"<tbody>.*?</tbody>|<table.*?</table>"))
