@@ -107,3 +107,23 @@ def local_now():
     from datetime import datetime
 
     return datetime.now(local_tz()).replace(tzinfo=None, microsecond=0)
+
+
+_cell_texts: dict[tuple[str, str], str] = {}
+
+
+def cell_text(context, msgid: str) -> str:
+    """``gettext(msgid)`` for a list cell, translated once per language: a formatter
+    that translated its labels per row was a third of a list page's row time.
+    ``context`` is the Jinja context the cell is drawn in (it knows the page's
+    language); without one (an export) this is plain gettext."""
+    from flask_babel import gettext
+
+    locale = context.get("current_locale") if context is not None else None
+    if not locale:
+        return gettext(msgid)
+    key = (locale, msgid)
+    text = _cell_texts.get(key)
+    if text is None:
+        text = _cell_texts[key] = gettext(msgid)
+    return text

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
@@ -96,10 +96,14 @@ def commit_rule(write: Callable[[], Any]) -> bool:
 
 
 def list_datetime(view, value: datetime, name: str) -> str:
-    """List cells show stored UTC times as the property's local time, to the minute."""
-    from i18n import utc_to_local
+    """List cells show stored UTC times as the property's local time, to the minute
+    (the zone is looked up once per view: a page has forty such cells)."""
+    tz = view.__dict__.get("_local_tz")
+    if tz is None:
+        from i18n import local_tz
 
-    return f"{utc_to_local(value):%Y-%m-%d %H:%M}"
+        tz = view._local_tz = local_tz()
+    return f"{value.replace(tzinfo=timezone.utc).astimezone(tz):%Y-%m-%d %H:%M}"
 
 
 def detail_datetime(view, value: datetime, name: str) -> str:
@@ -977,7 +981,7 @@ class RegisterView(SecureViewMixin, ModelView):
             qpk = quote(str(pk), safe="")
             out.append(f'<td class="list-buttons-column">'
                        f'{"".join(before + qpk + after for before, after in links)}</td>')
-        locale = str(get_locale())
+        locale = context.get("current_locale") or str(get_locale())
         for c, _name in list_columns:
             out.append(f'<td class="col-{c}">{escape(self._cell(context, row, c, locale))}</td>')
         return Markup("".join(out))

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange
 
-from i18n import local_day_end_utc, local_today
+from i18n import cell_text, local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.keys import (APPLICATION_KIND_LABELS, APPLICATION_KINDS, APPLICATION_REASON_LABELS,
                          APPLICATION_REASONS, KEY_CATEGORIES, KEY_CATEGORY_LABELS,
@@ -48,14 +48,15 @@ def key_status_badge(view, context, model, name) -> Markup:
                   f'{escape(KEY_STATUS_LABELS.get(status, status))}</span>')
 
 
-def _duration(delta: timedelta) -> str:
+def _duration(delta: timedelta, context=None) -> str:
+    """"25 min", "3 h 5 min", "4 days"."""
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
-        return _("%(n)s min", n=minutes)
+        return cell_text(context, "%(n)s min") % {"n": minutes}
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return _("%(h)s h %(m)s min", h=hours, m=minutes)
-    return _("%(d)s days", d=hours // 24)
+        return cell_text(context, "%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    return cell_text(context, "%(d)s days") % {"d": hours // 24}
 
 
 KEY_LABELS = {
@@ -193,7 +194,7 @@ class KeyCheckoutView(RegisterView):
     @staticmethod
     def _duration_cell(view, context, model, name) -> str:
         end = model.returned_at or utcnow()
-        return _duration(end - model.out_at)
+        return _duration(end - model.out_at, context)
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:

@@ -21,7 +21,7 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
-from i18n import local_today
+from i18n import cell_text, local_today
 from models.base import db, utcnow
 from models.service_orders import (DEPARTMENT_LABELS, DEPARTMENTS, ON_TIME, ON_TIME_LABELS,
                                    ORDER_KIND_LABELS, PAYMENT_LABELS, PAYMENT_METHODS,
@@ -65,14 +65,15 @@ def order_state(view, context, model, name) -> Markup:
     if model.voided_at is not None:
         return Markup("")
     if model.settled_at is not None:
-        key, text = "settled", _("Settled")
+        key, text = "settled", cell_text(context, "Settled")
     elif order_rules.done_at(model) is not None:
-        key, text = "done", _("Done, not settled")
+        key, text = "done", cell_text(context, "Done, not settled")
     else:
-        key, text = "open", _("Open")
+        key, text = "open", cell_text(context, "Open")
     follow = ""
     if order_rules.done_at(model) is not None and model.followup_at is None:
-        follow = f' <span class="badge badge-warning">{escape(_("Follow-up due"))}</span>'
+        follow = (f' <span class="badge badge-warning">'
+                  f'{escape(cell_text(context, "Follow-up due"))}</span>')
     return Markup(f'<span class="badge badge-info order-state" data-state="{key}">'
                   f'{escape(text)}</span>{follow}')
 

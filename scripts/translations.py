@@ -18,7 +18,7 @@ POT = ROOT / "translations" / "messages.pot"
 
 def update() -> None:
     subprocess.check_call([sys.executable, "-m", "babel.messages.frontend", "extract",
-                           "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(POT),
+                           "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "cell_text:2", "-o", str(POT),
                            "--ignore-dirs=.venv tests bench migrations instance", "."], cwd=ROOT)
     subprocess.check_call([sys.executable, "-m", "babel.messages.frontend", "update",
                            "-i", str(POT), "-d", "translations", "--no-fuzzy-matching"], cwd=ROOT)

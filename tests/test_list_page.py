@@ -198,3 +198,25 @@ def test_shallow_and_deferred_pages_list_the_same_rows(app, browser, query):
     assert ids.findall(shallow) == ids.findall(deferred) and ids.findall(shallow)
     assert squash(part(shallow, r"<tbody>.*?</tbody>|<table.*?</table>")) == \
         squash(part(deferred, r"<tbody>.*?</tbody>|<table.*?</table>"))
+
+
+def test_cell_labels_follow_the_language(app, browser):
+    """Cell labels are translated once per language and kept: the English page and
+    the Chinese page each show their own (durations, order states, choice labels)."""
+    add_rows(app)
+    b = browser("dept_manager")
+    zh = b.get("/admin/key_checkout/").get_data(as_text=True)
+    orders_zh = b.get("/admin/service_order/").get_data(as_text=True)
+    b.post("/lang", {"lang": "en"})
+    en = b.get("/admin/key_checkout/").get_data(as_text=True)
+    orders_en = b.get("/admin/service_order/").get_data(as_text=True)
+    b.post("/lang", {"lang": "zh_Hans_CN"})
+    zh_again = b.get("/admin/key_checkout/").get_data(as_text=True)
+    duration = re.compile(r'<td class="col-duration">([^<]*)</td>')
+    assert "5 分钟" in duration.findall(zh) and "5 min" in duration.findall(en)
+    assert duration.findall(zh) == duration.findall(zh_again)
+    assert not any("min" in d for d in duration.findall(zh))
+    assert not any("分钟" in d for d in duration.findall(en))
+    state = re.compile(r'class="badge badge-info order-state" data-state="\w+">([^<]*)<')
+    assert state.findall(orders_zh) and state.findall(orders_en)
+    assert not set(state.findall(orders_zh)) & set(state.findall(orders_en))
