@@ -430,7 +430,7 @@ class RegisterView(SecureViewMixin, ModelView):
         if narrow:
             few = self._few_matches(query)
             if few is not None:
-                query = query.filter(self.model.id.in_(few or [0]))
+                query = query.filter(self._id_among(few or [0]))
         if not execute:                      # an export iterates this query itself
             query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
@@ -507,6 +507,16 @@ class RegisterView(SecureViewMixin, ModelView):
             query, count_query, joins, count_joins = self._apply_filters(
                 query, count_query, joins, count_joins, filters)
         return query, count_query, joins
+
+    def _id_among(self, ids: list[int]):
+        """``id IN ids``; on PostgreSQL ``id = ANY(:ids)``, one array parameter: a
+        search with 800 matches bound 800 parameters, 20 ms of parsing and planning."""
+        if db.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy import Integer, any_, bindparam
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            return self.model.id == any_(bindparam("few_ids", ids, type_=ARRAY(Integer)))
+        return self.model.id.in_(ids)
 
     def _few_matches(self, query) -> list[int] | None:
         """The ids matching ``query`` when there are at most ``few_matches``."""
