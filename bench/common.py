@@ -118,6 +118,12 @@ def csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
 
 
+def server_ms(header: str | None) -> float | None:
+    """The app's own time from a ``Server-Timing: app;dur=12.3`` header."""
+    found = re.search(r"app;dur=([0-9.]+)", header or "")
+    return float(found.group(1)) if found else None
+
+
 class Client:
     """A browser-like client: cookies, CSRF token from the login page."""
 
@@ -134,6 +140,7 @@ class Client:
 
     def get(self, path: str) -> tuple[int, str]:
         with self.opener.open(self.base + path, timeout=60) as r:
+            self.server_ms = server_ms(r.headers.get("Server-Timing"))
             return r.status, r.read().decode("utf-8")
 
     def post(self, path: str, data: dict) -> tuple[int, str]:

@@ -220,3 +220,15 @@ def test_cell_labels_follow_the_language(app, browser):
     state = re.compile(r'class="badge badge-info order-state" data-state="\w+">([^<]*)<')
     assert state.findall(orders_zh) and state.findall(orders_en)
     assert not set(state.findall(orders_zh)) & set(state.findall(orders_en))
+
+
+def test_responses_carry_security_headers_and_the_apps_own_time(app, browser):
+    """Every response says how long the app itself took (Server-Timing, shown by
+    browser devtools and read by bench/), beside the security headers."""
+    b = browser("clerk")
+    for url in ("/admin/key_checkout/", "/login", "/admin/nowhere/"):
+        resp = b.get(url)
+        timing = resp.headers.get("Server-Timing", "")
+        assert re.fullmatch(r"app;dur=\d+\.\d", timing), (url, timing)
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert resp.headers["X-Frame-Options"] == "DENY"
