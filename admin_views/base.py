@@ -407,11 +407,17 @@ class RegisterView(SecureViewMixin, ModelView):
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
-        """Flask-Admin's get_list, plus one step for narrow searches: when a search or
-        filter matches few rows (the capped count says so), their ids are read first
-        (the indexes find them without any order) and the page is sorted from that
-        list.  Otherwise the database would walk the whole time index in order,
-        looking for a match."""
+        """Flask-Admin's get_list, with the steps that keep it fast at a million rows:
+
+        - a common search word is counted among the newest records, without the
+          search index (``_common_search``), and its page found by a plain walk;
+        - a plain list's capped count is kept per scope (``_count``);
+        - a search or filter matching few rows (the count says so) reads their ids
+          first (the indexes find them without any order) and the page is sorted
+          from those — otherwise the database walks the whole time index in order,
+          looking for a match;
+        - a shallow page is one query; deeper pages a deferred join (``_load_page``).
+        """
 
         page = max(0, page or 0)
         indexed = execute and search and getattr(self.model, "__search_indexed__", ())
