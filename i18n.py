@@ -93,13 +93,13 @@ def local_to_utc(value):
     return value.replace(tzinfo=local_tz()).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def utc_to_local(value):
-    """Stored naive UTC → naive local time for a form."""
+def utc_to_local(value, tz=None):
+    """Stored naive UTC → naive local time (``tz``: the zone, when the caller keeps it)."""
     from datetime import timezone
 
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).astimezone(local_tz()).replace(tzinfo=None)
+    return value.replace(tzinfo=timezone.utc).astimezone(tz or local_tz()).replace(tzinfo=None)
 
 
 def local_now():

@@ -112,8 +112,7 @@ def init_admin(app: Flask) -> Admin:
     app.jinja_env.globals.update(
         cached_menu=cached_menu, static_url=list_page.static_url,
         list_pager=list_page.pager, list_simple_pager=list_page.simple_pager,
-        list_header_cells=list_page.header_cells,
-        filter_groups_json=list_page.filter_groups_json)
+        list_header_cells=list_page.header_cells)
     for view_cls, model, name, category, endpoint in VIEWS:
         if model is None:
             admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))

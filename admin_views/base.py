@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
@@ -46,6 +46,7 @@ from wtforms import Form, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from audit.listener import HistoryViolation
+from i18n import local_tz, utc_to_local
 from models.base import db, utcnow
 from rules.errors import RuleViolation, StaleEdit
 
@@ -100,16 +101,12 @@ def list_datetime(view, value: datetime, name: str) -> str:
     (the zone is looked up once per view: a page has forty such cells)."""
     tz = view.__dict__.get("_local_tz")
     if tz is None:
-        from i18n import local_tz
-
         tz = view._local_tz = local_tz()
-    return f"{value.replace(tzinfo=timezone.utc).astimezone(tz):%Y-%m-%d %H:%M}"
+    return f"{utc_to_local(value, tz):%Y-%m-%d %H:%M}"
 
 
 def detail_datetime(view, value: datetime, name: str) -> str:
     """Details show local time to the second."""
-    from i18n import utc_to_local
-
     return f"{utc_to_local(value):%Y-%m-%d %H:%M:%S}"
 
 
@@ -662,8 +659,6 @@ class RegisterView(SecureViewMixin, ModelView):
         return self._scope_form(super().create_form(obj))
 
     def edit_form(self, obj=None):
-        from i18n import utc_to_local
-
         form = self._scope_form(super().edit_form(obj))
         if request.method == "GET" and obj is not None:
             if hasattr(obj, "version"):

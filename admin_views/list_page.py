@@ -6,18 +6,16 @@ translates its filter list on every request: ~20 ms of a 30 ms list page at a
 million rows, where the database's share is 1–3 ms.  ``templates/admin/kefu_list.html``
 keeps the same blocks and markup but takes these parts from here: links are the
 view's index URL (built once per request) plus an encoded query string, the pager
-and the column headers are strings, and the filter list's JSON is kept per view
-and language (its options are fixed when the view is built, so nothing else can
-change it).
+and the column headers are strings (the filter list is kept per view and language
+by ``RegisterView._get_filter_groups``).
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_admin.babel import gettext as admin_gettext
-from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 from werkzeug.datastructures import iter_multi_items
 
@@ -110,13 +108,3 @@ def header_cells(view: Any, list_columns: Iterable[tuple[str, Any]], sort_column
                       f'title="{escape(desc)}" href="javascript:void(0)" data-role="tooltip"></a>')
         out.append(f'<th class="column-header col-{escape(c.replace(".", "-"))}">{inner}</th>')
     return Markup("".join(out))
-
-
-def filter_groups_json(view: Any, locale: str) -> Markup | None:
-    """The view's filter list as the JSON ``bs4_filters.js`` reads, per language."""
-    cache = view.__dict__.setdefault("_filter_groups_json", {})
-    if locale not in cache:  # the view keeps the groups per language too
-        groups = view._get_filter_groups()
-        cache[locale] = None if groups is None else \
-            htmlsafe_json_dumps(groups, dumps=current_app.json.dumps)
-    return cache[locale]
