@@ -1,5 +1,7 @@
 """Real-browser journey through a list page (the lean list template): add a filter
-from the menu, apply it, sort by a column header, page on, reset the filters."""
+from the menu, apply it, sort by a column header both ways, search with the filter
+kept, reset the filters.  (The demo register fits one page; the pager's links are
+compared with Flask-Admin's in tests/test_list_page.py.)"""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
@@ -46,14 +48,6 @@ def test_clerk_filters_sorts_and_pages_the_key_register(new_page):
     assert page.locator("th.col-label .fa-chevron-down").count() == 1
     labels_desc = page.eval_on_selector_all("td.col-label", "els => els.map(e => e.innerText.trim())")
     assert labels_desc == sorted(labels_desc, reverse=True)
-
-    # page on with the pager when there is a second page, the filter and sort kept
-    if page.locator("ul.pagination a.page-link", has_text="2").count():
-        with page.expect_navigation():
-            page.locator("ul.pagination a.page-link", has_text="2").click()
-        query = parse_qs(urlparse(page.url).query)
-        assert query.get("page") == ["1"] and "sort" in query
-        assert statuses(page) == {"in_use"}
 
     # search keeps the filter; clearing the search keeps it too
     page.fill("form[role=search] input[name=search]", "栋")
