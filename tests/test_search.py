@@ -187,6 +187,38 @@ def test_each_list_path_gives_the_same_rows(app, browser, cap, few):
         assert {int(i) for i in ID_RE.findall(page)} == expected_ids(app, term), term
 
 
+def test_a_few_matches_page_and_sort_like_the_oracle(app, browser):
+    """A search with few matches sorts and pages from their ids alone (get_list's
+    narrow path): every page, both directions, ties broken by id, as the oracle."""
+    add_checkouts(app)
+    with app.app_context(), system_actor("test"):
+        demo, clerk = property_id("DEMO"), staff_id("clerk")
+        key = db.session.execute(select(Key).where(Key.property_id == demo)).scalars().first()
+        for _ in range(3):                           # equal times: the id decides
+            db.session.add(KeyCheckout(property_id=demo, key_id=key.id, borrower_id=clerk,
+                                       reason="又乙丙", issued_by_id=clerk,
+                                       out_at=BASE + timedelta(minutes=2),
+                                       returned_at=BASE + timedelta(hours=1),
+                                       received_by_id=clerk))
+        db.session.commit()
+        rows = db.session.execute(select(KeyCheckout.id, KeyCheckout.out_at, KeyCheckout.reason)
+                                  .where(KeyCheckout.property_id == demo)).all()
+    view = next(v for v in app.extensions["admin"][0]._views
+                if getattr(v, "endpoint", "") == "key_checkout")
+    view.page_size = 2
+    matching = [r for r in rows if "乙丙" in r.reason]
+    assert len(matching) == len(expected_ids(app, "乙丙")) > 6
+    clerk_b = browser("clerk")
+    for sort, desc in (("", True), ("&sort=3", False), ("&sort=3&desc=1", True)):
+        want = [r.id for r in sorted(matching, key=lambda r: (r.out_at, r.id), reverse=desc)]
+        got: list[int] = []
+        for page in range(len(want) // 2 + 1):
+            html = text_of(clerk_b.get(f"/admin/key_checkout/?search={quote('乙丙')}"
+                                       f"{sort}&page={page}"))
+            got += list(dict.fromkeys(int(i) for i in ID_RE.findall(html)))
+        assert got == want, sort
+
+
 COUNT_RE = re.compile(r'class="nav-link active">[^<(]*(?:\((\d+)(\+?)\))?</a>')
 
 
