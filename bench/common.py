@@ -3,10 +3,12 @@ PostgreSQL database, dropped afterwards unless kept), the app served by gunicorn
 127.0.0.1, and a small HTTP client that signs in like a browser (CSRF included)."""
 from __future__ import annotations
 
+import atexit
 import contextlib
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +24,9 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("KEFU_INSTANCE_DIR", tempfile.mkdtemp(prefix="kefu-bench-"))
+if "KEFU_INSTANCE_DIR" not in os.environ:       # compiled catalogues; removed at exit
+    os.environ["KEFU_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="kefu-bench-")
+    atexit.register(shutil.rmtree, os.environ["KEFU_INSTANCE_DIR"], True)
 os.environ.setdefault("SECRET_KEY", "bench")
 
 
@@ -41,10 +45,15 @@ def database(pg: str | None = None, reuse: str | None = None,
         yield reuse
         return
     if not pg:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-bench-')}/bench.sqlite3"
-        yield url
-        if keep:
-            print(f"database kept: --reuse {url}")
+        folder = tempfile.mkdtemp(prefix="kefu-bench-")
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        try:
+            yield url
+        finally:
+            if keep:
+                print(f"database kept: --reuse {url}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
         return
     import psycopg
 

@@ -12,6 +12,7 @@ reachable the PostgreSQL half is skipped with a message saying so.
 """
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import re
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 _TMP = Path(tempfile.mkdtemp(prefix="kefu-tests-"))
+atexit.register(shutil.rmtree, _TMP, True)          # its databases and catalogues
 os.environ.setdefault("KEFU_INSTANCE_DIR", str(_TMP / "instance"))
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
