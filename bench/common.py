@@ -39,36 +39,35 @@ def sa_url(url: str) -> str:
 def database(pg: str | None = None, reuse: str | None = None,
              keep: bool = False) -> Iterator[str]:
     """A database URL for one benchmark: ``reuse`` as given; else a new PostgreSQL
-    database on the server ``pg`` or a new SQLite file.  A new PostgreSQL database
-    is dropped afterwards unless ``keep`` (then its URL is printed for --reuse)."""
+    database on the server ``pg`` or a new SQLite file, dropped (deleted) afterwards
+    unless ``keep`` (then its URL is printed for --reuse)."""
     if reuse:
         yield reuse
         return
-    if not pg:
+    if pg:
+        import psycopg
+
+        name = f"kefu_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = pg.rsplit("/", 1)[0] + "/" + name
+
+        def drop() -> None:
+            with psycopg.connect(pg, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
         folder = tempfile.mkdtemp(prefix="kefu-bench-")
         url = f"sqlite:///{folder}/bench.sqlite3"
-        try:
-            yield url
-        finally:
-            if keep:
-                print(f"database kept: --reuse {url}")
-            else:
-                shutil.rmtree(folder, ignore_errors=True)
-        return
-    import psycopg
 
-    name = f"kefu_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = pg.rsplit("/", 1)[0] + "/" + name
+        def drop() -> None:
+            shutil.rmtree(folder, ignore_errors=True)
     try:
         yield url
     finally:
         if keep:
             print(f"database kept: --reuse {url}")
         else:
-            with psycopg.connect(pg, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop()
 
 
 def pct(values: list[float], p: float) -> float:
