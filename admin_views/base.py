@@ -410,9 +410,9 @@ class RegisterView(SecureViewMixin, ModelView):
           search index (``_common_search``), and its page found by a plain walk;
         - a plain list's capped count is kept per scope (``_count``);
         - a search or filter matching few rows (the count says so) reads their ids
-          first (the indexes find them without any order) and the page is sorted
-          from those — otherwise the database walks the whole time index in order,
-          looking for a match;
+          first (the indexes find them without any order), the page's ids are
+          sorted from those alone and only its rows loaded — otherwise the database
+          walks the whole time index in order, looking for a match;
         - a shallow page is one query; deeper pages a deferred join (``_load_page``).
         """
 
