@@ -410,9 +410,9 @@ class RegisterView(SecureViewMixin, ModelView):
           search index (``_common_search``), and its page found by a plain walk;
         - a plain list's capped count is kept per scope (``_count``);
         - a search or filter matching few rows (the count says so) reads their ids
-          first (the indexes find them without any order), the page's ids are
-          sorted from those alone and only its rows loaded — otherwise the database
-          walks the whole time index in order, looking for a match;
+          first (the indexes find them without any order) and the page is sorted
+          from those — otherwise the database walks the whole time index in order,
+          looking for a match;
         - a shallow page is one query; deeper pages a deferred join (``_load_page``).
         """
 
@@ -430,22 +430,17 @@ class RegisterView(SecureViewMixin, ModelView):
                 query, _count, joins = self._narrowed(search, filters, use_index=False)
         narrow = execute and (search or filters) and count is not None \
             and not isinstance(count, CappedCount) and count <= self.few_matches
-        by_ids = False
         if narrow:
             few = self._few_matches(query)
             if few is not None:
-                # Sorted and paged from the ids alone (no search terms again, no
-                # joins but the sort's), then only the page's rows are loaded.
-                query, joins = self.get_query().filter(self._id_among(few or [0])), {}
-                by_ids = True
+                query = query.filter(self._id_among(few or [0]))
         if not execute:                      # an export iterates this query itself
             query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
         if not execute:
             return count, query
-        shallow = not by_ids and \
-            page * (page_size or self.page_size or 0) < self.deferred_join_from
+        shallow = page * (page_size or self.page_size or 0) < self.deferred_join_from
         return count, (self._lean(query).all() if shallow else self._load_page(query))
 
     def _count(self, count_query, narrowed) -> int | None:
