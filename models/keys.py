@@ -93,8 +93,11 @@ class KeyCheckout(RegisterMixin, db.Model):
         Index("uq_key_checkout_open", "key_id", unique=True,
               sqlite_where=text("returned_at IS NULL AND voided_at IS NULL"),
               postgresql_where=text("returned_at IS NULL AND voided_at IS NULL")),
-        Index("ix_key_checkout_property_out", "property_id", "out_at"),
-        Index("ix_key_checkout_property_returned", "property_id", "returned_at"),
+        # the list's orders and date filter, per property; they end in the id, the
+        # list's tie-break, so PostgreSQL reads a page from the index alone (SQLite's
+        # indexes end in the rowid anyway)
+        Index("ix_key_checkout_property_out", "property_id", "out_at", "id"),
+        Index("ix_key_checkout_property_returned", "property_id", "returned_at", "id"),
         CheckConstraint("returned_at IS NULL OR returned_at >= out_at", name="return_after_out"),
     )
     key_id: Mapped[int] = mapped_column(ForeignKey("key.id"), nullable=False, index=True)

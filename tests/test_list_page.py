@@ -241,3 +241,44 @@ def test_responses_carry_security_headers_and_the_apps_own_time(app, browser):
         assert re.fullmatch(r"app;dur=\d+\.\d", timing), (url, timing)
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert resp.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("endpoint,query", [
+    ("key_checkout", ""), ("key_checkout", "?sort=5"), ("key_checkout", "?sort=5&desc=1"),
+    ("public_info", ""), ("service_order", "")])
+def test_a_deep_page_is_read_in_index_order(app, browser, endpoint, query):
+    """A page's ids come from walking an index in the list's order (the sort column,
+    then the id): no sort of the whole register — a Sort or Incremental Sort on
+    PostgreSQL, a temporary B-tree on SQLite.  (Without the id in the index
+    PostgreSQL re-sorted the 20,000 rows before page 1,000: 7 ms instead of 3.)"""
+    from sqlalchemy import event
+
+    view_of(app, endpoint).deferred_join_from = 0       # the page's ids: an id-only query
+    with app.app_context():
+        engine = db.engine
+    table = view_of(app, endpoint).model.__tablename__
+    seen: list[tuple[str, object]] = []
+    listen = lambda conn, cursor, st, params, *a: seen.append((st, params))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        sep = "&" if query else "?"
+        assert browser("clerk").get(f"/admin/{endpoint}/{query}{sep}page=1").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    ids_only = re.compile(rf"^SELECT {table}\.id AS {table}_id\s+FROM {table}\s.*ORDER BY", re.S)
+    page_query = [(st, p) for st, p in seen if ids_only.match(st) and "LIMIT" in st]
+    assert len(page_query) == 1, [st for st, _ in seen]
+    statement, params = page_query[0]
+    with app.app_context():
+        conn = db.session.connection()
+        if engine.dialect.name == "postgresql":
+            # tiny tables: make a full scan look dear, so the index is taken if it can
+            # give the order; a Sort then means no index can
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
+            assert "Sort" not in plan and "Index" in plan, plan
+        else:
+            plan = "\n".join(r[-1] for r in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, params))
+            assert "TEMP B-TREE" not in plan and "INDEX" in plan, plan
+        db.session.rollback()
