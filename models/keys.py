@@ -98,6 +98,9 @@ class KeyCheckout(RegisterMixin, db.Model):
         # indexes end in the rowid anyway)
         Index("ix_key_checkout_property_out", "property_id", "out_at", "id"),
         Index("ix_key_checkout_property_returned", "property_id", "returned_at", "id"),
+        # the same orders across properties, for head office (auditors)
+        Index("ix_key_checkout_out", "out_at", "id"),
+        Index("ix_key_checkout_returned", "returned_at", "id"),
         CheckConstraint("returned_at IS NULL OR returned_at >= out_at", name="return_after_out"),
     )
     key_id: Mapped[int] = mapped_column(ForeignKey("key.id"), nullable=False, index=True)

@@ -25,8 +25,12 @@ class PublicInfoEntry(RegisterMixin, db.Model):
     __personal__ = frozenset({"caller_phone"})
     __search_indexed__ = ("reason", "caller_name", "caller_phone")
     __table_args__ = (
-        # the list's default order and the date filter, per property (ends in the id)
+        # the list's orders and the date filter, per property (ending in the id, the
+        # list's tie-break) and across properties, for head office
         Index("ix_public_info_property_received", "property_id", "received_at", "id"),
+        Index("ix_public_info_property_completed", "property_id", "completed_at", "id"),
+        Index("ix_public_info_received", "received_at", "id"),
+        Index("ix_public_info_completed", "completed_at", "id"),
         # open matters (the due list): only lines not completed are in it
         Index("ix_public_info_open", "property_id", "received_at",
               sqlite_where=text(OPEN), postgresql_where=text(OPEN)),

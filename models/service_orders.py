@@ -69,6 +69,12 @@ class ServiceOrderSequence(db.Model):
     last_no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+# Columns the order lists sort by (admin_views/service_orders.py, water.py); each has
+# its (property_id, kind, column, id) and (kind, column, id) index.
+SORTABLE = ("created_at", "serial_no", "appointment_at", "completed_at", "delivered_at",
+            "charge")
+
+
 class ServiceOrder(RegisterMixin, db.Model):
     """服务单."""
 
@@ -79,6 +85,11 @@ class ServiceOrder(RegisterMixin, db.Model):
         UniqueConstraint("property_id", "serial_no", name="serial_once"),
         # the list (newest first, per kind), its created-at filter, the monthly chart
         Index("ix_service_order_property_created", "property_id", "kind", "created_at", "id"),
+        # the list's other orders, per property and across properties (head office)
+        *[Index(f"ix_service_order_{scope}by_{column}", *lead, "kind", column, "id")
+          for column in SORTABLE
+          for scope, lead in (("property_", ("property_id",)), ("", ()))
+          if (scope, column) != ("property_", "created_at")],
         # follow-up calls due: only the orders still waiting for one are in it
         Index("ix_service_order_followup_due", "property_id", "completed_at",
               sqlite_where=text(FOLLOWUP_OPEN), postgresql_where=text(FOLLOWUP_OPEN)),
