@@ -490,7 +490,10 @@ class RegisterView(SecureViewMixin, ModelView):
         query, count_query, joins = self._narrowed(search, filters, use_index=False)
         if count_query is None:
             return None
-        newest = select(func.max(self.model.id)).scalar_subquery()
+        # The newest id as a value, not a subquery: PostgreSQL then plans the range
+        # for the ~2,000 rows it is (for an unknown bound it guessed a third of the
+        # table and started parallel workers: 1.3 -> 7.8 ms).
+        newest = db.session.scalar(select(func.max(self.model.id))) or 0
         sample = count_query.filter(self.model.id > newest - self.probe_sample).scalar()
         if sample * self.probe_rows < cap * self.probe_sample:
             return None
