@@ -105,9 +105,10 @@ def serve(url: str, workers: int = 2, *extra: str) -> Iterator[tuple[str, subpro
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "BIND": f"127.0.0.1:{port}",
            "WEB_CONCURRENCY": str(workers), "KEFU_CONFIG": "default", "SECRET_KEY": "bench"}
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                              "--access-logfile", "/dev/null", *extra, "app:app"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -115,11 +116,20 @@ def serve(url: str, workers: int = 2, *extra: str) -> Iterator[tuple[str, subpro
                 urllib.request.urlopen(base + "/login", timeout=2)
                 break
             except Exception:  # noqa: BLE001 - not listening yet
+                if proc.poll() is not None:
+                    break
                 time.sleep(0.3)
+        else:
+            proc.poll()
+        if proc.returncode is not None:          # it did not start: say why
+            log.seek(0)
+            raise RuntimeError("gunicorn exited:\n" + log.read().decode("utf-8", "replace")[-3000:])
         yield base, proc
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(10)
+        log.close()
 
 
 def csrf_token(page: str) -> str:
