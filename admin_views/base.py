@@ -168,6 +168,26 @@ class CappedCountQuery:
         return CappedCount(n) if n > self._cap else n
 
 
+def _reverse_order(query):
+    """``query`` ordered the other way: every ORDER BY term flipped.  Both databases
+    place NULLs at one end of an ascending order and at the other end of a
+    descending one (SQLite: first, then last; PostgreSQL: last, then first), so the
+    flipped order is exactly the reverse row sequence, NULLs included."""
+    from sqlalchemy.sql import operators
+    from sqlalchemy.sql.elements import UnaryExpression
+
+    def flip(term):
+        if isinstance(term, UnaryExpression) and term.modifier is operators.desc_op:
+            return term.element.asc()
+        if isinstance(term, UnaryExpression) and term.modifier is operators.asc_op:
+            return term.element.desc()
+        if isinstance(term, UnaryExpression) and term.modifier is not None:
+            raise ValueError(f"cannot reverse the order term {term}")   # NULLS FIRST/LAST
+        return term.desc()
+
+    return query.order_by(None).order_by(*[flip(t) for t in query._order_by_clauses])
+
+
 class VersionField(HiddenField):
     """Carries the version the user saw; never written onto the model."""
 
@@ -437,11 +457,33 @@ class RegisterView(SecureViewMixin, ModelView):
         if not execute:                      # an export iterates this query itself
             query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
-        query = self._apply_pagination(query, page, page_size)
-        if not execute:
-            return count, query
-        shallow = page * (page_size or self.page_size or 0) < self.deferred_join_from
-        return count, (self._lean(query).all() if shallow else self._load_page(query))
+        if not execute:                      # an export: every row, in order
+            return count, self._apply_pagination(query, page, page_size)
+        size = page_size or self.page_size or 0
+        skipped = page * size
+        from_end = self._from_the_end(count, page, size)
+        if from_end is None:
+            query = self._apply_pagination(query, page, page_size)
+        elif from_end[1] <= 0:
+            return count, []                 # past the last page
+        else:
+            skipped, rows = from_end
+            query = _reverse_order(query).offset(skipped).limit(rows)
+        shallow = skipped < self.deferred_join_from
+        found = self._lean(query).all() if shallow else self._load_page(query)
+        return count, (found[::-1] if from_end else found)
+
+    def _from_the_end(self, count, page: int, size: int) -> tuple[int, int] | None:
+        """(rows after the page, rows on it) when the page lies in the back half of
+        a list whose exact count is known: it is then read from the other end, in the
+        reverse order (the same index walked backwards), so the last page of a
+        million rows skips 0 rows instead of 999,980 (an OFFSET reads every row it
+        skips).  ``None`` for front-half pages and capped counts."""
+        if not size or count is None or isinstance(count, CappedCount) \
+                or 2 * page * size <= count:
+            return None
+        after = count - (page + 1) * size
+        return max(after, 0), size + min(after, 0)
 
     def _count(self, count_query, narrowed) -> int | None:
         """The list's (capped) count.  The registers are append-only — records are

@@ -202,7 +202,23 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         out.append(("sort by charge", f"{base}?sort={sort_arg(app, register, 'charge')}"))
     # head office (an auditor: every property, no property_id to lead an index with)
     out += [(f"{HEAD_OFFICE}: first page", base), (f"{HEAD_OFFICE}: page 1000", f"{base}?page=999")]
+    # the "Exact count" link: every row counted, then the pager reaches every page;
+    # {middle} / {last} are filled in from that count (see measure)
+    out += [("exact count: first page", f"{base}?exact=1"),
+            ("exact count: middle page", f"{base}?exact=1&page={{middle}}"),
+            ("exact count: last page", f"{base}?exact=1&page={{last}}")]
     return out
+
+
+def exact_pages(client: Client, base: str) -> dict[str, int]:
+    """The middle and last page numbers of ``base``'s list, from its exact count."""
+    import re
+
+    status, body = client.get(f"{base}?exact=1")
+    assert status == 200, status
+    count = int(re.search(r'nav-link active">[^<(]*\((\d+)\)', body).group(1))
+    last = max(0, (count - 1) // 20)
+    return {"middle": last // 2, "last": last}
 
 
 HEAD_OFFICE = "head office"
@@ -275,6 +291,8 @@ def measure(clerk: Client, auditor: Client, url: str, args) -> None:
         for name, path in scenarios(app, register):
             user = "auditor" if name.startswith(HEAD_OFFICE) else "clerk"
             client = auditor if user == "auditor" else clerk
+            if "{" in path:
+                path = path.format(**exact_pages(client, path.split("?")[0]))
             for _ in range(4):                     # warm both workers
                 status, body = client.get(path)
                 assert status == 200, (name, status)
