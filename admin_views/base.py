@@ -188,6 +188,36 @@ def _reverse_order(query):
     return query.order_by(None).order_by(*[flip(t) for t in query._order_by_clauses])
 
 
+class ValuesLikeFilter(sqla_filters.FilterLike):
+    """"Contains" over a column of few distinct values: ``col IN`` the matching values
+    (models.search.values_matching), the same rows as Flask-Admin's ``ILIKE``."""
+
+    def apply(self, query, value, alias=None):
+        from flask_admin.contrib.sqla import tools
+
+        from models.search import values_matching
+
+        col = self.get_column(alias)
+        values = values_matching(db.session, col, tools.parse_like_term(value))
+        return super().apply(query, value, alias) if values is None \
+            else query.filter(col.in_(values))
+
+
+class ValuesNotLikeFilter(sqla_filters.FilterNotLike):
+    """"Not contains" likewise: ``col NOT IN`` the matching values (``NOT ILIKE``
+    and ``NOT IN`` both leave out the NULLs)."""
+
+    def apply(self, query, value, alias=None):
+        from flask_admin.contrib.sqla import tools
+
+        from models.search import values_matching
+
+        col = self.get_column(alias)
+        values = values_matching(db.session, col, tools.parse_like_term(value))
+        return super().apply(query, value, alias) if values is None \
+            else query.filter(col.is_not(None), col.not_in(values))
+
+
 class VersionField(HiddenField):
     """Carries the version the user saw; never written onto the model."""
 
@@ -629,6 +659,30 @@ class RegisterView(SecureViewMixin, ModelView):
             query = query.order_by(self.model.id.desc() if desc_ else self.model.id)
         return query, joins
 
+    # Searchable own columns of few distinct values in a big table (staff names in
+    # the history): a term is matched against those values and becomes ``col IN
+    # (…)`` on the column's index (models.search.values_matching), same rows.
+    column_search_by_value: tuple[str, ...] = ()
+    # Searchable identifiers (a record number): the term is looked for as the whole
+    # value, on the column's index — a number's digits inside other numbers are noise.
+    column_search_exact: tuple[str, ...] = ()
+
+    def scaffold_filters(self, name):
+        """Flask-Admin's filters; a "contains" / "not contains" filter on a column of
+        few distinct values (``column_search_by_value``) is an IN list, like the search,
+        and an identifier (``column_search_exact``) has none."""
+        found = super().scaffold_filters(name)
+        key = getattr(name, "key", name)
+        if found and key in self.column_search_exact:      # an identifier: no "contains"
+            return [f for f in found if not isinstance(
+                f, (sqla_filters.FilterLike, sqla_filters.FilterNotLike))]
+        if not found or key not in self.column_search_by_value:
+            return found
+        swap = {sqla_filters.FilterLike: ValuesLikeFilter,
+                sqla_filters.FilterNotLike: ValuesNotLikeFilter}
+        return [swap[type(f)](f.column, f.name, f.options, f.data_type)
+                if type(f) in swap else f for f in found]
+
     def _apply_search(self, query, count_query, joins, count_joins, search,
                       use_index: bool = True):
         """Search without joins: a term in a related table's column becomes
@@ -640,7 +694,7 @@ class RegisterView(SecureViewMixin, ModelView):
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
-        from models.search import ilike, indexed_condition
+        from models.search import ilike, indexed_condition, values_matching
 
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
@@ -655,6 +709,12 @@ class RegisterView(SecureViewMixin, ModelView):
                     local, remote = path[0].property.local_remote_pairs[0]
                     conds.append(_in_small_table(local, select(remote).where(
                         ilike(db.session, field, like))))
+                elif field.key in self.column_search_exact:
+                    conds.append(field == term)
+                elif field.key in self.column_search_by_value:
+                    values = values_matching(db.session, field, like)
+                    conds.append(field.in_(values) if values is not None
+                                 else ilike(db.session, field, like))
                 elif field.key not in indexed:
                     conds.append(ilike(db.session, field, like))
             own = [f.key for f, path in self._search_fields if not path and f.key in indexed]

@@ -26,6 +26,11 @@ class AuditEntry(db.Model):
         Index("ix_audit_log_actor", "actor_id", "id"),
         Index("ix_audit_log_property", "property_id", "id"),
         Index("ix_audit_log_created_at", "created_at"),
+        # the log list's filters and searches, newest first (migration 9d4e6b2f8a51)
+        Index("ix_audit_log_actor_name", "actor_name", "id"),
+        Index("ix_audit_log_action", "action", "id"),
+        Index("ix_audit_log_table", "table_name", "id"),
+        Index("ix_audit_log_row", "row_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(AuditId, primary_key=True, autoincrement=False)
