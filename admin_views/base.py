@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
@@ -188,6 +189,11 @@ def _reverse_order(query):
     return query.order_by(None).order_by(*[flip(t) for t in query._order_by_clauses])
 
 
+# False while a list's page query is built for a walk in the list's order (many
+# matches): the by-value filters below then apply Flask-Admin's plain ILIKE.
+_filters_use_index: ContextVar[bool] = ContextVar("filters_use_index", default=True)
+
+
 class ValuesLikeFilter(sqla_filters.FilterLike):
     """"Contains" over a column of few distinct values: ``col IN`` the matching values
     (models.search.values_matching), the same rows as Flask-Admin's ``ILIKE``."""
@@ -198,7 +204,8 @@ class ValuesLikeFilter(sqla_filters.FilterLike):
         from models.search import values_matching
 
         col = self.get_column(alias)
-        values = values_matching(db.session, col, tools.parse_like_term(value))
+        values = values_matching(db.session, col, tools.parse_like_term(value)) \
+            if _filters_use_index.get() else None
         return super().apply(query, value, alias) if values is None \
             else query.filter(col.in_(values))
 
@@ -213,7 +220,8 @@ class ValuesNotLikeFilter(sqla_filters.FilterNotLike):
         from models.search import values_matching
 
         col = self.get_column(alias)
-        values = values_matching(db.session, col, tools.parse_like_term(value))
+        values = values_matching(db.session, col, tools.parse_like_term(value)) \
+            if _filters_use_index.get() else None
         return super().apply(query, value, alias) if values is None \
             else query.filter(col.is_not(None), col.not_in(values))
 
@@ -476,7 +484,11 @@ class RegisterView(SecureViewMixin, ModelView):
         else:
             query, count_query, joins = self._narrowed(search, filters)
             count = self._count(count_query, search or filters)
-            if indexed and isinstance(count, CappedCount):
+            by_value = execute and (search or filters) and self.column_search_by_value
+            if (indexed or by_value) and isinstance(count, CappedCount):
+                # Thousands match: the page is a walk in the list's order, testing
+                # each row; through an index the database would fetch and sort all
+                # of them (a staff name on 1M history entries: 1.2 s).
                 query, _count, joins = self._narrowed(search, filters, use_index=False)
         narrow = execute and (search or filters) and count is not None \
             and not isinstance(count, CappedCount) and count <= self.few_matches
@@ -582,8 +594,12 @@ class RegisterView(SecureViewMixin, ModelView):
             query, count_query, joins, count_joins = self._apply_search(
                 query, count_query, joins, count_joins, search, use_index=use_index)
         if filters and self._filters:
-            query, count_query, joins, count_joins = self._apply_filters(
-                query, count_query, joins, count_joins, filters)
+            token = _filters_use_index.set(use_index)
+            try:
+                query, count_query, joins, count_joins = self._apply_filters(
+                    query, count_query, joins, count_joins, filters)
+            finally:
+                _filters_use_index.reset(token)
         return query, count_query, joins
 
     def _id_among(self, ids: list[int]):
@@ -712,7 +728,7 @@ class RegisterView(SecureViewMixin, ModelView):
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
                 elif field.key in self.column_search_by_value:
-                    values = values_matching(db.session, field, like)
+                    values = values_matching(db.session, field, like) if use_index else None
                     conds.append(field.in_(values) if values is not None
                                  else ilike(db.session, field, like))
                 elif field.key not in indexed:
