@@ -284,7 +284,12 @@ def measure(clerk: Client, auditor: Client, url: str, args) -> None:
 
     app = create_app("default", {"SQLALCHEMY_DATABASE_URI": sa_url(url)})
     for register in args.registers:
-        print(f"\n{backend_name(url)}, {args.rows:,} rows of {register}, gunicorn 2 workers, "
+        with app.app_context():                    # the database's own (--reuse)
+            from sqlalchemy import text
+
+            from models.base import db
+            rows = db.session.execute(text(f"SELECT count(*) FROM {register}")).scalar()
+        print(f"\n{backend_name(url)}, {rows:,} rows of {register}, gunicorn 2 workers, "
               f"logged in, {args.requests} requests each (ms; app = the app's own median "
               f"time from its Server-Timing header; SQL = the database's share, in-process)")
         print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
