@@ -194,18 +194,25 @@ def _reverse_order(query):
 _filters_use_index: ContextVar[bool] = ContextVar("filters_use_index", default=True)
 
 
+def _filter_values(col, value: str) -> list | None:
+    """The values of ``col`` a contains-filter for ``value`` matches; ``None`` when
+    the plain ILIKE applies (too many distinct values, or a walk in list order)."""
+    from flask_admin.contrib.sqla import tools
+
+    from models.search import values_matching
+
+    if not _filters_use_index.get():
+        return None
+    return values_matching(db.session, col, tools.parse_like_term(value))
+
+
 class ValuesLikeFilter(sqla_filters.FilterLike):
     """"Contains" over a column of few distinct values: ``col IN`` the matching values
     (models.search.values_matching), the same rows as Flask-Admin's ``ILIKE``."""
 
     def apply(self, query, value, alias=None):
-        from flask_admin.contrib.sqla import tools
-
-        from models.search import values_matching
-
         col = self.get_column(alias)
-        values = values_matching(db.session, col, tools.parse_like_term(value)) \
-            if _filters_use_index.get() else None
+        values = _filter_values(col, value)
         return super().apply(query, value, alias) if values is None \
             else query.filter(col.in_(values))
 
@@ -215,13 +222,8 @@ class ValuesNotLikeFilter(sqla_filters.FilterNotLike):
     and ``NOT IN`` both leave out the NULLs)."""
 
     def apply(self, query, value, alias=None):
-        from flask_admin.contrib.sqla import tools
-
-        from models.search import values_matching
-
         col = self.get_column(alias)
-        values = values_matching(db.session, col, tools.parse_like_term(value)) \
-            if _filters_use_index.get() else None
+        values = _filter_values(col, value)
         return super().apply(query, value, alias) if values is None \
             else query.filter(col.is_not(None), col.not_in(values))
 
