@@ -60,3 +60,41 @@ def test_clerk_filters_sorts_and_pages_the_key_register(new_page):
     with page.expect_navigation():
         page.locator("#filter_form a.btn", has_text="重置筛选器").click()
     assert not any(k.startswith("flt") for k in parse_qs(urlparse(page.url).query))
+
+
+def test_clerk_asks_for_the_exact_count_and_jumps_to_the_last_page(new_page, live_server):
+    """A list over its count cap says "cap+"; the clerk clicks "Exact count", then
+    the last-page arrow, and sees the oldest checkouts — the rows the front-to-back
+    order puts last (that page is read from the end)."""
+    import re
+
+    from sqlalchemy import select
+
+    from models.base import db
+    from models.keys import KeyCheckout
+    from tests.helpers import property_id
+    from tests.test_list_page import add_rows, view_of
+
+    app = live_server.app
+    add_rows(app)                                       # 150 checkouts
+    view_of(app, "key_checkout").count_cap = 50
+    with app.app_context():
+        expected = db.session.execute(
+            select(KeyCheckout.id).where(KeyCheckout.property_id == property_id("DEMO"))
+            .order_by(KeyCheckout.out_at.desc(), KeyCheckout.id.desc())).scalars().all()
+    page = new_page()
+    login(page, "clerk")
+    page.goto("/admin/key_checkout/")
+    page.wait_for_selector("table.model-list")
+    assert "(50+)" in page.inner_text(".nav-tabs .nav-link.active")
+    with page.expect_navigation():
+        page.click("#exact-count-link")
+    assert f"({len(expected)})" in page.inner_text(".nav-tabs .nav-link.active")
+    with page.expect_navigation():
+        page.click("ul.pagination li.page-item:last-child a.page-link")      # »
+    query = parse_qs(urlparse(page.url).query)
+    last = (len(expected) - 1) // 20
+    assert query.get("exact") == ["1"] and query.get("page") == [str(last)], page.url
+    shown = [int(re.search(r"id=(\d+)", href).group(1)) for href in page.eval_on_selector_all(
+        "table.model-list a[href*='details/']", "els => els.map(e => e.getAttribute('href'))")]
+    assert list(dict.fromkeys(shown)) == expected[last * 20:] and shown
