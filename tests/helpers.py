@@ -78,3 +78,39 @@ def race(app, n: int, work) -> list[tuple[str, object]]:
     for t in threads:
         t.join(60)
     return results
+
+
+def statements_during(app, request) -> list[tuple[str, object]]:
+    """Every SQL statement, with its parameters, the database receives while
+    ``request()`` runs (a page's queries, to find and explain one of them)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, params, *args) -> None:
+        seen.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        request()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen
+
+
+def query_plan(app, statement: str, params) -> str:
+    """The database's plan for ``statement``: SQLite's EXPLAIN QUERY PLAN, or
+    PostgreSQL's EXPLAIN with sequential scans made dear — the test tables are tiny,
+    so an index is then taken wherever one can serve (a Sort means none can)."""
+    with app.app_context():
+        conn = db.session.connection()
+        try:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET enable_seqscan = off")
+                return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
+            return "\n".join(r[-1] for r in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, params))
+        finally:
+            db.session.rollback()

@@ -19,7 +19,7 @@ from models.reference import Building
 from models.staff import Staff
 
 from .conftest import text_of
-from .helpers import entries_for, property_id, run_cli, staff_id
+from .helpers import entries_for, property_id, query_plan, run_cli, staff_id, statements_during
 from .key_helpers import key_id
 from .test_keys_applications import approved_application
 
@@ -313,21 +313,18 @@ def test_log_search_gives_the_rows_of_a_plain_scan(app, browser, monkeypatch, pa
     assert checked == 6 * 3           # contains and not contains of the three name columns
 
 
-def test_log_search_and_filters_read_indexes(app, browser):
+def test_log_search_and_filters_read_indexes(app, backend, browser):
     """A name search is an IN list, not a LIKE over every entry; every filter of the
     list and the search are served by an index in the list's order (id), on both
     databases: at millions of entries a scan took seconds a page."""
     import re
     from urllib.parse import quote
 
-    from sqlalchemy import event
-
     from admin_views.audit_log import AuditLogView
     from flask_babel import force_locale
 
     _history_writes(app)
     with app.app_context():
-        engine = db.engine
         view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "audit_log")
         with app.test_request_context(), force_locale("en"):
             first = {}
@@ -339,34 +336,31 @@ def test_log_search_and_filters_read_indexes(app, browser):
                f"flt0_{first['action']}=update",
                f"flt0_{first['table_name']}=key", f"flt0_{first['row_id']}=12"]
     aud = browser("auditor")
+
+    def list_queries(query: str) -> tuple[tuple[str, object], list[tuple[str, object]]]:
+        """The list's page query (the last id query in id order), and every query."""
+        def open_list() -> None:
+            assert aud.get(f"/admin/audit_log/?{query}").status_code == 200
+
+        seen = statements_during(app, open_list)
+        pages = [(st, p) for st, p in seen if re.match(r"SELECT audit_log\.id", st)
+                 and "ORDER BY audit_log.id DESC" in st]
+        assert pages, (query, [st for st, _ in seen])
+        return pages[-1], seen
+
     view.few_matches = -1                    # the page query itself, not an id list
     for query in queries:
-        seen: list[tuple[str, object]] = []
-        listen = lambda conn, cursor, st, params, *a: seen.append((st, params))  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listen)
-        try:
-            assert aud.get(f"/admin/audit_log/?{query}").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listen)
+        (statement, params), seen = list_queries(query)
         assert not any(re.search(r"audit_log\.(actor_name|table_name|row_id)\)? I?LIKE", st)
                        for st, _ in seen), query
-        pages = [(st, p) for st, p in seen if re.match(r"SELECT audit_log\.id", st)
-                 and "LIMIT" in st and "ORDER BY audit_log.id DESC" in st]
-        assert pages, (query, [st for st, _ in seen])
-        statement, params = pages[-1]
-        with app.app_context():
-            conn = db.session.connection()
-            if engine.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET enable_seqscan = off")
-                plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
-                used = set(re.findall(r"(ix_audit_log_\w+)", plan))
-                nothing_read = "One-Time Filter: false" in plan and "audit_log" not in plan
-            else:
-                plan = "\n".join(r[-1] for r in conn.exec_driver_sql(
-                    "EXPLAIN QUERY PLAN " + statement, params))
-                used = set(re.findall(r"INDEX (ix_audit_log_\w+)", plan))
-                nothing_read = "audit_log" not in plan
-            db.session.rollback()
+        assert "LIMIT" in statement, statement
+        plan = query_plan(app, statement, params)
+        if backend == "postgresql":
+            used = set(re.findall(r"(ix_audit_log_\w+)", plan))
+            nothing_read = "One-Time Filter: false" in plan and "audit_log" not in plan
+        else:
+            used = set(re.findall(r"INDEX (ix_audit_log_\w+)", plan))
+            nothing_read = "audit_log" not in plan
         assert nothing_read or used & {"ix_audit_log_actor_name", "ix_audit_log_action",
                                        "ix_audit_log_table", "ix_audit_log_row"}, (query, plan)
     assert AuditLogView.column_search_by_value and AuditLogView.column_search_exact
@@ -375,23 +369,8 @@ def test_log_search_and_filters_read_indexes(app, browser):
     # every match (a name on a million entries: 1.2 s).
     view.search_count_cap = view.count_cap = 1
     for query in (f"search={quote('key')}", f"flt0_{first['table_name']}=key"):
-        seen = []
-        listen = lambda conn, cursor, st, params, *a: seen.append((st, params))  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listen)
-        try:
-            assert aud.get(f"/admin/audit_log/?{query}").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listen)
-        statement, params = [(st, p) for st, p in seen if re.match(r"SELECT audit_log\.id", st)
-                             and "ORDER BY audit_log.id DESC" in st][-1]
-        with app.app_context():
-            conn = db.session.connection()
-            if engine.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET enable_seqscan = off")    # a tiny table here
-                plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
-                assert "Sort" not in plan and "pk_audit_log" in plan, (query, plan)
-            else:
-                plan = "\n".join(r[-1] for r in conn.exec_driver_sql(
-                    "EXPLAIN QUERY PLAN " + statement, params))
-                assert "TEMP B-TREE" not in plan, (query, plan)
-            db.session.rollback()
+        plan = query_plan(app, *list_queries(query)[0])
+        if backend == "postgresql":                 # (sequential scans made dear)
+            assert "Sort" not in plan and "pk_audit_log" in plan, (query, plan)
+        else:
+            assert "TEMP B-TREE" not in plan, (query, plan)

@@ -18,7 +18,7 @@ from audit import system_actor
 from models.base import db
 from models.keys import Key, KeyCheckout
 
-from .helpers import property_id, staff_id
+from .helpers import property_id, query_plan, staff_id, statements_during
 
 BASE = datetime(2026, 2, 1, 8, 0)
 ROWS = 150            # eight pages of 20: the pager shows first/last jumps
@@ -257,7 +257,8 @@ ORDERS = [("key_checkout", ""), ("key_checkout", "?sort=5"), ("key_checkout", "?
 @pytest.mark.parametrize("from_end", [False, True], ids=["front", "from-the-end"])
 @pytest.mark.parametrize("user", ["clerk", "auditor"])       # a property's; head office
 @pytest.mark.parametrize("endpoint,query", ORDERS)
-def test_a_deep_page_is_read_in_index_order(app, browser, endpoint, query, user, from_end):
+def test_a_deep_page_is_read_in_index_order(app, backend, browser, endpoint, query, user,
+                                            from_end):
     """A page's ids come from walking an index in the list's order (the sort column,
     then the id), for a property's staff and for head office (no property to lead
     with): no sort of the whole register — a Sort or Incremental Sort on PostgreSQL,
@@ -265,43 +266,30 @@ def test_a_deep_page_is_read_in_index_order(app, browser, endpoint, query, user,
     page; an index without the id made PostgreSQL re-sort the 20,000 rows before
     page 1,000 (7 ms instead of 3).  The last page of an exactly counted list is
     read in the reverse order: the same index, walked backwards."""
-    from sqlalchemy import event
-
     view = view_of(app, endpoint)
     view.deferred_join_from = 0                         # the page's ids: an id-only query
-    with app.app_context():
-        engine = db.engine
     table = view.model.__tablename__
     sep = "&" if query else "?"
     url = f"/admin/{endpoint}/{query}{sep}page=1"
     # as for page 2 or the last page of a long list (which rows: the test above)
     view._from_the_end = (lambda count, page, size: (0, size)) if from_end \
         else (lambda count, page, size: None)
-    seen: list[tuple[str, object]] = []
-    listen = lambda conn, cursor, st, params, *a: seen.append((st, params))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+
+    def open_page() -> None:
         assert browser(user).get(url).status_code == 200
+
+    try:
+        seen = statements_during(app, open_page)
     finally:
-        event.remove(engine, "before_cursor_execute", listen)
         view.__dict__.pop("_from_the_end", None)
     ids_only = re.compile(rf"^SELECT {table}\.id AS {table}_id\s+FROM {table}\s.*ORDER BY", re.S)
     page_query = [(st, p) for st, p in seen if ids_only.match(st) and "LIMIT" in st]
     assert len(page_query) == 1, [st for st, _ in seen]
-    statement, params = page_query[0]
-    with app.app_context():
-        conn = db.session.connection()
-        if engine.dialect.name == "postgresql":
-            # tiny tables: make a full scan look dear, so the index is taken if it can
-            # give the order; a Sort then means no index can
-            conn.exec_driver_sql("SET enable_seqscan = off")
-            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
-            assert "Sort" not in plan and "Index" in plan, plan
-        else:
-            plan = "\n".join(r[-1] for r in conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, params))
-            assert "TEMP B-TREE" not in plan and "INDEX" in plan, plan
-        db.session.rollback()
+    plan = query_plan(app, *page_query[0])
+    if backend == "postgresql":
+        assert "Sort" not in plan and "Index" in plan, plan
+    else:
+        assert "TEMP B-TREE" not in plan and "INDEX" in plan, plan
 
 
 def add_ties_and_open_checkouts(app) -> int:
