@@ -157,7 +157,15 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_e):
+        from admin_views.write_path import committed_in_request
+
         db.session.rollback()
+        if committed_in_request():
+            # the change was committed, then showing the answer failed: retrying
+            # could do it twice
+            return page(500, _("Server error"),
+                        _("Your change was saved, but the page could not be shown. Open the "
+                          "record to check it before doing anything again."))
         return page(500, _("Server error"),
                     _("Something went wrong; nothing was half-saved. Please try again."))
 

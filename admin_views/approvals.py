@@ -17,9 +17,9 @@ from markupsafe import Markup, escape
 
 from models.base import db
 from rules import approvals as chains
-from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .write_path import commit
 
 STATUS_LABELS = {
     "pending": _l("Pending"), "approved": _l("Approved"), "rejected": _l("Rejected"),
@@ -102,15 +102,10 @@ class ApprovalsView(SecureViewMixin, BaseView):
         if req is None:
             flash(_("Request not found."), "error")
             return redirect(back)
-        try:
-            chains.decide(req, current_staff(), decision, request.form.get("comment"))
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Request %(what)s: approved.", what=describe(req)) if decision == "approve"
-                  else _("Request %(what)s: rejected.", what=describe(req)), "success")
+        commit(lambda: chains.decide(req, current_staff(), decision, request.form.get("comment")),
+               lambda: (_("Request %(what)s: approved.", what=describe(req))
+                        if decision == "approve"
+                        else _("Request %(what)s: rejected.", what=describe(req))), "approvals")
         return redirect(back)
 
 

@@ -24,6 +24,7 @@ from rules import custody as custody_rules
 from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .write_path import commit
 from .cosign import COSIGN_FIELD_NAMES, cosign_fields, cosigner_from
 
 CUSTODY_LABELS = {
@@ -190,15 +191,10 @@ class CustodyInspectionView(RegisterView):
         if model is None:
             flash(_("Record not found."), "error")
             return redirect(self.get_url(".index_view"))
-        try:
-            custody_rules.cosign_later(model, current_staff())
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Co-signed."), "success")
-        return redirect(self.get_url(".details_view", id=model.id))
+        model_id = model.id
+        commit(lambda: custody_rules.cosign_later(model, current_staff()), _("Co-signed."),
+               self.endpoint)
+        return redirect(self.get_url(".details_view", id=model_id))
 
     def can_cosign_now(self, model) -> bool:
         user = current_staff()

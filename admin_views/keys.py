@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange
 
@@ -33,6 +32,7 @@ from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
 
 from .approvals import ApprovalRequestView
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .write_path import commit, known_conflict
 
 
 
@@ -200,34 +200,26 @@ class KeyCheckoutView(RegisterView):
         if is_created:
             key_rules.fill_checkout(model, current_staff())
 
-    def handle_view_exception(self, exc: Exception) -> bool:
-        if isinstance(exc, IntegrityError) and _is_double_issue(exc):
-            db.session.rollback()
-            flash(_("This key is already out."), "error")
-            return True
-        return super().handle_view_exception(exc)
-
     @expose("/return/", methods=("POST",))
     @requires("edit")
     def return_view(self):
         back = get_redirect_target() or self.get_url(".index_view")
         checkout = self.get_one(request.values.get("id"))
-        try:
+
+        def give_back() -> None:
             if checkout is None or checkout.voided_at is not None:
                 raise RuleViolation(_("This key is not out."))
             key_rules.return_key(checkout, current_staff())
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Key %(label)s returned.", label=checkout.key.label), "success")
+
+        commit(give_back, lambda: _("Key %(label)s returned.", label=checkout.key.label),
+               self.endpoint)
         return redirect(back)
 
 
-def _is_double_issue(exc: IntegrityError) -> bool:
-    text = str(exc.orig)
-    return "uq_key_checkout_open" in text or "key_checkout.key_id" in text
+@known_conflict("uq_key_checkout_open", "key_checkout.key_id")
+def _already_out() -> str:
+    """Two desks issued the same key at once: the database's unique index decides."""
+    return _("This key is already out.")
 
 
 class KeyDeskView(SecureViewMixin, BaseView):
@@ -277,7 +269,9 @@ class KeyDeskView(SecureViewMixin, BaseView):
         reason = (request.form.get("reason") or "").strip()
         borrower_id = request.form.get("borrower_id") or ""
         user = current_staff()
-        try:
+        done: list[KeyCheckout] = []
+
+        def issue() -> None:
             borrower = None
             if borrower_id.isdigit():
                 borrower = db.session.get(Staff, int(borrower_id))
@@ -286,20 +280,12 @@ class KeyDeskView(SecureViewMixin, BaseView):
             if user.property_id is None:
                 raise RuleViolation(_("Keys are issued at a property's desk."))
             key = key_rules.find_key(user.property_id, label)
-            checkout = key_rules.issue_key(key, borrower, reason, user)
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            done.append(key_rules.issue_key(key, borrower, reason, user))
+
+        if not commit(issue, lambda: _("Key %(label)s issued to %(name)s.",
+                                       label=done[0].key.label,
+                                       name=done[0].borrower.full_name), self.endpoint):
             return self._page(422, label=label, reason=reason, borrower_id=borrower_id)
-        except IntegrityError as exc:
-            db.session.rollback()
-            if not _is_double_issue(exc):
-                raise
-            flash(_("Key %(label)s is already out.", label=label), "error")
-            return self._page(422, label=label, reason=reason, borrower_id=borrower_id)
-        flash(_("Key %(label)s issued to %(name)s.", label=checkout.key.label,
-                name=checkout.borrower.full_name), "success")
         return redirect(self.get_url(".index"))
 
     @expose("/return/", methods=("POST",))
@@ -307,17 +293,15 @@ class KeyDeskView(SecureViewMixin, BaseView):
     def return_by_label(self):
         label = (request.form.get("label") or "").strip()
         user = current_staff()
-        try:
+
+        def give_back() -> None:
             key = key_rules.find_key(user.property_id, label) if user.property_id else None
             if key is None:
                 raise RuleViolation(_("No key with this label in the register."))
             key_rules.return_key(key_rules.open_checkout(key), user)
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+
+        if not commit(give_back, _("Key %(label)s returned.", label=label), self.endpoint):
             return self._page(422, return_label=label)
-        flash(_("Key %(label)s returned.", label=label), "success")
         return redirect(self.get_url(".index"))
 
 
@@ -412,26 +396,25 @@ class KeyApplicationView(ApprovalRequestView):
         secret = request.form.get("cosigner_secret") or ""
         method = "pin" if request.form.get("cosign_method") == "pin" else "password"
         later = request.form.get("later") == "1"
-        try:
+        touched: list[Key] = []
+
+        def execute() -> None:
             if later:
                 key_rules.request_execution(model, user)
-            else:
-                key_rules.check_executable(model)
-                cosigner = verify_cosigner(KEY_APPLICATION_EXECUTION, username=username,
-                                           secret=secret, method=method, actor_id=user.id,
-                                           property_id=model.property_id)
-                touched = key_rules.request_execution(model, user, cosigner, method)
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(back)
+                return
+            key_rules.check_executable(model)
+            cosigner = verify_cosigner(KEY_APPLICATION_EXECUTION, username=username,
+                                       secret=secret, method=method, actor_id=user.id,
+                                       property_id=model.property_id)
+            touched.extend(key_rules.request_execution(model, user, cosigner, method))
+
         if later:
-            flash(_("Execution recorded; it takes effect when a second staff member "
-                    "co-signs."), "warning")
+            if commit(execute, where=self.endpoint):
+                flash(_("Execution recorded; it takes effect when a second staff member "
+                        "co-signs."), "warning")
         else:
-            flash(_("Application executed: %(keys)s.",
-                    keys="、".join(k.label for k in touched)), "success")
+            commit(execute, lambda: _("Application executed: %(keys)s.",
+                                      keys="、".join(k.label for k in touched)), self.endpoint)
         return redirect(back)
 
     @expose("/cosign/", methods=("POST",))
@@ -442,15 +425,10 @@ class KeyApplicationView(ApprovalRequestView):
             flash(_("Request not found."), "error")
             return redirect(self.get_url(".index_view"))
         back = self.get_url(".details_view", id=model.id)
-        try:
-            touched = key_rules.cosign_execution(model, current_staff())
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(back)
-        flash(_("Co-signed; application executed: %(keys)s.",
-                keys="、".join(k.label for k in touched)), "success")
+        touched: list[Key] = []
+        commit(lambda: touched.extend(key_rules.cosign_execution(model, current_staff())),
+               lambda: _("Co-signed; application executed: %(keys)s.",
+                         keys="、".join(k.label for k in touched)), self.endpoint)
         return redirect(back)
 
 

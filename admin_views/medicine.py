@@ -2,7 +2,7 @@
 药品领用登记表 (usage) and the medicine due list."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,8 @@ from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
 from rules import medicine as medicine_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, commit_rule, current_staff, requires
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .write_path import commit
 from .custody import _staff_with_role
 
 MEDICINE_LABELS = {
@@ -193,7 +194,7 @@ class MedicineCountView(RegisterView):
             MedicineBatch.property_id == user.property_id, MedicineBatch.voided_at.is_(None))
             .order_by(MedicineBatch.item_id, MedicineBatch.expires_on)).scalars().all()
         if request.method == "POST" and form.validate():
-            taken = []
+            taken: list[int] = []
 
             def count() -> None:
                 counted = {}
@@ -203,13 +204,15 @@ class MedicineCountView(RegisterView):
                         if not raw.isdigit():
                             raise RuleViolation(_("A counted quantity cannot be negative."))
                         counted[b.id] = int(raw)
-                taken.append(medicine_rules.take_count(user, user.property_id, counted,
-                                                       form.restock_needed.data,
-                                                       form.notes.data))
+                done = medicine_rules.take_count(user, user.property_id, counted,
+                                                 form.restock_needed.data, form.notes.data)
+                db.session.flush()
+                taken.append(done.id)
+                taken.append(done.differences)
 
-            if commit_rule(count):
-                flash(_("Count saved: %(n)s differences.", n=taken[0].differences), "success")
-                return redirect(self.get_url(".details_view", id=taken[0].id))
+            if commit(count, lambda: _("Count saved: %(n)s differences.", n=taken[1]),
+                      self.endpoint):
+                return redirect(self.get_url(".details_view", id=taken[0]))
         return self.render("admin/kefu_form_page.html", form=form, form_id="count-form",
                            heading=_("Medicine box count"), batches=batches,
                            table_template="admin/stock/count_table.html",

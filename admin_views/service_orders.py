@@ -31,7 +31,8 @@ from rules import service_orders as order_rules
 from rules import water as water_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, commit_rule, current_staff, requires
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .write_path import commit
 
 ORDER_LABELS = {
     "number": _l("Service order No."), "serial_no": _l("Service order No."),
@@ -145,8 +146,9 @@ class ServiceOrderBase(RegisterView):
                           "sat_timeliness", "sat_attitude", "followup_notes", "created_at",
                           "voided_at")
 
-    def narrow(self, query):
-        return query.filter(ServiceOrder.kind == self.kind)
+    @property
+    def rows_where(self) -> dict[str, str]:
+        return {"kind": self.kind}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.kind = self.kind
@@ -198,11 +200,13 @@ class ServiceOrderBase(RegisterView):
         model = self._one_or_back()
         if model is None:
             return redirect(self.get_url(".index_view"))
+        model_id = model.id
         form = SettleForm()
-        if request.method == "POST" and form.validate() and commit_rule(
-                lambda: order_rules.settle(model, current_staff(), form.method.data)):
-            flash(_("Settled: %(how)s.", how=PAYMENT_LABELS[model.payment_method]), "success")
-            return redirect(self.get_url(".details_view", id=model.id))
+        if request.method == "POST" and form.validate() and commit(
+                lambda: order_rules.settle(model, current_staff(), form.method.data),
+                lambda: _("Settled: %(how)s.", how=PAYMENT_LABELS[model.payment_method]),
+                self.endpoint):
+            return redirect(self.get_url(".details_view", id=model_id))
         return self.render("admin/kefu_form_page.html", form=form, form_id="settle-form",
                            heading=_("Settle service order No.%(n)s", n=model.number),
                            summary=self._summary(model), submit_label=_("Settle"),
@@ -214,13 +218,14 @@ class ServiceOrderBase(RegisterView):
         model = self._one_or_back()
         if model is None:
             return redirect(self.get_url(".index_view"))
+        model_id = model.id
         form = FollowUpForm()
-        if request.method == "POST" and form.validate() and commit_rule(
+        if request.method == "POST" and form.validate() and commit(
                 lambda: order_rules.follow_up(model, current_staff(), form.sat_quality.data,
                                               form.sat_timeliness.data, form.sat_attitude.data,
-                                              form.notes.data)):
-            flash(_("Follow-up call recorded."), "success")
-            return redirect(self.get_url(".details_view", id=model.id))
+                                              form.notes.data),
+                _("Follow-up call recorded."), self.endpoint):
+            return redirect(self.get_url(".details_view", id=model_id))
         return self.render("admin/kefu_form_page.html", form=form, form_id="followup-form",
                            heading=_("Follow-up call for service order No.%(n)s",
                                      n=model.number),
@@ -343,8 +348,8 @@ class FinanceView(SecureViewMixin, BaseView):
         order = db.session.get(ServiceOrder, request.form.get("id", type=int) or 0)
         if order is None or not user.can_see_property(order.property_id):
             abort(404)
-        if commit_rule(lambda: order_rules.finance_receive(order, user)):
-            flash(_("Cash of service order No.%(n)s received.", n=order.number), "success")
+        commit(lambda: order_rules.finance_receive(order, user),
+               _("Cash of service order No.%(n)s received.", n=order.number), self.endpoint)
         return redirect(url_for(".index", day=request.form.get("day"),
                                 month=request.form.get("month")))
 

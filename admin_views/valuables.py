@@ -21,6 +21,7 @@ from rules import valuables as valuables_rules
 from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
 from .custody import _staff_with_role
 
@@ -146,7 +147,8 @@ class ValuablesDepositView(RegisterView):
         if model is None:
             abort(404)
         back = self.get_url(".details_view", id=model.id)
-        try:
+
+        def add() -> None:
             if model.released_at is not None or model.voided_at is not None:
                 raise RuleViolation(_("A released deposit cannot be changed."))
             files = [f for f in request.files.getlist("photo") if f.filename]
@@ -154,12 +156,8 @@ class ValuablesDepositView(RegisterView):
                 raise RuleViolation(_("Choose a photo to upload."))
             for f in files:
                 valuables_rules.add_photo(model, f, current_staff())
-            db.session.commit()
-        except RuleViolation as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Photo added."), "success")
+
+        commit(add, _("Photo added."), self.endpoint)
         return redirect(back)
 
     # -- release, once ------------------------------------------------------------------
@@ -172,37 +170,36 @@ class ValuablesDepositView(RegisterView):
             return redirect(self.get_url(".index_view"))
         user = current_staff()
         values = request.form if request.method == "POST" else {}
-        if request.method == "POST":
-            try:
-                called_by = None
-                if (values.get("called_by_id") or "").isdigit():
-                    called_by = db.session.get(Staff, int(values["called_by_id"]))
-                    if called_by is not None and called_by.property_id != model.property_id:
-                        called_by = None
-                called_at = None
-                if values.get("called_at"):
-                    try:
-                        called_at = local_to_utc(datetime.fromisoformat(values["called_at"]))
-                    except ValueError:
-                        raise RuleViolation(_("Give the time of the call as date and time.")) \
-                            from None
-                cosigner, method = None, "pin"
-                if values.get("release_to") == "other":
-                    cosigner, method = cosigner_from(values, valuables_rules.VALUABLES_RELEASE,
-                                                     user.id, model.property_id)
-                valuables_rules.release(
-                    model, user, release_to=values.get("release_to", ""),
-                    recipient_name=values.get("recipient_name", ""),
-                    id_type=values.get("id_type", ""), id_number=values.get("id_number", ""),
-                    called_by=called_by, called_at=called_at,
-                    result=values.get("confirm_result", ""), cosigner=cosigner, method=method)
-                db.session.commit()
-            except RuleViolation as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(_("Released to %(name)s.", name=model.recipient_name), "success")
-                return redirect(self.get_url(".details_view", id=model.id))
+        model_id = model.id
+
+        def release() -> None:
+            called_by = None
+            if (values.get("called_by_id") or "").isdigit():
+                called_by = db.session.get(Staff, int(values["called_by_id"]))
+                if called_by is not None and called_by.property_id != model.property_id:
+                    called_by = None
+            called_at = None
+            if values.get("called_at"):
+                try:
+                    called_at = local_to_utc(datetime.fromisoformat(values["called_at"]))
+                except ValueError:
+                    raise RuleViolation(_("Give the time of the call as date and time.")) \
+                        from None
+            cosigner, method = None, "pin"
+            if values.get("release_to") == "other":
+                cosigner, method = cosigner_from(values, valuables_rules.VALUABLES_RELEASE,
+                                                 user.id, model.property_id)
+            valuables_rules.release(
+                model, user, release_to=values.get("release_to", ""),
+                recipient_name=values.get("recipient_name", ""),
+                id_type=values.get("id_type", ""), id_number=values.get("id_number", ""),
+                called_by=called_by, called_at=called_at,
+                result=values.get("confirm_result", ""), cosigner=cosigner, method=method)
+
+        if request.method == "POST" and commit(
+                release, lambda: _("Released to %(name)s.", name=model.recipient_name),
+                self.endpoint):
+            return redirect(self.get_url(".details_view", id=model_id))
         staff = db.session.execute(
             scope_query(select(Staff).where(Staff.active.is_(True)), Staff, user)
             .order_by(Staff.full_name)).scalars().all()

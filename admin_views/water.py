@@ -19,7 +19,8 @@ from rules import service_orders as order_rules
 from rules import water as water_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, commit_rule, current_staff, requires
+from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .write_path import commit
 from .service_orders import ORDER_LABELS, ServiceOrderBase
 
 WATER_LABELS = {
@@ -189,8 +190,8 @@ class WaterDeliveryView(SecureViewMixin, BaseView):
                                 owner_signed=bool(f.get("owner_signed")),
                                 installed=bool(f.get("installed")))
 
-        if commit_rule(record):
-            flash(_("Delivery of service order No.%(n)s recorded.", n=order.number), "success")
+        commit(record, _("Delivery of service order No.%(n)s recorded.", n=order.number),
+               self.endpoint)
         return redirect(url_for(".index"))
 
 

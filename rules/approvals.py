@@ -179,7 +179,6 @@ def decide(req: Any, user: Any, decision: str, comment: str | None) -> ApprovalD
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise RuleViolation(_("Someone else decided this step at the same moment; "
                               "reload to see the request's state.")) from None
     if req.status == "approved" and chain.on_approved:

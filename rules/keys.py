@@ -110,7 +110,6 @@ def issue_key(key: Key | None, borrower: Staff | None, reason: str, clerk: Staff
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise RuleViolation(_("Key %(label)s is already out.", label=key.label)) from None
     return checkout
 
