@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -40,18 +40,17 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import or_
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import Form, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from audit.listener import HistoryViolation
 from i18n import local_tz, utc_to_local
 from models.base import db, utcnow
 from rules.errors import RuleViolation, StaleEdit
+from rules.personal_data import mask_personal, masked_in_exports, masked_on_screen
 
 from . import list_page
+from .write_path import commit, explain_failure
 from .labels import COMMON_LABELS
 from rules.matrix import permits
 
@@ -83,18 +82,10 @@ def requires(action: str) -> Callable:
     return wrap
 
 
-def commit_rule(write: Callable[[], Any]) -> bool:
-    """Run a rule-checked write of a custom endpoint and commit it.  A
-    ``RuleViolation`` rolls everything back and becomes the flashed message:
-    nothing half-written, never a 500.  True when it was saved."""
-    try:
-        write()
-        db.session.commit()
-    except RuleViolation as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return False
-    return True
+def commit_rule(write: Callable[[], Any], success: str | None = None) -> bool:
+    """A rule-checked write of a custom endpoint, through the one write path
+    (``write_path.commit``): True when saved; otherwise the reason is flashed."""
+    return commit(write, success)
 
 
 def list_datetime(view, value: datetime, name: str) -> str:
@@ -428,9 +419,19 @@ class RegisterView(SecureViewMixin, ModelView):
     def get_query(self):
         return self.narrow(scope_query(super().get_query(), self.model, current_staff()))
 
+    # Only the rows whose columns hold these values (water orders among service
+    # orders): the list, details, forms and the register as of a day all apply it.
+    rows_where: dict[str, Any] = {}
+
     def narrow(self, query):
-        """Rows of the model this view shows (e.g. water orders among service orders)."""
+        """Rows of the model this view shows (``rows_where``)."""
+        for column, value in self.rows_where.items():
+            query = query.filter(getattr(self.model, column) == value)
         return query
+
+    def shows_snapshot(self, snap: dict) -> bool:
+        """Whether a history snapshot is a row of this view (``rows_where``)."""
+        return all(snap.get(column) == value for column, value in self.rows_where.items())
 
     # Lists count at most this many rows unless ?exact=1 (then the exact number).
     count_cap: int | None = 10_000
@@ -852,27 +853,8 @@ class RegisterView(SecureViewMixin, ModelView):
         """Register-specific rules; raise ``RuleViolation`` with a clear message."""
 
     def handle_view_exception(self, exc: Exception) -> bool:
-        """Clear messages instead of SQL; the caller rolls back."""
-        db.session.rollback()
-        if isinstance(exc, StaleEdit):
-            flash(str(exc), "error")
-            return True
-        if isinstance(exc, StaleDataError):
-            flash(StaleEdit.default_message(), "error")
-            return True
-        if isinstance(exc, RuleViolation):
-            flash(str(exc), "error")
-            return True
-        if isinstance(exc, IntegrityError):
-            flash(_("This record conflicts with an existing one (a value that must be "
-                    "unique is already used, or a required link is missing)."), "error")
-            log.info("integrity error in %s: %s", self.endpoint, exc.orig)
-            return True
-        if isinstance(exc, (SQLAlchemyError, HistoryViolation)):
-            flash(_("The database refused this change. Nothing was saved."), "error")
-            log.exception("database error in %s", self.endpoint)
-            return True
-        return super().handle_view_exception(exc)
+        """Clear messages instead of SQL or a 500 (the one write path's words)."""
+        return explain_failure(exc, self.endpoint) or super().handle_view_exception(exc)
 
     # -- void instead of delete -------------------------------------------------
     @expose("/void/", methods=("GET", "POST"))
@@ -891,20 +873,17 @@ class RegisterView(SecureViewMixin, ModelView):
         form = VoidForm(formdata=request.form if request.method == "POST" else None)
         if request.method == "GET":
             form.version.data = model.version
-        if request.method == "POST" and form.validate():
-            try:
-                if str(form.version.data) != str(model.version):
-                    raise StaleEdit(model)
-                self.void_model(model, form.reason.data.strip())
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001 — turned into a message
-                if not self.handle_view_exception(exc):
-                    raise
-            else:
-                flash(_("The record was voided."), "success")
-                return redirect(return_url)
+        if request.method == "POST" and form.validate() and commit(
+                lambda: self._void_checked(model, form), _("The record was voided."),
+                self.endpoint):
+            return redirect(return_url)
         return self.render("admin/kefu_void.html", model=model, form=form,
                            return_url=return_url)
+
+    def _void_checked(self, model, form) -> None:
+        if str(form.version.data) != str(model.version):
+            raise StaleEdit(model)
+        self.void_model(model, form.reason.data.strip())
 
     def void_model(self, model, reason: str) -> None:
         """Mark void; subclasses extend (e.g. a key application voids spares)."""
@@ -917,11 +896,34 @@ class RegisterView(SecureViewMixin, ModelView):
         """Raise ``RuleViolation`` when this row may not be voided now."""
 
     # -- history of one record, and records as they were -----------------------
-    def readable(self):
+    def readable(self, masked: frozenset[str] | None = None):
+        """Stored values as people read them; personal columns masked for this user."""
         from audit.history import Readable
 
         choices = {k: dict(v) for k, v in (self.column_choices or {}).items()}
-        return Readable(self.model, self.column_labels, choices)
+        return Readable(self.model, self.column_labels, choices,
+                        masked=self.masked_columns() if masked is None else masked)
+
+    def masked_columns(self, export: bool = False) -> frozenset[str]:
+        """The model's personal columns this user sees masked: on screen, or (with
+        ``export``) in a file, which also masks for roles without the export right."""
+        user = current_staff()
+        key = ("_kefu_masked", self.endpoint, export)
+        cached = g.get("_kefu_masked_cols", {})
+        if key not in cached:
+            masked = masked_on_screen(user, self.register, self.model)
+            if export:
+                masked |= masked_in_exports(user, self.model)
+            cached[key] = masked
+            g._kefu_masked_cols = cached
+        return cached[key]
+
+    @pass_context
+    def get_detail_value(self, context, model, name):
+        value = super().get_detail_value(context, model, name)
+        if name in self.masked_columns() and value not in (None, ""):
+            return mask_personal(value)
+        return value
 
     def _record_or_back(self):
         model = self.get_one(request.args.get("id"))
@@ -1014,26 +1016,21 @@ class RegisterView(SecureViewMixin, ModelView):
         scoped = hasattr(self.model, "property_id") and not user.is_head_office
         snaps = snapshots_as_of(self.model.__table__.name, local_day_end_utc(as_of),
                                 user.property_id if scoped else None)
+        snaps = {rid: snap for rid, snap in snaps.items() if self.shows_snapshot(snap)}
         wanted = [c[0] for c in self.get_list_columns()]
         keys = column_keys(self.model)
         fields = [k for k in wanted if k in keys] or [k for k in keys if k != "version"]
         for extra in ("voided_at", "void_reason"):
             if extra in keys and extra not in fields:
                 fields.append(extra)
-        readable = self.readable()
+        as_csv = request.args.get("format") == "csv"
+        if as_csv and not self.allowed("export"):
+            abort(403)
+        readable = self.readable(self.masked_columns(export=as_csv))
         rows = [(int(rid), readable.snapshot(snap, fields))
                 for rid, snap in sorted(snaps.items(), key=lambda kv: int(kv[0]))]
         headers = [readable.label(f) for f in fields]
-        if request.args.get("format") == "csv":
-            from rules.matrix import unmasked_exports
-
-            if not self.allowed("export"):
-                abort(403)
-            personal = getattr(self.model, "__personal__", frozenset())
-            if not unmasked_exports(user):
-                hide = {i for i, f in enumerate(fields) if f in personal}
-                rows = [(rid, [(lab, mask_personal(v) if i in hide and v != "—" else v)
-                               for i, (lab, v) in enumerate(values)]) for rid, values in rows]
+        if as_csv:
             return self._as_of_csv(as_of, headers, rows)
         return self.render("admin/kefu_register_as_of.html", rows=rows, headers=headers,
                            as_of=as_of, printed_at=local_now())
@@ -1116,8 +1113,12 @@ class RegisterView(SecureViewMixin, ModelView):
             out.append(f'<td class="list-buttons-column">'
                        f'{"".join(before + qpk + after for before, after in links)}</td>')
         locale = context.get("current_locale") or str(get_locale())
+        masked = self.masked_columns()
         for c, _name in list_columns:
-            out.append(f'<td class="col-{c}">{escape(self._cell(context, row, c, locale))}</td>')
+            value = self._cell(context, row, c, locale)
+            if c in masked and value not in (None, ""):
+                value = mask_personal(value)
+            out.append(f'<td class="col-{c}">{escape(value)}</td>')
         return Markup("".join(out))
 
     def _cell(self, context, row, name: str, locale: str = "") -> Any:
@@ -1186,12 +1187,8 @@ class RegisterView(SecureViewMixin, ModelView):
         _count, query = self.get_list(0, sort[0] if sort else None, view_args.sort_desc,
                               view_args.search, view_args.filters, execute=False,
                               page_size=0)
-        from rules.matrix import unmasked_exports
-
         yield [str(c[1]) for c in self._export_columns]
-        personal = getattr(self.model, "__personal__", frozenset())
-        masked = {c[0] for c in self._export_columns if c[0] in personal} \
-            if not unmasked_exports(current_staff()) else set()
+        masked = self.masked_columns(export=True)
         for row in query.yield_per(1000):
             yield [neutralise_cell(mask_personal(self.get_export_value(row, c[0]))
                                    if c[0] in masked else self.get_export_value(row, c[0]))
@@ -1263,15 +1260,6 @@ def void_text(view, context, model, name) -> str:
     if getattr(model, "voided_at", None) is None:
         return ""
     return f"{_('Void')} {model.voided_at:%Y-%m-%d %H:%M} UTC: {model.void_reason or ''}"
-
-
-def mask_personal(value: Any) -> str:
-    """138****0001: the first 3 and last 4 characters stay, the middle is starred."""
-    text = "" if value is None else str(value)
-    if len(text) <= 7:
-        return "*" * max(0, len(text) - 2) + text[-2:]
-    keep_head = 3 if len(text) > 7 else 1
-    return text[:keep_head] + "*" * (len(text) - keep_head - 4) + text[-4:]
 
 
 def neutralise_cell(value: Any) -> str:

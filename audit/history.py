@@ -39,10 +39,12 @@ class Readable:
     names for linked rows, local times, ✓/✗ — in the UI language."""
 
     def __init__(self, model_cls, labels: Mapping[str, Any],
-                 choices: Mapping[str, Mapping[str, Any]] | None = None):
+                 choices: Mapping[str, Mapping[str, Any]] | None = None,
+                 masked: frozenset[str] = frozenset()):
         self.model_cls = model_cls
         self.labels = labels
         self.choices = choices or {}
+        self.masked = masked        # personal columns this reader sees as 138****0001
         self.targets: dict[str, Any] = {}
         if model_cls is not None:
             for col in model_cls.__table__.columns:
@@ -61,6 +63,10 @@ class Readable:
 
         if value is None or value == "":
             return "—"
+        if field in self.masked:
+            from rules.personal_data import mask_personal
+
+            return mask_personal(value)
         if isinstance(value, bool):
             return "✓" if value else "✗"
         if field in self.choices:

@@ -272,6 +272,16 @@ MATRIX: dict[str, dict[str, Predicate]] = {
 # the system unmasked only in exports by these roles; everyone else gets 138****0001.
 unmasked_exports = has_role("auditor", "dept_manager")
 
+# On screen (lists, details, history, records as they were) personal data is shown to
+# the roles that serve residents; security, couriers and the admin see 138****0001.
+# A register may name its own readers (the admin manages staff and their phones).
+PERSONAL_DATA_READERS: dict[str, Predicate] = {"staff": admin | auditor}
+
+
+def reads_personal_data(user: Any, register: str) -> bool:
+    """Whether ``user`` sees ``register``'s personal columns unmasked on screen."""
+    return PERSONAL_DATA_READERS.get(register, personal_data_readers)(user, None)
+
 
 def permits(user: Any, register: str, action: str, obj: Any = None) -> bool:
     """True when ``user`` may perform ``action`` on ``register`` (and on ``obj``)."""

@@ -266,3 +266,19 @@ def test_price_list_due_after_half_a_year(app, browser):
             db.session.commit()
         assert order_rules.price_list_due(clerk)
     assert "收费标准超过半年未调整" in text_of(browser("clerk").get("/admin/"))
+
+
+def test_register_as_of_a_day_shows_only_the_views_own_kind(app, browser):
+    """服务单 and 桶装饮用水订单 share a table: each register as of a day lists its own
+    orders only, like its list."""
+    service = [o.customer_name for o in orders(app, "service")]
+    water = [o.customer_name for o in orders(app, "water")]
+    assert service and water and not set(service) & set(water)
+    manager = browser("dept_manager")
+    for url, mine, other in (("/admin/service_order/register_as_of/", service, water),
+                             ("/admin/water_order/register_as_of/", water, service)):
+        page = text_of(manager.get(url))
+        assert all(name in page for name in mine), url
+        assert not any(name in page for name in other), url
+        csv_text = manager.get(url + "?format=csv").get_data(as_text=True)
+        assert all(n in csv_text for n in mine) and not any(n in csv_text for n in other)
