@@ -2,7 +2,7 @@
 matrix grants no create/edit/void on ``audit_log``), and the chain's status."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -102,14 +102,15 @@ class AuditChainView(SecureViewMixin, BaseView):
             flash(_("A verification is already running; wait for its result."), "warning")
             if exc.job_id is None:      # it finished in the meantime
                 return redirect(self.get_url(".index"))
-            return redirect(self.get_url(".job_view", job_id=exc.job_id))
+            return redirect(self.get_url(".job_view", id=exc.job_id))
         start_in_background(current_app._get_current_object(), job_id, f"web: {username}")
-        return redirect(self.get_url(".job_view", job_id=job_id))
+        return redirect(self.get_url(".job_view", id=job_id))
 
-    @expose("/job/<int:job_id>/")
+    @expose("/job/")
     @requires("history")
-    def job_view(self, job_id: int):
-        job = db.session.get(AuditVerifyJob, job_id)
+    def job_view(self):
+        job_id = request.args.get("id", type=int)
+        job = db.session.get(AuditVerifyJob, job_id) if job_id else None
         if job is None:
             abort(404)
         stale = is_stale(job)

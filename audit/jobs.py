@@ -9,6 +9,7 @@ whose worker died stops reporting progress and is taken as interrupted.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import timedelta
@@ -16,7 +17,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from models.audit import AuditVerifyJob
 from models.base import utcnow
@@ -74,10 +75,14 @@ def run_job(engine: Engine, job_id: int, run_by: str) -> None:
         if time.monotonic() - last < PROGRESS_EVERY:
             return
         last = time.monotonic()
-        with engine.begin() as conn:
-            conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(
-                heartbeat_at=utcnow(), entries_total=total, entries_checked=entries,
-                rows_checked=rows))
+        try:
+            with engine.begin() as conn:
+                conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(
+                    heartbeat_at=utcnow(), entries_total=total, entries_checked=entries,
+                    rows_checked=rows))
+        except SQLAlchemyError:     # a busy database delays the report, not the check
+            logging.getLogger(__name__).warning("job %s: progress not saved", job_id,
+                                                exc_info=True)
 
     done: dict = {"error": "failed"}
     try:
