@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from audit.jobs import JobRunning, create_job, is_stale, start_in_background
+from audit.jobs import (
+    JobRunning,
+    create_job,
+    is_stale,
+    running_job,
+    start_in_background,
+)
 from models.audit import AuditCheckpoint, AuditEntry, AuditVerifyJob
 from models.base import db
 
@@ -87,10 +93,8 @@ class AuditChainView(SecureViewMixin, BaseView):
         latest = list(db.session.execute(select(AuditCheckpoint)
                                          .order_by(AuditCheckpoint.id.desc()).limit(10)).scalars())
         head = db.session.execute(select(func.max(AuditEntry.id))).scalar() or 0
-        running = db.session.execute(select(AuditVerifyJob)
-                                     .where(AuditVerifyJob.active.is_(True))).scalar()
         return self.render("admin/audit_chain.html", checkpoints=latest, head=head,
-                           running=running)
+                           running=running_job(db.session))
 
     @expose("/verify/", methods=("POST",))
     @requires("history")

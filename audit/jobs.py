@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from models.audit import AuditVerifyJob
 from models.base import utcnow
@@ -43,6 +44,13 @@ class JobRunning(Exception):
 def is_stale(job: AuditVerifyJob, now=None) -> bool:
     """A job still marked running whose progress stopped (its worker is gone)."""
     return bool(job.active) and job.heartbeat_at < (now or utcnow()) - STALE_AFTER
+
+
+def running_job(session: Session) -> AuditVerifyJob | None:
+    """The job running now, if any (one whose worker died does not count)."""
+    return session.execute(select(AuditVerifyJob).where(
+        AuditVerifyJob.active.is_(True),
+        AuditVerifyJob.heartbeat_at >= utcnow() - STALE_AFTER)).scalar()
 
 
 def _running_id(engine: Engine) -> int | None:

@@ -140,7 +140,7 @@ def test_verify_now_runs_in_the_background_with_progress_then_result(app, browse
     assert '<meta http-equiv="refresh" content="3">' in page and "<script>" not in page
     assert f"正在校验……已检查历史记录 {total} / {total} 条" in page
     assert "由 auditor 于" in page
-    assert "正在进行" in text_of(aud.get("/admin/audit_chain/"))
+    assert 'id="verify-running"' in text_of(aud.get("/admin/audit_chain/"))
     # a second "verify now" while it runs is refused and shows the running one
     again = aud.post("/admin/audit_chain/verify/", {}, token_from="/admin/audit_chain/",
                      follow_redirects=True)
@@ -203,6 +203,7 @@ def test_a_job_whose_worker_died_does_not_block_the_next(app, browser):
     page = text_of(aud.get(f"/admin/audit_chain/job/?id={old}"))
     assert "本次校验已中断" in page and "http-equiv" not in page
     assert "2026年11月30日 00:30:00" in page
+    assert 'id="verify-running"' not in text_of(aud.get("/admin/audit_chain/"))
     page = wait_for_result(aud, start_verify(aud))
     assert "历史记录校验通过" in page
     with app.app_context():
