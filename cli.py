@@ -124,8 +124,7 @@ def register(app: Flask) -> None:
         if anchor:
             aid, ahash = anchor.split(":", 1)
             anchor_t = (int(aid), ahash)
-        with db.engine.connect() as conn:
-            res = verify(conn, check_rows=not no_rows, anchor=anchor_t)
+        res = verify(db.engine, check_rows=not no_rows, anchor=anchor_t)
         record_checkpoint(db.engine, res, "cli: flask audit verify")
         if res.ok:
             click.echo(f"OK: {res.entries} entries verified, head #{res.head_id} "

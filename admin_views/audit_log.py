@@ -2,18 +2,28 @@
 matrix grants no create/edit/void on ``audit_log``), and the chain's status."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from models.audit import AuditCheckpoint, AuditEntry
+from audit.jobs import (
+    JobRunning,
+    create_job,
+    is_stale,
+    running_job,
+    start_in_background,
+)
+from models.audit import AuditCheckpoint, AuditEntry, AuditVerifyJob
 from models.base import db
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .labels import ACTION_LABELS
+
+# the job page reloads itself this often while the verification runs
+REFRESH_SECONDS = 3
 
 
 def endpoint_for_table(table: str) -> str | None:
@@ -72,7 +82,8 @@ class AuditLogView(RegisterView):
 
 
 class AuditChainView(SecureViewMixin, BaseView):
-    """链校验: "verified up to entry N at time T", and "verify now"."""
+    """链校验: "verified up to entry N at time T", and "verify now" — a background
+    job (``audit.jobs``) with its own progress/result page."""
 
     register = "audit_log"
 
@@ -82,20 +93,31 @@ class AuditChainView(SecureViewMixin, BaseView):
         latest = list(db.session.execute(select(AuditCheckpoint)
                                          .order_by(AuditCheckpoint.id.desc()).limit(10)).scalars())
         head = db.session.execute(select(func.max(AuditEntry.id))).scalar() or 0
-        return self.render("admin/audit_chain.html", checkpoints=latest, head=head)
+        return self.render("admin/audit_chain.html", checkpoints=latest, head=head,
+                           running=running_job(db.session))
 
     @expose("/verify/", methods=("POST",))
     @requires("history")
     def verify_now(self):
-        from audit.verify import record_checkpoint, verify
+        username = current_staff().username
+        try:
+            job_id = create_job(db.engine, username)
+        except JobRunning as exc:
+            flash(_("A verification is already running; wait for its result."), "warning")
+            if exc.job_id is None:      # it finished in the meantime
+                return redirect(self.get_url(".index"))
+            return redirect(self.get_url(".job_view", id=exc.job_id))
+        start_in_background(current_app._get_current_object(), job_id, f"web: {username}")
+        return redirect(self.get_url(".job_view", id=job_id))
 
-        with db.engine.connect() as conn:
-            res = verify(conn, check_rows=True)
-        record_checkpoint(db.engine, res, f"web: {current_staff().username}")
-        if res.ok:
-            flash(_("History verified: %(n)s entries intact up to #%(head)s.", n=res.entries,
-                    head=res.head_id), "success")
-        else:
-            flash(_("History verification FAILED at entry #%(bad)s: %(what)s",
-                    bad=res.bad_entry_id or "?", what=res.problems[0]), "error")
-        return redirect(self.get_url(".index"))
+    @expose("/job/")
+    @requires("history")
+    def job_view(self):
+        job_id = request.args.get("id", type=int)
+        job = db.session.get(AuditVerifyJob, job_id) if job_id else None
+        if job is None:
+            abort(404)
+        stale = is_stale(job)
+        return self.render("admin/audit_verify_job.html", job=job, stale=stale,
+                           job_running=bool(job.active) and not stale,
+                           refresh_seconds=REFRESH_SECONDS)

@@ -8,15 +8,21 @@ Two checks, both streaming in id order:
    no row is missing or extra — catches changes made with raw SQL outside the app.
 An optional anchor (id and hash exported earlier with ``audit head``) catches a
 chain rewritten wholesale from some point on.
+
+Both checks read one snapshot of the database (``read_snapshot``): clerks keep
+writing while a verification runs, and a row committed between reading the chain
+and reading the rows would otherwise look like a change made outside the app.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
 
 from models.audit import AuditEntry
 from models.base import Base
@@ -25,6 +31,7 @@ from .chain import GENESIS, canonical_json, entry_hash
 from .listener import is_audited, snapshot_of_row
 
 BATCH = 20_000
+ROWS_PROGRESS = 50_000
 
 
 @dataclass
@@ -46,10 +53,42 @@ def _digest(text_: str) -> bytes:
     return hashlib.blake2b(text_.encode("utf-8"), digest_size=12).digest()
 
 
-def verify(conn: Connection, check_rows: bool = True, anchor: tuple[int, str] | None = None,
-           max_problems: int = 20) -> VerifyResult:
+# progress(entries checked, entries in the snapshot, live rows checked)
+Progress = Callable[[int, int, int], None]
+
+
+@contextlib.contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection that sees the whole database as of one moment until it closes.
+
+    PostgreSQL: one REPEATABLE READ, READ ONLY transaction (its snapshot is taken at
+    the first query).  SQLite: an explicit BEGIN, since the driver opens none for
+    reads; in WAL mode the read transaction keeps the snapshot of its first read and
+    blocks no writer.  Streaming reads (keyset batches, ``yield_per``) stay inside it.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+def verify(engine: Engine, check_rows: bool = True, anchor: tuple[int, str] | None = None,
+           max_problems: int = 20, progress: Progress | None = None) -> VerifyResult:
+    """Check the chain and (``check_rows``) the live rows, from one snapshot."""
+    with read_snapshot(engine) as conn:
+        return _verify(conn, check_rows, anchor, max_problems, progress)
+
+
+def _verify(conn: Connection, check_rows: bool, anchor: tuple[int, str] | None,
+            max_problems: int, progress: Progress | None) -> VerifyResult:
     started = time.perf_counter()
     res = VerifyResult()
+    total = conn.execute(select(func.max(AuditEntry.id))).scalar() or 0
     cols = [c for c in AuditEntry.__table__.c]
     latest: dict[str, dict[str, tuple[int, bytes | None]]] = {}
     expected_id, prev_hash, last_id = 1, GENESIS, 0
@@ -84,17 +123,21 @@ def verify(conn: Connection, check_rows: bool = True, anchor: tuple[int, str] | 
                 per_table = latest.setdefault(e["table_name"], {})
                 per_table[e["row_id"]] = (eid, _digest(e["snapshot"]))
         res.head_id, res.head_hash = last_id, prev_hash
+        if progress:
+            progress(res.entries, total, 0)
     if anchor and anchor[0] > res.head_id:
         problem(None, f"the chain ends at #{res.head_id} but the anchor names #{anchor[0]}: "
                       f"entries were removed from the end")
 
     if check_rows and len(res.problems) < max_problems:
-        _check_rows(conn, latest, res, problem, max_problems)
+        _check_rows(conn, latest, res, problem, max_problems,
+                    (lambda rows: progress(res.entries, total, rows)) if progress else None)
     res.seconds = time.perf_counter() - started
     return res
 
 
-def _check_rows(conn, latest, res, problem, max_problems) -> None:
+def _check_rows(conn, latest, res, problem, max_problems,
+                progress: Callable[[int], None] | None) -> None:
     for mapper in Base.registry.mappers:
         cls = mapper.class_
         if not is_audited(cls):
@@ -105,6 +148,8 @@ def _check_rows(conn, latest, res, problem, max_problems) -> None:
         result = conn.execution_options(yield_per=5000).execute(select(table).order_by(*pk))
         for row in result:
             res.rows_checked += 1
+            if progress and res.rows_checked % ROWS_PROGRESS == 0:
+                progress(res.rows_checked)
             key = ":".join(str(row._mapping[c]) for c in pk)
             last = seen.pop(key, None)
             if last is None:
@@ -121,14 +166,15 @@ def _check_rows(conn, latest, res, problem, max_problems) -> None:
                 return
 
 
-def record_checkpoint(engine, res: VerifyResult, run_by: str) -> None:
-    """Keep the outcome as "verified up to entry N at time T" (own transaction)."""
+def record_checkpoint(engine: Engine, res: VerifyResult, run_by: str) -> int:
+    """Keep the outcome as "verified up to entry N at time T" (own transaction);
+    returns the checkpoint's id."""
     from models.audit import AuditCheckpoint
     from models.base import utcnow
 
     with engine.begin() as conn:
-        conn.execute(AuditCheckpoint.__table__.insert().values(
+        return conn.execute(AuditCheckpoint.__table__.insert().values(
             verified_at=utcnow(), ok=res.ok, entries=res.entries, head_id=res.head_id,
             head_hash=res.head_hash, bad_entry_id=res.bad_entry_id,
             problems="\n".join(res.problems)[:4000] or None, rows_checked=res.rows_checked,
-            seconds=round(res.seconds, 3), run_by=run_by[:120]))
+            seconds=round(res.seconds, 3), run_by=run_by[:120])).inserted_primary_key[0]

@@ -2,7 +2,7 @@
 from .base import db  # noqa: F401
 from .reference import Building, Occupant, Property, Unit  # noqa: F401
 from .staff import LoginState, Staff  # noqa: F401
-from .audit import AuditCheckpoint, AuditEntry  # noqa: F401
+from .audit import AuditCheckpoint, AuditEntry, AuditVerifyJob  # noqa: F401
 from .workflow import ApprovalDecision  # noqa: F401
 from .keys import (Key, KeyApplication, KeyApplicationItem, KeyCheckout,  # noqa: F401
                    KeySpotCheck, SpareKeyAuthorisation)

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db
 
@@ -73,3 +83,27 @@ class AuditCheckpoint(db.Model):
     rows_checked: Mapped[int] = mapped_column(AuditId, nullable=False, default=0)
     seconds: Mapped[float] = mapped_column(Float, nullable=False)
     run_by: Mapped[str] = mapped_column(String(120), nullable=False)
+
+
+class AuditVerifyJob(db.Model):
+    """A "verify now" run in the background: who started it, how far it got, and the
+    checkpoint it recorded.  Kept in the database so every worker and instance can
+    show it.  ``active`` is TRUE while it runs and NULL afterwards; being unique, it
+    lets only one run at a time, whichever worker starts it."""
+
+    __tablename__ = "audit_verify_job"
+    __audited__ = False
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    started_by: Mapped[str] = mapped_column(String(120), nullable=False)
+    active: Mapped[bool | None] = mapped_column(Boolean, unique=True)
+    # the last sign of life; a running job silent for longer than the stale limit
+    # is taken as interrupted (its worker died or was restarted)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    entries_total: Mapped[int] = mapped_column(AuditId, nullable=False, default=0)
+    entries_checked: Mapped[int] = mapped_column(AuditId, nullable=False, default=0)
+    rows_checked: Mapped[int] = mapped_column(AuditId, nullable=False, default=0)
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("audit_checkpoint.id"))
+    error: Mapped[str | None] = mapped_column(Text)
+    checkpoint: Mapped[AuditCheckpoint | None] = relationship()
