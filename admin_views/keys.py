@@ -398,7 +398,8 @@ class KeyApplicationView(ApprovalRequestView):
     def can_cosign_now(self, model) -> bool:
         user = current_staff()
         return (model.awaiting_cosign and self.allowed("cosign")
-                and user.id != model.executed_by_id and model.voided_at is None)
+                and user.id not in (model.executed_by_id, model.applicant_id)
+                and model.voided_at is None)
 
     @expose("/execute/", methods=("POST",))
     @requires("edit")

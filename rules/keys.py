@@ -190,9 +190,18 @@ def request_execution(application: KeyApplication, clerk: Staff,
         application.executed_by_id = clerk.id
         mark_action(application, "execute_pending")
         return []
-    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, clerk.id, application.property_id)
+    check_execution_cosigner(application, cosigner, clerk.id)
     record_cosign(application, cosigner, method or "password")
     return execute_application(application, clerk)
+
+
+def check_execution_cosigner(application: KeyApplication, cosigner: Staff,
+                             executor_id: int | None) -> None:
+    """The second person of an execution: the shared co-sign rule, and not the
+    applicant — who asked for the copy or void cannot also vouch for carrying it out."""
+    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, executor_id, application.property_id)
+    if cosigner.id == application.applicant_id:
+        raise RuleViolation(_("The applicant cannot be the second person of the execution."))
 
 
 def cosign_execution(application: KeyApplication, cosigner: Staff) -> list[Key]:
@@ -200,8 +209,7 @@ def cosign_execution(application: KeyApplication, cosigner: Staff) -> list[Key]:
     check_executable(application)
     if application.executed_by_id is None:
         raise RuleViolation(_("Nothing is waiting for a co-signer on this application."))
-    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, application.executed_by_id,
-                   application.property_id)
+    check_execution_cosigner(application, cosigner, application.executed_by_id)
     record_cosign(application, cosigner, "session")
     return execute_application(application, application.executed_by)
 

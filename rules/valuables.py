@@ -32,7 +32,8 @@ from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
 
 VALUABLES_RELEASE = declare("valuables_release",
-                            _l("Release of a deposit to someone other than the owner"))
+                            _l("Release of a deposit to someone other than the owner"),
+                            "valuables_deposit")
 
 # Words that give a prohibited item away whatever kind was chosen.
 PROHIBITED_WORDS = ("现金", "钞票", "人民币", "食品", "食物", "生鲜", "易燃", "易爆", "爆炸",
