@@ -106,6 +106,7 @@ class KeyView(RegisterView):
                       "status": list(KEY_STATUS_LABELS.items())}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
+        key_rules.check_spare_edit(model, current_staff())
         model.label = (model.label or "").strip()
         if not model.label:
             raise RuleViolation(_("The key needs a label (the lock's name)."))
@@ -381,7 +382,8 @@ class KeyApplicationView(ApprovalRequestView):
     def can_cosign_now(self, model) -> bool:
         user = current_staff()
         return (model.awaiting_cosign and self.allowed("cosign")
-                and user.id != model.executed_by_id and model.voided_at is None)
+                and user.id not in (model.executed_by_id, model.applicant_id)
+                and model.voided_at is None)
 
     @expose("/execute/", methods=("POST",))
     @requires("edit")
@@ -450,8 +452,7 @@ class SpareKeyAuthorisationView(ApprovalRequestView):
         user = current_staff()
 
         def spare_keys():
-            q = db.session.query(Key).filter(Key.voided_at.is_(None),
-                                             (Key.category == "spare") | (Key.status == "spare"))
+            q = db.session.query(Key).filter(Key.voided_at.is_(None), Key.is_spare)
             return scope_query(q, Key, user).order_by(Key.label)
 
         form.key.query_factory = spare_keys

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint, text)
+                        Text, UniqueConstraint, or_, text)
+from sqlalchemy.ext.hybrid import hybrid_property
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -54,9 +55,17 @@ class Key(RegisterMixin, db.Model):
     custody_agreement = relationship("CustodyAgreement", back_populates="keys", lazy="select")
     notes: Mapped[str | None] = mapped_column(Text)
 
-    @property
+    @hybrid_property
     def is_spare(self) -> bool:
-        return self.category == "spare" or self.status == "spare"
+        """A spare (备用钥匙) is issued only with the general manager's authorisation:
+        by category, by status, or as a copy of another key (``spare_of``) whatever
+        its category or status say."""
+        return self.category == "spare" or self.status == "spare" or self.spare_of_id is not None
+
+    @is_spare.inplace.expression
+    @classmethod
+    def _is_spare_expression(cls):
+        return or_(cls.category == "spare", cls.status == "spare", cls.spare_of_id.is_not(None))
 
     def __str__(self) -> str:
         return self.label

@@ -32,7 +32,8 @@ from .two_person import check_cosigner, declare, record_cosign
 ENDING_SOON_DAYS = 14
 VACANT_CHECKS_PER_MONTH = 2
 
-CUSTODY_INSPECTION = declare("custody_inspection", _l("Custodial-home interior inspection"))
+CUSTODY_INSPECTION = declare("custody_inspection", _l("Custodial-home interior inspection"),
+                             "custody_inspection")
 
 
 def check_agreement(a: CustodyAgreement) -> None:

@@ -3,7 +3,9 @@
 - a key that is out, lost, damaged or void cannot be issued; the database's
   partial unique index makes "out" airtight under concurrency;
 - a spare key is issued only against an approved, unused general-manager
-  authorisation for that key;
+  authorisation for that key; a copy of another key (``spare_of``) is a spare
+  whatever its category or status, and only a manager takes a key out of the
+  spare rule (``check_spare_edit``);
 - a return cannot be earlier than the checkout;
 - an application is executed once, after final approval, with a co-signer:
   a copy creates the new key rows, a void marks the key and its spares void.
@@ -11,8 +13,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -70,6 +74,42 @@ def check_issuable(key: Key | None, authorisation: SpareKeyAuthorisation | None 
                                   label=key.label))
         return auth
     return None
+
+
+# Who may take a key out of the spare rule by editing it (the guide: spares are
+# used only with the general manager's authorisation; the property manager
+# approves copies).  Anyone else goes through a key application.
+SPARE_EDITORS = ("property_manager", "general_manager")
+
+
+def _before(key: Key, name: str) -> Any:
+    """The value ``name`` had when ``key`` was loaded (before the form filled it)."""
+    history = sa_inspect(key).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(key, name)
+
+
+def _spare_of_now(key: Key) -> int | None:
+    """The original ``key`` is a copy of after the edit (forms set the relationship)."""
+    history = sa_inspect(key).attrs.spare_of.history
+    if history.added or history.deleted:
+        return key.spare_of.id if key.spare_of is not None else None
+    return key.spare_of_id
+
+
+def check_spare_edit(key: Key, editor: Staff) -> None:
+    """Refuse an edit of an existing key that takes it out of the spare rule —
+    category or status changed away from spare, or its ``spare_of`` cleared or
+    changed — unless a manager makes it: otherwise a clerk could relabel a spare
+    and issue it without the general manager's authorisation."""
+    if not sa_inspect(key).persistent or editor.has_role(*SPARE_EDITORS):
+        return
+    old_spare_of = _before(key, "spare_of_id")
+    if (_before(key, "category") == "spare" and key.category != "spare") \
+            or (_before(key, "status") == "spare" and key.status != "spare") \
+            or (old_spare_of is not None and _spare_of_now(key) != old_spare_of):
+        raise RuleViolation(_("Key %(label)s is a spare key: only the property manager or the "
+                              "general manager may change its category, its status or the "
+                              "key it is a copy of.", label=_before(key, "label")))
 
 
 def _status_text(key: Key) -> str:
@@ -149,9 +189,18 @@ def request_execution(application: KeyApplication, clerk: Staff,
         application.executed_by_id = clerk.id
         mark_action(application, "execute_pending")
         return []
-    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, clerk.id, application.property_id)
+    check_execution_cosigner(application, cosigner, clerk.id)
     record_cosign(application, cosigner, method or "password")
     return execute_application(application, clerk)
+
+
+def check_execution_cosigner(application: KeyApplication, cosigner: Staff,
+                             executor_id: int | None) -> None:
+    """The second person of an execution: the shared co-sign rule, and not the
+    applicant — who asked for the copy or void cannot also vouch for carrying it out."""
+    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, executor_id, application.property_id)
+    if cosigner.id == application.applicant_id:
+        raise RuleViolation(_("The applicant cannot be the second person of the execution."))
 
 
 def cosign_execution(application: KeyApplication, cosigner: Staff) -> list[Key]:
@@ -159,8 +208,7 @@ def cosign_execution(application: KeyApplication, cosigner: Staff) -> list[Key]:
     check_executable(application)
     if application.executed_by_id is None:
         raise RuleViolation(_("Nothing is waiting for a co-signer on this application."))
-    check_cosigner(KEY_APPLICATION_EXECUTION, cosigner, application.executed_by_id,
-                   application.property_id)
+    check_execution_cosigner(application, cosigner, application.executed_by_id)
     record_cosign(application, cosigner, "session")
     return execute_application(application, application.executed_by)
 
@@ -220,7 +268,7 @@ def _make_copies(application: KeyApplication, key: Key, clerk: Staff) -> list[Ke
         taken.add(label)
         copy = Key(property_id=key.property_id, label=label, place=key.place,
                    category=key.category, cabinet=key.cabinet, hook=key.hook,
-                   status="spare" if key.is_spare else "in_use", holder=key.holder,
+                   status="spare", holder=key.holder,       # a copy is a spare
                    spare_of_id=key.id, created_by_id=clerk.id,
                    notes=_("Copy made by key application #%(n)s", n=application.id))
         db.session.add(copy)

@@ -73,7 +73,9 @@ MATRIX: dict[str, dict[str, Predicate]] = {
     "key": {
         "view": key_readers,
         "create": has_role("clerk", "supervisor", "dept_manager"),
-        "edit": has_role("clerk", "supervisor", "dept_manager"),
+        # managers too: only they take a key out of the spare rule (rules/keys.py)
+        "edit": has_role("clerk", "supervisor", "dept_manager", "property_manager",
+                         "general_manager"),
         "void": has_role("supervisor", "dept_manager"),
         "export": managers | auditor,
         "history": managers | auditor,

@@ -2,8 +2,11 @@
 credentials — on the same form (username + password or PIN) or later through a
 co-sign action while signed in as themselves.
 
-Declared per register/action as a ``CosignRule``; ``verify_cosigner`` applies the
-rules every co-sign shares.  Wrong credentials count towards the co-signer's
+Declared per register/action as a ``CosignRule``; ``check_cosigner`` applies the
+rules every co-sign shares — on the same form (``verify_cosigner``, after the
+credentials) and later, signed in — so both paths admit exactly the same people:
+someone else, active, of the record's property, holding the register's ``cosign``
+permission in the matrix.  Wrong credentials count towards the co-signer's
 lockout (``rules.credentials``).
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from models.staff import Staff
 
 from .credentials import check_credentials
 from .errors import RuleViolation
+from .matrix import permits
 from .roles import ROLE_LABELS
 
 
@@ -29,30 +33,35 @@ from .roles import ROLE_LABELS
 class CosignRule:
     name: str
     label: Any
-    roles: tuple[str, ...] = ()   # the co-signer must hold one of these (empty: any role)
+    register: str                 # the matrix register whose "cosign" the co-signer needs
+    roles: tuple[str, ...] = ()   # further: one of these roles (empty: the matrix decides)
 
 
 COSIGN_RULES: dict[str, CosignRule] = {}
 
 
-def declare(name: str, label: Any, roles: tuple[str, ...] = ()) -> CosignRule:
-    rule = CosignRule(name, label, roles)
+def declare(name: str, label: Any, register: str, roles: tuple[str, ...] = ()) -> CosignRule:
+    rule = CosignRule(name, label, register, roles)
     COSIGN_RULES[name] = rule
     return rule
 
 
 KEY_APPLICATION_EXECUTION = declare("key_application_execution",
-                                    _l("Execution of a key copy or void"))
+                                    _l("Execution of a key copy or void"), "key_application")
 
 
 def check_cosigner(rule: CosignRule, cosigner: Staff, actor_id: int | None,
                    property_id: int) -> None:
+    """The one eligibility rule of a second person, whichever way they co-sign."""
     if cosigner.id == actor_id:
         raise RuleViolation(_("The second person must be someone else."))
     if not cosigner.active:
         raise RuleViolation(_("The second person is not an active staff member."))
     if cosigner.property_id != property_id:
         raise RuleViolation(_("The second person must work at the same property."))
+    if not permits(cosigner, rule.register, "cosign"):
+        raise RuleViolation(_("%(name)s's role does not allow co-signing this record.",
+                              name=cosigner.full_name))
     if rule.roles and not cosigner.has_role(*rule.roles):
         raise RuleViolation(_("The second person must hold one of these roles: %(r)s",
                               r="、".join(str(ROLE_LABELS[r]) for r in rule.roles)))

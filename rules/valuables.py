@@ -5,7 +5,8 @@
 - small items go in a sealed envelope or archive bag (the owner's file); large
   items need a seal number, at least one photo and the departments notified;
 - a deposited key carries the reason and the owner's instructions;
-- released once: to the owner, or to another person with their ID, a phone
+- released once: to the owner (the deposit's owner by name, whatever is typed),
+  or to another person with their ID, a phone
   confirmation with the owner (who called, when, result) and a second staff
   member's co-sign; a released deposit is read-only except for voiding.
 """
@@ -32,7 +33,8 @@ from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
 
 VALUABLES_RELEASE = declare("valuables_release",
-                            _l("Release of a deposit to someone other than the owner"))
+                            _l("Release of a deposit to someone other than the owner"),
+                            "valuables_deposit")
 
 # Words that give a prohibited item away whatever kind was chosen.
 PROHIBITED_WORDS = ("现金", "钞票", "人民币", "食品", "食物", "生鲜", "易燃", "易爆", "爆炸",
@@ -123,6 +125,20 @@ def add_photo(d: ValuablesDeposit, upload, user: Staff) -> DepositPhoto:
     return photo
 
 
+def owner_recipient(d: ValuablesDeposit, recipient_name: str = "") -> str:
+    """The collector of a release "to the owner": the deposit's owner, by the name on
+    the deposit.  A different name is someone else, who needs the third-party path
+    (ID, phone confirmation, co-signer) — never a free-typed "owner"."""
+    owner = d.owner.name.strip()           # owner_id is required: every deposit has one
+    given = (recipient_name or "").strip()
+    if given and "".join(given.split()) != "".join(owner.split()):
+        raise RuleViolation(_("The owner of this deposit is %(owner)s. To hand it to %(name)s, "
+                              "choose \"To another person\": their ID, a phone confirmation "
+                              "with the owner and a second staff member are needed.",
+                              owner=owner, name=given))
+    return owner
+
+
 def release(d: ValuablesDeposit, clerk: Staff, *, release_to: str, recipient_name: str = "",
             id_type: str = "", id_number: str = "", called_by: Staff | None = None,
             called_at: datetime | None = None, result: str = "",
@@ -134,7 +150,7 @@ def release(d: ValuablesDeposit, clerk: Staff, *, release_to: str, recipient_nam
     if d.released_at is not None:
         raise RuleViolation(_("This item was already released."))
     if release_to == "owner":
-        d.recipient_name = (recipient_name or "").strip() or (d.owner.name if d.owner else "")
+        d.recipient_name = owner_recipient(d, recipient_name)
         d.recipient_id_type = id_type or None
         d.recipient_id_number = (id_number or "").strip() or None
     elif release_to == "other":

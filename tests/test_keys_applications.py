@@ -243,10 +243,12 @@ def test_copy_executed_with_cosigner_creates_the_new_keys_once(app, browser):
         copies = db.session.execute(select(Key).where(Key.spare_of_id == original)
                                     .order_by(Key.label)).scalars().all()
         assert [k.label for k in copies] == ["1栋天台门-副1", "1栋天台门-副2"]
-        assert all(k.status == "in_use" and k.property_id == property_id("DEMO")
+        assert all(k.status == "spare" and k.property_id == property_id("DEMO")
                    for k in copies)
-    # the new key can be issued at the desk at once
-    assert desk_issue(clerk, "1栋天台门-副1").status_code == 302
+    # a copy is a spare key: the desk issues it only with the general manager's
+    # authorisation
+    resp = desk_issue(clerk, "1栋天台门-副1")
+    assert resp.status_code == 422 and "项目总经理" in text_of(resp)
     # executing twice is refused, and creates nothing more
     page = execute(clerk, aid)
     assert "已执行过" in text_of(page)

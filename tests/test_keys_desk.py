@@ -218,3 +218,23 @@ def test_checkout_log_search_by_key_borrower_and_reason(app, browser):
     assert "更换灯管" in both
     none = text_of(mgr.get("/admin/key_checkout/?search=不存在的词"))
     assert "更换灯管" not in none and "夜间巡查水泵" not in none
+
+
+def test_a_copy_stays_a_spare_whatever_its_category_and_status(app, browser):
+    """Even with its category and status changed behind the desk's back, a key that
+    is a copy of another (spare_of) is issued only with the general manager's
+    authorisation — which can still be given for it."""
+    set_key(app, "配电房-备1", category="public", status="in_use")
+    clerk = browser("clerk")
+    resp = desk_issue(clerk, "配电房-备1")
+    assert resp.status_code == 422 and "项目总经理" in text_of(resp)
+    assert open_checkouts(app, "配电房-备1") == []
+    with app.app_context():
+        auth_id = db.session.execute(select(SpareKeyAuthorisation.id)).scalar_one()
+    decide(browser("general_manager"), "spare_key_authorisation", auth_id)
+    assert desk_issue(clerk, "配电房-备1", reason="紧急检修").status_code == 302
+    [c] = open_checkouts(app, "配电房-备1")
+    assert c.spare_authorisation_id == auth_id
+    # the authorisation form offers it among the spare keys
+    page = text_of(browser("clerk").get("/admin/spare_key_authorisation/new/"))
+    assert "配电房-备1" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from audit import system_actor
@@ -14,7 +15,7 @@ from .conftest import text_of
 from i18n import local_today
 
 from .helpers import entries_for, property_id
-from .key_helpers import desk_issue, key_id
+from .key_helpers import desk_issue, get_key, key_id
 
 
 def new_key(b, label: str, **extra):
@@ -110,3 +111,53 @@ def test_key_details_show_whereabouts_and_history_link(app, browser):
     clerk_page = text_of(browser("clerk").get(f"/admin/key/details/?id={key_id(app, '配电房')}"))
     assert 'id="history-link"' not in clerk_page
     assert browser("clerk").get(f"/admin/key/history/?id={key_id(app, '配电房')}").status_code == 403
+
+
+# -- a spare stays a spare unless a manager says otherwise --------------------------
+
+def edit_key(b, label: str, **over):
+    """Post the key's edit form the way a browser would: its current values, changed."""
+    key = get_key(b.app, label)
+    data = {"property": key.property_id, "label": key.label, "place": key.place,
+            "category": key.category, "cabinet": key.cabinet or "", "hook": key.hook or "",
+            "status": key.status, "holder": key.holder or "",
+            "spare_of": key.spare_of_id or "", "custody_agreement": "", "notes": "", **over}
+    return b.post_form(f"/admin/key/edit/?id={key.id}", data, follow_redirects=True)
+
+
+SPARE_EDITS = {
+    "category_and_status": {"category": "public", "status": "in_use"},   # the attack
+    "status": {"status": "in_use"},
+    "category": {"category": "public"},
+    "spare_of_cleared": {"spare_of": ""},
+}
+
+
+@pytest.mark.parametrize("edit", list(SPARE_EDITS), ids=list(SPARE_EDITS))
+def test_a_clerk_cannot_take_a_key_out_of_the_spare_rule(app, browser, edit):
+    """Edit 配电房-备1 to 公共设施 / 在用 (or loose its original), then issue it without
+    the general manager: refused on the form, nothing changed, still a spare."""
+    before = get_key(app, "配电房-备1")
+    clerk = browser("clerk")
+    page = text_of(edit_key(clerk, "配电房-备1", **SPARE_EDITS[edit]))
+    assert "钥匙 配电房-备1 是备用钥匙：只有物业部经理或项目总经理可以修改" in page
+    after = get_key(app, "配电房-备1")
+    assert (after.category, after.status, after.spare_of_id, after.version) == \
+        (before.category, before.status, before.spare_of_id, before.version)
+    resp = desk_issue(clerk, "配电房-备1")
+    assert resp.status_code == 422 and "项目总经理" in text_of(resp)
+
+
+def test_a_clerk_may_still_edit_a_spares_other_fields(app, browser):
+    page = text_of(edit_key(browser("clerk"), "配电房-备1", hook="02"))
+    assert "是备用钥匙" not in page
+    after = get_key(app, "配电房-备1")
+    assert after.hook == "02" and after.category == "spare" and after.spare_of_id is not None
+
+
+@pytest.mark.parametrize("manager", ["property_manager", "general_manager"])
+def test_a_manager_may_take_a_key_out_of_the_spare_rule(app, browser, manager):
+    edit_key(browser(manager), "配电房-备1", category="public", status="in_use", spare_of="")
+    after = get_key(app, "配电房-备1")
+    assert (after.category, after.status, after.spare_of_id) == ("public", "in_use", None)
+    assert desk_issue(browser("clerk"), "配电房-备1").status_code == 302

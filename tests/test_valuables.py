@@ -194,10 +194,30 @@ def test_release_to_the_owner_once(app, browser):
     assert "已交" in text_of(page)
     after = deposits(app)[0]
     assert after.released_at is not None and after.release_to == "owner"
+    assert after.recipient_name == d.owner.name          # the deposit's owner, by name
     page = release(browser("clerk2"), d.id, release_to="owner")
     assert "该物品已被领取" in text_of(page)
     with app.app_context():
         assert [e.action for e in entries_for("valuables_deposit", d.id)][-1] == "release"
+
+
+@pytest.mark.parametrize("name", ["陌生人 王五", "王五"])
+def test_release_to_the_owner_is_to_the_deposits_owner_only(app, browser, name):
+    """"To the owner" with another name and no ID is the third-party path in
+    disguise: refused, nothing released; the form names the owner."""
+    d = deposits(app)[0]
+    clerk = browser("clerk")
+    form = text_of(clerk.get(f"/admin/valuables_deposit/release/?id={d.id}"))
+    assert f'id="owner-name">{d.owner.name}<' in form
+    page = text_of(release(clerk, d.id, release_to="owner", recipient_name=name))
+    assert f"此寄存物品的业主是 {d.owner.name}。如交给 {name}，请选择“他人代领”" in page
+    after = deposits(app)[0]
+    assert after.released_at is None and after.recipient_name is None
+    # the owner's own name (as prefilled, spaces aside) is the owner path
+    page = text_of(release(clerk, d.id, release_to="owner",
+                           recipient_name=" ".join(d.owner.name)))
+    after = deposits(app)[0]
+    assert after.released_at is not None and after.recipient_name == d.owner.name
 
 
 @pytest.mark.parametrize("missing,message", [
