@@ -68,3 +68,21 @@ def test_the_register_as_of_a_day_in_csv_masks_by_the_export_rule(app, browser):
     data = sup.get(url + "?format=csv").data.decode("utf-8-sig")
     assert CALLER_MASKED in data and CALLER not in data
     assert CALLER in mgr.get(url + "?format=csv").data.decode("utf-8-sig")
+
+
+def test_the_global_log_masks_personal_data_for_the_admin(app, browser):
+    """The admin reads the history log but not residents' phones; the auditor does."""
+    from sqlalchemy import select
+
+    from models.audit import AuditEntry
+    from models.base import db
+
+    rid = _call(app)
+    with app.app_context():
+        eid = db.session.execute(select(AuditEntry.id).where(
+            AuditEntry.table_name == "public_info", AuditEntry.row_id == str(rid))
+        ).scalars().first()
+    url = f"/admin/audit_log/details/?id={eid}"
+    page = text_of(browser("admin").get(url))
+    assert CALLER_MASKED in page and CALLER not in page
+    assert CALLER in text_of(browser("auditor").get(url))
