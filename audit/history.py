@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect as sa_inspect, select
 
 from models.audit import AuditEntry
@@ -51,6 +52,9 @@ class Readable:
                     if target is not None:
                         self.targets[col.key] = target
         self._cache: dict[tuple[Any, Any], str] = {}
+        # password/PIN hashes: history keeps a digest (for verification); people see
+        # only that one was set or changed, whatever their role
+        self.secret = getattr(model_cls, "__audit_mask__", frozenset())
 
     def label(self, field: str) -> str:
         lab = self.labels.get(field) or self.labels.get(field.removesuffix("_id"))
@@ -61,6 +65,8 @@ class Readable:
 
         if value is None or value == "":
             return "—"
+        if field in self.secret:
+            return _("(set)")
         if isinstance(value, bool):
             return "✓" if value else "✗"
         if field in self.choices:
@@ -85,6 +91,9 @@ class Readable:
         out = []
         for field, (old, new) in sorted(json.loads(entry.changes).items()):
             if field == "version":
+                continue
+            if field in self.secret and old is not None and new is not None:
+                out.append((self.label(field), _("(set)"), _("(changed)")))
                 continue
             out.append((self.label(field), self.value(field, old), self.value(field, new)))
         return out
