@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -16,7 +17,7 @@ from rules.roles import ROLE_LABELS, ROLES
 from rules.staff import (check_home_property, check_last_admin, check_roles, give_secrets,
                          unlock)
 
-from .base import RegisterView, current_staff
+from .base import RegisterView
 from .cosign import FormOnlyPassword, _FormOnly
 
 SECRET_COLUMNS = ("password_hash", "pin_hash")
@@ -88,7 +89,8 @@ class StaffView(RegisterView):
     def validate_rules(self, form, model, is_created: bool) -> None:
         check_roles(model.role_set)
         model.property_id = model.home_property.id if model.home_property else None
-        check_home_property(current_staff(), model.property_id)
+        # not current_staff(): an admin deactivating themself is no longer "active" here
+        check_home_property(current_user._get_current_object(), model.property_id)
         if model.locale == "":
             model.locale = None
         password, pin = form.new_password.data or None, form.new_pin.data or None
