@@ -84,12 +84,14 @@ def give_secrets(staff: Staff, password: str | None, pin: str | None) -> None:
         return
     if staff.id is None:
         db.session.flush()   # the new row's id, for its login_state row
-    flags = {}
-    if password:
-        flags["must_change_password"] = True
-    if pin:
-        flags["must_change_pin"] = True
-    upsert_state(staff.id, flags)
+    _flag_must_change(staff.id, bool(password), bool(pin), True)
+
+
+def _flag_must_change(staff_id: int, password: bool, pin: bool, value: bool) -> None:
+    """Set the must-change flag of the password and/or PIN to ``value``."""
+    flags = {name: value for name, wanted in (("must_change_password", password),
+                                               ("must_change_pin", pin)) if wanted}
+    upsert_state(staff_id, flags)
 
 
 def must_change(staff_id: int) -> tuple[bool, bool]:
@@ -120,12 +122,7 @@ def change_own_secrets(staff: Staff, password: str | None, pin: str | None) -> N
         if staff.check_pin(pin):
             raise RuleViolation(_("Choose a PIN different from the current one."))
         staff.set_pin(pin)
-    flags = {}
-    if password:
-        flags["must_change_password"] = False
-    if pin:
-        flags["must_change_pin"] = False
-    upsert_state(staff.id, flags)
+    _flag_must_change(staff.id, bool(password), bool(pin), False)
 
 
 def unlock(staff: Staff) -> None:

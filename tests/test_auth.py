@@ -281,3 +281,30 @@ def test_tests_hash_with_cheap_argon2_parameters(app):
     with app.app_context():
         staff = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
     assert staff.password_hash.startswith("$argon2id$") and "m=8,t=1,p=1" in staff.password_hash
+
+
+def test_changing_ones_password_ends_the_other_sessions_but_not_this_one(app):
+    here, elsewhere = Browser(app), Browser(app)
+    here.login("clerk")
+    elsewhere.login("clerk")
+    resp = here.post_form("/account/secrets", {
+        "current_password": DEMO_PASSWORD, "new_password": "clerk-new-pass-9",
+        "confirm_password": "clerk-new-pass-9", "new_pin": "", "confirm_pin": ""})
+    assert resp.status_code == 302
+    assert here.get("/admin/").status_code == 200
+    assert elsewhere.get("/admin/").status_code == 302
+    assert Browser(app).login("clerk", "clerk-new-pass-9").status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts(app):
+    b = Browser(app)
+    b.login("clerk")
+    resp = b.post_form("/account/secrets", {
+        "current_password": "not-it", "new_password": "clerk-new-pass-9",
+        "confirm_password": "clerk-new-pass-9", "new_pin": "", "confirm_pin": ""})
+    assert resp.status_code == 400 and "用户名或密码错误" in text_of(resp)
+    with app.app_context():
+        from .helpers import staff_id
+
+        assert db.session.get(LoginState, staff_id("clerk")).failed_logins == 1
+    assert Browser(app).login("clerk").status_code == 302       # the old one still works
