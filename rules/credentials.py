@@ -81,17 +81,20 @@ def count_attempt(staff_id: int, purpose: str) -> tuple[int, datetime | None]:
     }, returning=(counter.key, lock.key), first={counter.key: 1}))
 
 
-def _lock_if_due(staff_id: int, purpose: str, attempts: int) -> None:
+def _record_failure(staff_id: int, purpose: str, attempts: int) -> None:
+    """Lock once the limit is reached (an existing lock stays as it is); a failed
+    login also keeps the address it came from."""
     cfg = current_app.config
-    if attempts < cfg["LOGIN_MAX_FAILURES"]:
-        return
     table = LoginState.__table__
-    counter, lock = (table.c[c] for c in _COLUMNS[purpose])
-    values = {lock: utcnow() + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])}
+    lock = table.c[_COLUMNS[purpose][1]]
+    values: dict[Any, Any] = {}
     if purpose == LOGIN:
         values[table.c.last_failure_addr] = request.remote_addr if has_request_context() else None
-    db.session.execute(table.update().where(table.c.staff_id == staff_id, lock.is_(None))
-                       .values(values))
+    if attempts >= cfg["LOGIN_MAX_FAILURES"]:
+        until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+        values[lock] = case((lock.is_(None), until), else_=lock)
+    if values:
+        db.session.execute(table.update().where(table.c.staff_id == staff_id).values(values))
 
 
 def _reset(staff_id: int, purpose: str) -> None:
@@ -135,6 +138,6 @@ def check_credentials(username: str, secret: str, *, pin: bool = False,
     if purpose == COSIGN:
         db.session.rollback()
         attempts, _lock = count_attempt(staff_id, purpose)
-    _lock_if_due(staff_id, purpose, attempts)
+    _record_failure(staff_id, purpose, attempts)
     db.session.commit()
     return CredentialResult(None, generic)
