@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from audit.history import without_secrets
 from models.audit import AuditCheckpoint, AuditEntry
 from models.base import db
 
@@ -56,6 +57,12 @@ class AuditLogView(RegisterView):
     column_search_exact = ("row_id",)
     column_choices = {"action": [(k, v) for k, v in ACTION_LABELS.items()]}
     column_formatters = {"row_id": record_link}
+    # on screen, password/PIN digests are only marked as set (the export keeps them)
+    column_formatters_detail = {
+        "row_id": record_link,
+        "changes": lambda v, c, m, n: without_secrets(m.table_name, m.changes),
+        "snapshot": lambda v, c, m, n: without_secrets(m.table_name, m.snapshot),
+    }
     # The history export carries everything needed to check it elsewhere.
     column_export_list = ("id", "created_at", "actor_name", "actor_roles", "client_addr",
                           "action", "table_name", "row_id", "property_id", "reason", "changes",

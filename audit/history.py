@@ -35,6 +35,20 @@ def model_for_table(table: str):
     return None
 
 
+def without_secrets(table: str, stored: str | None) -> str | None:
+    """An entry's stored ``changes`` or ``snapshot`` JSON for display: the digests
+    of masked columns (password/PIN hashes) replaced by a mark.  Exports keep the
+    stored text, which the chain's verification needs."""
+    masked = getattr(model_for_table(table), "__audit_mask__", frozenset())
+    if not stored or not masked:
+        return stored
+    data = json.loads(stored)
+    for key in masked & data.keys():
+        data[key] = [_("(set)") if v else v for v in data[key]] \
+            if isinstance(data[key], list) else (_("(set)") if data[key] else data[key])
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 class Readable:
     """Turns stored values into what people read: labels for fields and choices,
     names for linked rows, local times, ✓/✗ — in the UI language."""

@@ -206,6 +206,7 @@ def test_secrets_appear_on_no_page_nor_export(app, browser):
              "as_of": f"/admin/staff/as_of/?id={sid}&entry={history[0].id}",
              "export": "/admin/staff/export/csv/",
              "register_as_of": "/admin/staff/register_as_of/?format=csv"}
+    pages.update({f"log {e.id}": f"/admin/audit_log/details/?id={e.id}" for e in history})
     secrets = [s.password_hash, s.pin_hash, "$argon2", "sha256:"]
     for reader in (admin, browser("auditor")):
         for name, url in pages.items():
