@@ -217,3 +217,18 @@ def test_secrets_appear_on_no_page_nor_export(app, browser):
     history_page = text_of(admin.get(pages["history"]))
     assert "（已更改）" in history_page and "（已设置）" in history_page
     assert DEMO_PIN not in history_page and DEMO_PASSWORD not in history_page
+
+
+def test_create_user_command_checks_the_pin_and_can_force_a_change(app):
+    from .helpers import run_cli
+
+    bad = run_cli(app, "create-user", "lisi", "--role", "clerk", "--password", GIVEN_PW,
+                  "--pin", "12ab")
+    assert bad.exit_code != 0 and the_staff(app, "lisi") is None
+    ok = run_cli(app, "create-user", "lisi", "--role", "clerk", "--password", GIVEN_PW,
+                 "--pin", GIVEN_PIN, "--property", "DEMO", "--must-change")
+    assert ok.exit_code == 0, ok.output
+    assert flags(app, staff_id_in(app, "lisi")) == (True, True)
+    person = Browser(app)
+    person.login("lisi", GIVEN_PW)
+    assert person.get("/admin/").headers["Location"].endswith("/account/secrets")
