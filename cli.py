@@ -79,10 +79,23 @@ def register(app: Flask) -> None:
                   help="Home property code; omit for head office (all properties).")
     @click.option("--name", "full_name", default=None, help="Full name (defaults to username).")
     @click.option("--pin", default=None, help="Co-sign PIN (4–8 digits).")
-    def create_user(username, roles, password, property_code, full_name, pin) -> None:
+    @click.option("--must-change", is_flag=True,
+                  help="The person must replace the password (and PIN) at first login.")
+    def create_user(username, roles, password, property_code, full_name, pin,
+                    must_change) -> None:
         """Create a staff member (or reset an existing one's roles and password)."""
-        if len(password) < 8:
-            raise click.BadParameter("at least 8 characters", param_hint="--password")
+        from rules.errors import RuleViolation
+        from rules.staff import check_new_password, check_new_pin, give_secrets
+
+        try:
+            check_new_password(password, username)
+        except RuleViolation as exc:
+            raise click.BadParameter(str(exc), param_hint="--password") from exc
+        if pin:
+            try:
+                check_new_pin(pin)
+            except RuleViolation as exc:
+                raise click.BadParameter(str(exc), param_hint="--pin") from exc
         with system_actor("cli:create-user"):
             prop_id = None
             if property_code:
@@ -102,9 +115,12 @@ def register(app: Flask) -> None:
             staff.role_set = set(roles)
             staff.property_id = prop_id
             staff.active = True
-            staff.set_password(password)
-            if pin:
-                staff.set_pin(pin)
+            if must_change:
+                give_secrets(staff, password, pin)
+            else:
+                staff.set_password(password)
+                if pin:
+                    staff.set_pin(pin)
             db.session.commit()
         click.echo(f"{username}: roles {', '.join(sorted(roles))}, "
                    f"property {property_code or 'ALL (head office)'}")

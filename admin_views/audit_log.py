@@ -16,8 +16,10 @@ from audit.jobs import (
     running_job,
     start_in_background,
 )
+from audit.history import model_for_table, stored_for_display
 from models.audit import AuditCheckpoint, AuditEntry, AuditVerifyJob
 from models.base import db
+from rules.personal_data import masked_on_screen
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .labels import ACTION_LABELS
@@ -48,27 +50,14 @@ def record_link(view, context, model, name) -> Markup | str:
                   f'{escape(_("History"))}</a>')
 
 
-def masked_json(view, context, model, name) -> str:
-    """An entry's changes or snapshot with the register's personal columns masked for
-    a reader without the right (the admin reads the log but not residents' phones)."""
-    import json
-
-    from audit.history import model_for_table
-    from rules.personal_data import mask_personal, masked_on_screen
-
-    raw = getattr(model, name)
+def stored_json(view, context, model, name) -> str | None:
+    """An entry's changes or snapshot as stored, secrets marked and personal columns
+    masked for a reader without the right (the admin reads the log, not residents'
+    phones)."""
     target = model_for_table(model.table_name)
-    masked = masked_on_screen(current_staff(), model.table_name, target) if target else ()
-    if not raw or not masked:
-        return raw
-    data = json.loads(raw)
-    for field in masked & data.keys():
-        value = data[field]
-        if isinstance(value, list):              # changes: [old, new]
-            data[field] = [mask_personal(v) if v not in (None, "") else v for v in value]
-        elif value not in (None, ""):
-            data[field] = mask_personal(value)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    personal = masked_on_screen(current_staff(), model.table_name, target) \
+        if target is not None else frozenset()
+    return stored_for_display(model.table_name, getattr(model, name), personal)
 
 
 class AuditLogView(RegisterView):
@@ -89,8 +78,10 @@ class AuditLogView(RegisterView):
     column_search_exact = ("row_id",)
     column_choices = {"action": [(k, v) for k, v in ACTION_LABELS.items()]}
     column_formatters = {"row_id": record_link}
-    column_formatters_detail = {"row_id": record_link, "changes": masked_json,
-                                "snapshot": masked_json}
+    # on screen, password/PIN digests are only marked as set (the export keeps them);
+    # personal columns masked for readers without the right
+    column_formatters_detail = {"row_id": record_link, "changes": stored_json,
+                                "snapshot": stored_json}
     # The history export carries everything needed to check it elsewhere.
     column_export_list = ("id", "created_at", "actor_name", "actor_roles", "client_addr",
                           "action", "table_name", "row_id", "property_id", "reason", "changes",

@@ -832,7 +832,8 @@ class RegisterView(SecureViewMixin, ModelView):
             seen = getattr(getattr(form, "version_seen", None), "data", None)
             if hasattr(model, "version") and str(seen) != str(model.version):
                 raise StaleEdit(model)
-        if hasattr(model, "property_id") and type(model).__name__ != "Property":
+        # Staff may belong to head office (no property): rules.staff.check_home_property
+        if hasattr(model, "property_id") and type(model).__name__ not in ("Property", "Staff"):
             if model.property_id is None or not user.can_see_property(model.property_id):
                 raise RuleViolation(_("You may only record data for your own property."))
         self.validate_rules(form, model, is_created)

@@ -22,4 +22,5 @@ ACTION_LABELS = {
     "approve": _l("Approved"), "reject": _l("Rejected"), "cosign": _l("Co-signed"),
     "execute": _l("Executed"), "execute_pending": _l("Execution awaiting co-sign"),
     "return": _l("Returned"), "use": _l("Used"), "issue": _l("Issued"),
+    "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

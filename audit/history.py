@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect as sa_inspect, select
 
 from models.audit import AuditEntry
@@ -34,6 +35,31 @@ def model_for_table(table: str):
     return None
 
 
+def stored_for_display(table: str, stored: str | None,
+                       personal: frozenset[str] = frozenset()) -> str | None:
+    """An entry's stored ``changes`` or ``snapshot`` JSON for display: the digests of
+    secret columns (password/PIN hashes) replaced by a mark, and the ``personal``
+    columns (those this reader may not read) masked.  Exports keep the stored text,
+    which the chain's verification needs."""
+    from rules.personal_data import mask_personal
+
+    secret = getattr(model_for_table(table), "__audit_mask__", frozenset())
+    if not stored or not (secret or personal):
+        return stored
+    data = json.loads(stored)
+
+    def shown(key: str, v: Any) -> Any:
+        if v in (None, ""):
+            return v
+        return _("(set)") if key in secret else mask_personal(v)
+
+    for key in (secret | personal) & data.keys():
+        value = data[key]
+        data[key] = [shown(key, v) for v in value] if isinstance(value, list) \
+            else shown(key, value)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 class Readable:
     """Turns stored values into what people read: labels for fields and choices,
     names for linked rows, local times, ✓/✗ — in the UI language."""
@@ -53,6 +79,9 @@ class Readable:
                     if target is not None:
                         self.targets[col.key] = target
         self._cache: dict[tuple[Any, Any], str] = {}
+        # password/PIN hashes: history keeps a digest (for verification); people see
+        # only that one was set or changed, whatever their role
+        self.secret = getattr(model_cls, "__audit_mask__", frozenset())
 
     def label(self, field: str) -> str:
         lab = self.labels.get(field) or self.labels.get(field.removesuffix("_id"))
@@ -63,6 +92,8 @@ class Readable:
 
         if value is None or value == "":
             return "—"
+        if field in self.secret:
+            return _("(set)")
         if field in self.masked:
             from rules.personal_data import mask_personal
 
@@ -91,6 +122,9 @@ class Readable:
         out = []
         for field, (old, new) in sorted(json.loads(entry.changes).items()):
             if field == "version":
+                continue
+            if field in self.secret and old is not None and new is not None:
+                out.append((self.label(field), _("(set)"), _("(changed)")))
                 continue
             out.append((self.label(field), self.value(field, old), self.value(field, new)))
         return out

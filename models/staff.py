@@ -6,15 +6,32 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, VersionedMixin, db
 
 _hasher = PasswordHasher()
-# A real hash to verify against when the username is unknown, so response time
-# does not tell whether a username exists.
-DUMMY_HASH = _hasher.hash("not-a-real-password")
+_dummy: dict[PasswordHasher, str] = {}
+
+# Tests hash a few hundred secrets; the same algorithm with the smallest cost keeps
+# them fast.  Never used outside TESTING (see ``auth.use_cheap_hashing``).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Select the argon2 parameters for new hashes (verification reads them from
+    each stored hash, so old hashes keep working)."""
+    global _hasher
+    _hasher = hasher
+
+
+def dummy_hash() -> str:
+    """A real hash to verify against when the username is unknown or the account
+    is locked, so the response time does not tell which it is."""
+    if _hasher not in _dummy:
+        _dummy[_hasher] = _hasher.hash("not-a-real-password")
+    return _dummy[_hasher]
 
 
 def hash_secret(secret: str) -> str:
@@ -47,7 +64,8 @@ class Staff(UserMixin, VersionedMixin, CreatedMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
-    # Bumped when the password changes: old sessions then stop loading.
+    # Bumped on logout, password or PIN change/reset and deactivation: every
+    # session cookie issued before then stops loading (``auth.load_user``).
     session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     # -- roles -------------------------------------------------------------
@@ -70,15 +88,20 @@ class Staff(UserMixin, VersionedMixin, CreatedMixin, db.Model):
         return self.is_head_office or property_id == self.property_id
 
     # -- secrets -----------------------------------------------------------
+    def end_sessions(self) -> None:
+        """Every session cookie issued so far stops working at its next request."""
+        self.session_epoch = (self.session_epoch or 0) + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = hash_secret(password)
-        self.session_epoch = (self.session_epoch or 0) + 1
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return verify_secret(self.password_hash, password)
 
     def set_pin(self, pin: str) -> None:
         self.pin_hash = hash_secret(pin)
+        self.end_sessions()
 
     def check_pin(self, pin: str) -> bool:
         return verify_secret(self.pin_hash, pin)
@@ -96,10 +119,14 @@ class Staff(UserMixin, VersionedMixin, CreatedMixin, db.Model):
 
 
 class LoginState(db.Model):
-    """Failed-login counter and lock per staff member.
+    """Attempt counters and locks per staff member: one pair for logging in, one for
+    co-signing (a colleague typing wrong PINs must not lock the victim's login).
 
-    Kept apart from ``staff`` so a login attempt neither bumps the staff row's
+    Kept apart from ``staff`` so an attempt neither bumps the staff row's
     optimistic-lock version nor writes history; it is security state, not a register.
+    ``rules.credentials`` counts an attempt before checking the secret.  The
+    ``must_change_*`` flags mark a password/PIN the admin gave (new staff, reset):
+    the person chooses their own at the next login before doing anything else.
     """
 
     __tablename__ = "login_state"
@@ -109,3 +136,10 @@ class LoginState(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_failure_addr: Mapped[str | None] = mapped_column(String(64))
+    cosign_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                 server_default="0")
+    cosign_locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                       server_default=false())
+    must_change_pin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                  server_default=false())

@@ -1,4 +1,5 @@
 """Login, logout, lockout, safe redirects, CSRF on the login form."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from models import LoginState, Staff
 from models.base import db, utcnow
 
-from .conftest import Browser, csrf_from, text_of
+from .conftest import DEMO_PASSWORD, Browser, csrf_from, text_of
 
 
 def test_login_page_is_chinese_and_has_the_documented_fields(app):
@@ -130,3 +131,180 @@ def test_passwords_and_pins_are_stored_hashed(app):
     assert staff.pin_hash.startswith("$argon2")
     assert "demo-pass" not in staff.password_hash
     assert csrf_from('<input name="csrf_token" type="hidden" value="abc">') == "abc"
+
+
+# -- sessions end on the server (logout) -------------------------------------------
+
+def test_a_cookie_copied_before_logout_neither_reads_nor_writes_after_it(app):
+    b = Browser(app)
+    b.login("supervisor")
+    token = b.token("/admin/building/new/")
+    cookie = b.client.get_cookie("session").value      # copied just before logout
+    b.post("/logout", {"csrf_token": token})
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/admin/building/").status_code == 302
+    thief.set_cookie("session", cookie)          # exactly the copied cookie again
+    resp = thief.post("/admin/building/new/", data={"csrf_token": token, "name": "盗用楼"})
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    with app.app_context():
+        from models import Building
+
+        assert db.session.execute(select(Building).where(Building.name == "盗用楼")).first() is None
+
+
+# -- lockout under concurrency -------------------------------------------------------
+
+def _count_checks(monkeypatch) -> list[str]:
+    """Real secret checks (not the dummy ones) made by rules.credentials."""
+    import rules.credentials as credentials
+    from models.staff import dummy_hash, verify_secret
+
+    checked: list[str] = []
+
+    def counting(stored, secret):
+        if stored != dummy_hash():
+            checked.append(secret)
+        return verify_secret(stored, secret)
+
+    monkeypatch.setattr(credentials, "verify_secret", counting)
+    return checked
+
+
+def _logins_at_once(app, attempts: list[tuple[str, str]]) -> list[int]:
+    """Each (username, password) posted by its own client, released together."""
+    import threading
+
+    clients = [Browser(app) for _ in attempts]
+    tokens = [csrf_from(c.client.get("/login").data) for c in clients]
+    barrier = threading.Barrier(len(attempts))
+    statuses: list[int] = []
+
+    def run(i: int) -> None:
+        user, password = attempts[i]
+        barrier.wait()
+        try:
+            resp = clients[i].client.post("/login", data={
+                "username": user, "password": password, "csrf_token": tokens[i]})
+        except Exception:  # noqa: BLE001 — TESTING propagates what would be a 500
+            statuses.append(500)
+        else:
+            statuses.append(resp.status_code)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(attempts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return statuses
+
+
+@pytest.mark.parametrize("n", [10, 20])
+def test_simultaneous_wrong_logins_check_at_most_the_limit_then_lock(app, monkeypatch, n):
+    checked = _count_checks(monkeypatch)
+    statuses = _logins_at_once(app, [("clerk", f"wrong-{i}") for i in range(n)])
+    assert sorted(statuses) == [401] * n           # no 500 (first failures at once too)
+    assert len(checked) <= app.config["LOGIN_MAX_FAILURES"]
+    resp = Browser(app).login("clerk")             # the right password, after the limit
+    assert resp.status_code == 401 and "锁定" in text_of(resp)
+
+
+def test_wrong_and_right_password_at_once_never_check_more_than_the_limit(app, monkeypatch):
+    checked = _count_checks(monkeypatch)
+    statuses = _logins_at_once(app, [("clerk", f"wrong-{i}") for i in range(9)] +
+                               [("clerk", DEMO_PASSWORD)])
+    assert 500 not in statuses
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    # the right one logged in only when it was among the first `limit` attempts; its
+    # success starts the count over, so at most the limit again after it
+    assert (302 in statuses) == (DEMO_PASSWORD in checked)
+    if DEMO_PASSWORD in checked:
+        assert checked.index(DEMO_PASSWORD) < limit and len(checked) <= 2 * limit
+    else:
+        assert len(checked) <= limit
+
+
+def test_locked_unknown_and_wrong_get_the_same_answer(app, monkeypatch):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    wrong = Browser(app).login("clerk", "bad-password")
+    for _ in range(limit):
+        Browser(app).login("clerk", "bad-password")
+    checked = _count_checks(monkeypatch)
+    locked = Browser(app).login("clerk")
+    unknown = Browser(app).login("no-such-person", DEMO_PASSWORD)
+    assert checked == []                               # a locked account is not checked
+    for resp in (wrong, locked, unknown):
+        assert resp.status_code == 401
+
+    def message(resp):
+        return re.search(r'id="login-error">([^<]*)<', text_of(resp)).group(1)
+
+    assert message(wrong) == message(locked) == message(unknown)
+
+
+def test_wrong_cosign_pins_do_not_lock_the_victims_login(app):
+    from audit import system_actor
+    from rules.errors import RuleViolation
+    from rules.two_person import COSIGN_RULES, verify_cosigner
+
+    from .helpers import property_id, staff_id
+
+    rule = COSIGN_RULES["key_application_execution"]
+    with app.test_request_context(), system_actor("test"):
+        for _ in range(app.config["LOGIN_MAX_FAILURES"] + 2):
+            with pytest.raises(RuleViolation):
+                verify_cosigner(rule, username="clerk2", secret="0000", method="pin",
+                                actor_id=staff_id("clerk"), property_id=property_id("DEMO"))
+        state = db.session.get(LoginState, staff_id("clerk2"))
+        assert state.cosign_locked_until is not None and state.locked_until is None
+    assert Browser(app).login("clerk2").status_code == 302
+
+
+def test_concurrent_logins_with_a_small_pool_do_not_fail(backend, templates):
+    """Each login uses the request's one connection: 8 at once on a pool of 2."""
+    from .conftest import _dispose, _make_app
+
+    app, database = _make_app(backend, templates, {"SQLALCHEMY_ENGINE_OPTIONS": {
+        "pool_size": 2, "max_overflow": 0, "pool_timeout": 5}})
+    try:
+        users = ["clerk", "clerk2", "butler", "courier", "security", "finance",
+                 "supervisor", "auditor"]
+        statuses = _logins_at_once(app, [(u, "bad-password" if i % 2 else DEMO_PASSWORD)
+                                         for i, u in enumerate(users)])
+        assert sorted(statuses) == [302] * 4 + [401] * 4
+    finally:
+        _dispose(app)
+        database.drop()
+
+
+def test_tests_hash_with_cheap_argon2_parameters(app):
+    with app.app_context():
+        staff = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
+    assert staff.password_hash.startswith("$argon2id$") and "m=8,t=1,p=1" in staff.password_hash
+
+
+def test_changing_ones_password_ends_the_other_sessions_but_not_this_one(app):
+    here, elsewhere = Browser(app), Browser(app)
+    here.login("clerk")
+    elsewhere.login("clerk")
+    resp = here.post_form("/account/secrets", {
+        "current_password": DEMO_PASSWORD, "new_password": "clerk-new-pass-9",
+        "confirm_password": "clerk-new-pass-9", "new_pin": "", "confirm_pin": ""})
+    assert resp.status_code == 302
+    assert here.get("/admin/").status_code == 200
+    assert elsewhere.get("/admin/").status_code == 302
+    assert Browser(app).login("clerk", "clerk-new-pass-9").status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts(app):
+    b = Browser(app)
+    b.login("clerk")
+    resp = b.post_form("/account/secrets", {
+        "current_password": "not-it", "new_password": "clerk-new-pass-9",
+        "confirm_password": "clerk-new-pass-9", "new_pin": "", "confirm_pin": ""})
+    assert resp.status_code == 400 and "用户名或密码错误" in text_of(resp)
+    with app.app_context():
+        from .helpers import staff_id
+
+        assert db.session.get(LoginState, staff_id("clerk")).failed_logins == 1
+    assert Browser(app).login("clerk").status_code == 302       # the old one still works

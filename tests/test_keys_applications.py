@@ -202,7 +202,7 @@ def test_wrong_cosigner_password_is_an_error_and_counts_towards_lockout(app, bro
     assert application(app, aid).executed_at is None
     with app.app_context():
         state = db.session.get(LoginState, staff_id("clerk2"))
-        assert state is not None and state.locked_until is not None
+        assert state is not None and state.cosign_locked_until is not None
     # now even the right PIN is refused: clerk2 is locked
     page = execute(clerk, aid, cosigner="clerk2", secret=DEMO_PIN)
     assert "锁定" in text_of(page)

@@ -47,7 +47,8 @@ def test_same_form_cosign_checks_password_or_pin_on_the_server(app):
                             actor_id=clerk, property_id=demo)
         db.session.rollback()
         state = db.session.get(LoginState, staff_id("clerk2"))
-        assert state.failed_logins == 2        # both failures counted, despite the rollback
+        assert state.cosign_failures == 2      # both failures counted, despite the rollback
+        assert state.failed_logins == 0        # co-sign failures never lock the login
 
 
 # -- the matrix's "cosign" decides who may be the second person, on every path -------

@@ -243,7 +243,7 @@ def test_release_with_a_wrong_cosigner_pin_counts_towards_lockout(app, browser):
     assert "复核人" in text_of(page)
     assert deposits(app)[-1].released_at is None
     with app.app_context():
-        assert db.session.get(LoginState, staff_id("clerk2")).failed_logins == 1
+        assert db.session.get(LoginState, staff_id("clerk2")).cosign_failures == 1
 
 
 def test_release_to_a_relative_with_everything_is_recorded_and_read_only(app, browser):
