@@ -16,11 +16,5 @@ COMMON_LABELS = {
     "building": _l("Building"),
 }
 
-# History actions (``audit_log.action``) as people say them.
-ACTION_LABELS = {
-    "insert": _l("Created"), "update": _l("Changed"), "void": _l("Voided"),
-    "approve": _l("Approved"), "reject": _l("Rejected"), "cosign": _l("Co-signed"),
-    "execute": _l("Executed"), "execute_pending": _l("Execution awaiting co-sign"),
-    "return": _l("Returned"), "use": _l("Used"), "issue": _l("Issued"),
-    "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
-}
+# History actions (``audit_log.action``) as people say them: declared with the history.
+from audit.actions import ACTION_LABELS  # noqa: E402,F401

@@ -61,7 +61,12 @@ def snapshot_of_row(mapper: Mapper, row: Any) -> dict[str, Any]:
 
 
 def mark_action(obj: Any, action: str, reason: str | None = None) -> None:
-    """Name the next history entry of ``obj`` (approve, cosign, execute, …)."""
+    """Name the next history entry of ``obj`` (approve, cosign, execute, …): one of
+    ``audit.actions.ACTION_LABELS``, so people read it in their language."""
+    from .actions import ACTION_LABELS
+
+    if action not in ACTION_LABELS:
+        raise ValueError(f"history action {action!r} has no label in audit/actions.py")
     obj.__dict__["_audit_action"] = action
     if reason is not None:
         obj.__dict__["_audit_reason"] = reason
