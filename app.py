@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 import audit
 import web_security
+from rules import lengths
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, load_secret_key
 from extensions import babel, csrf, db, login_manager, migrate
 from i18n import compile_catalogs, html_lang, select_locale
@@ -67,6 +68,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.config["KEFU_TRANSLATIONS"] = str(translations)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(translations))
+    lengths.install()
     audit.install()
 
     from auth import bp as auth_bp
@@ -125,6 +127,9 @@ def _register_request_hooks(app: Flask) -> None:
         return format_datetime(value.replace(tzinfo=timezone.utc)) if value else ""
 
     web_security.install(app)
+    from admin_views.form_limits import max_length
+
+    app.jinja_env.globals["max_length"] = max_length
 
     @app.after_request
     def _server_timing(resp):

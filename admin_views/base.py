@@ -755,7 +755,9 @@ class RegisterView(SecureViewMixin, ModelView):
 
     # -- forms ----------------------------------------------------------------
     def scaffold_form(self):
-        form_class = super().scaffold_form()
+        from .form_limits import limit_lengths
+
+        form_class = limit_lengths(super().scaffold_form(), self.model)
         # No leading underscore: WTForms binds only public names, so "_version_seen"
         # was never a field of the form (never rendered nor posted; the check read a
         # value shared by every form of the class).
