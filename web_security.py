@@ -83,6 +83,7 @@ def add_security_headers(app: Flask, resp):
     """``after_request``: the headers every response carries (HSTS only where the
     config says the site is served over HTTPS)."""
     headers = resp.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
