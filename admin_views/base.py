@@ -755,9 +755,9 @@ class RegisterView(SecureViewMixin, ModelView):
 
     # -- forms ----------------------------------------------------------------
     def scaffold_form(self):
-        from .form_limits import limit_lengths
+        from .form_limits import limit_fields
 
-        form_class = limit_lengths(super().scaffold_form(), self.model)
+        form_class = limit_fields(super().scaffold_form(), self.model)
         # No leading underscore: WTForms binds only public names, so "_version_seen"
         # was never a field of the form (never rendered nor posted; the check read a
         # value shared by every form of the class).

@@ -166,3 +166,29 @@ def test_every_endpoint_is_planned(shared_app, plan):
     per_role, _ = plan
     planned = set().union(*(owned | shared for owned, shared in per_role.values()))
     assert planned == {r.endpoint for r in shared_app.url_map.iter_rules()}
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01 00:00:00", "9999-12-31 23:59:59",
+                                   "1899-12-31 23:00:00"])
+def test_date_out_of_range_in_a_form_is_a_message(app, browser, typed):
+    """Flask-Admin's date fields take any year; converting year 1 to UTC overflowed."""
+    from models.public_info import PublicInfoEntry
+
+    with app.app_context():
+        before = db.session.execute(select(func.count()).select_from(PublicInfoEntry)).scalar()
+    resp = browser("clerk").post_form("/admin/public_info/new/", {
+        "received_at": typed, "caller_name": "王先生", "reason": "咨询", "category": "B"})
+    assert resp.status_code == 200
+    assert "请填写 1900 至 2200 年之间的日期" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(PublicInfoEntry)).scalar() \
+            == before
+
+
+def test_malformed_query_gets_a_clear_400(app, browser):
+    clerk = browser("clerk")
+    resp = clerk.get("/admin/key/register_as_of/?as_of=9999-12-31")
+    assert resp.status_code == 400 and "1900 至 2200" in resp.get_data(as_text=True)
+    resp = clerk.get("/admin/key/?search=%E9%85%8D%00")
+    assert resp.status_code == 400 and "控制字符" in resp.get_data(as_text=True)
+    assert clerk.get("/admin/key/details/?id=2147483648").status_code == 302   # not found
