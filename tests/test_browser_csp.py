@@ -54,7 +54,7 @@ def test_pages_keep_the_policy_and_their_scripts_work(new_page, who):
     page.goto("/admin/key/")                                    # a list: the filter menu
     page.wait_for_selector("table.model-list")
     _open_filter_menu(page)
-    page.click("a.page-link >> nth=0") if page.locator("a.page-link").count() else None
+    page.click('a.nav-link.active[href^="javascript:"]')        # an inert javascript: link
     seen["list"] = _violations(page, console)
 
     page.goto("/admin/key/details/?id=1")
