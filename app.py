@@ -16,6 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import audit
+import web_security
+from rules import lengths
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, load_secret_key
 from extensions import babel, csrf, db, login_manager, migrate
 from i18n import compile_catalogs, html_lang, select_locale
@@ -66,6 +68,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     app.config["KEFU_TRANSLATIONS"] = str(translations)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(translations))
+    lengths.install()
     audit.install()
 
     from auth import bp as auth_bp
@@ -123,11 +126,13 @@ def _register_request_hooks(app: Flask) -> None:
 
         return format_datetime(value.replace(tzinfo=timezone.utc)) if value else ""
 
+    web_security.install(app)
+    from admin_views.form_limits import max_length
+
+    app.jinja_env.globals["max_length"] = max_length
+
     @app.after_request
-    def _security_headers(resp):
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
+    def _server_timing(resp):
         started = g.get("_started")
         if started is not None:
             # the app's own time (browser devtools and bench/ show it apart from the
@@ -140,6 +145,12 @@ def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         return render_template("errors/error.html", code=code, title=title,
                                message=message), code
+
+    @app.errorhandler(400)
+    def _bad_request(e):
+        message = e.description if isinstance(e, web_security.BadInput) else \
+            _("The request could not be understood. Go back and try again.")
+        return page(400, _("Bad request"), message)
 
     @app.errorhandler(403)
     def _forbidden(_e):

@@ -64,6 +64,8 @@ class Config:
     # Deposit photos: outside the web root, served only through the deposit's view.
     KEFU_UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
     KEFU_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    # Strict-Transport-Security max-age; 0 = no header (the demo and tests use HTTP).
+    KEFU_HSTS_SECONDS = 0
 
 
 class ProductionConfig(Config):
@@ -76,6 +78,8 @@ class ProductionConfig(Config):
     SESSION_REFRESH_EACH_REQUEST = True
     PREFERRED_URL_SCHEME = "https"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    # Served over HTTPS only: browsers refuse plain HTTP to this host for a year.
+    KEFU_HSTS_SECONDS = 365 * 24 * 3600
 
 
 class TestingConfig(Config):

@@ -20,6 +20,8 @@ from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
 from models.water import WaterCount, WaterReceipt, WaterStock
 
+from web_security import csp_nonce
+
 from .approvals import ApprovalsView
 from .audit_log import AuditChainView, AuditLogView
 from .base import SecureIndexView
@@ -105,6 +107,7 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/kefu_master.html", fluid=True),
         index_view=SecureIndexView(name=_l("To do"), url="/admin"),
         translations_path=app.config["KEFU_TRANSLATIONS"],
+        csp_nonce_generator=csp_nonce,   # Flask-Admin's inline scripts carry our nonce
     )
     from admin_views import list_page
     from admin_views.menu import cached_menu

@@ -20,6 +20,7 @@ from rules import approvals as chains
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
+from .params import parse_id
 
 STATUS_LABELS = {
     "pending": _l("Pending"), "approved": _l("Approved"), "rejected": _l("Rejected"),
@@ -118,10 +119,8 @@ def _find_request(table: str | None, id_: str | None):
     user = current_staff()
     for model in chains.request_models():
         if model.__table__.name == table:
-            try:
-                req = db.session.get(model, int(id_ or ""))
-            except ValueError:
-                return None
+            pk = parse_id(id_)
+            req = db.session.get(model, pk) if pk is not None else None
             if req is None or not user.can_see_property(req.property_id):
                 return None
             return req

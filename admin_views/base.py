@@ -82,12 +82,6 @@ def requires(action: str) -> Callable:
     return wrap
 
 
-def commit_rule(write: Callable[[], Any], success: str | None = None) -> bool:
-    """A rule-checked write of a custom endpoint, through the one write path
-    (``write_path.commit``): True when saved; otherwise the reason is flashed."""
-    return commit(write, success)
-
-
 def list_datetime(view, value: datetime, name: str) -> str:
     """List cells show stored UTC times as the property's local time, to the minute
     (the zone is looked up once per view: a page has forty such cells)."""
@@ -238,18 +232,21 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return q
 
     def get_one(self, pk):
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
+        from .params import parse_id
+
+        pk = parse_id(pk)
+        if pk is None:
             return None
         return self._scoped().filter(getattr(self.model, self.pk) == pk).one_or_none()
 
     def get_list(self, term, offset=0, limit=10):
-        limit = max(1, min(int(limit or 10), self.MAX_LIMIT))
+        from .params import bounded_int
+
+        limit = bounded_int(limit or 10, 10, 1, self.MAX_LIMIT)
         q = self._scoped()
         if term:
             q = q.filter(or_(*[f.ilike(f"%{term}%") for f in self._cached_fields]))
-        return q.order_by(getattr(self.model, self.pk)).offset(max(0, offset or 0)).limit(limit).all()
+        return q.order_by(getattr(self.model, self.pk)).offset(bounded_int(offset, 0)).limit(limit).all()
 
 
 class SecureIndexView(AdminIndexView):
@@ -454,9 +451,10 @@ class RegisterView(SecureViewMixin, ModelView):
 
     def get_one(self, id: Any):
         """Scoped like the list (Flask-Admin's own get_one ignores get_query)."""
-        try:
-            pk = int(str(id))
-        except (TypeError, ValueError):
+        from .params import parse_id
+
+        pk = parse_id(id)
+        if pk is None:
             return None
         return self.get_query().filter(self.model.id == pk).one_or_none()
 
@@ -752,7 +750,9 @@ class RegisterView(SecureViewMixin, ModelView):
 
     # -- forms ----------------------------------------------------------------
     def scaffold_form(self):
-        form_class = super().scaffold_form()
+        from .form_limits import limit_fields
+
+        form_class = limit_fields(super().scaffold_form(), self.model)
         # No leading underscore: WTForms binds only public names, so "_version_seen"
         # was never a field of the form (never rendered nor posted; the check read a
         # value shared by every form of the class).

@@ -26,6 +26,7 @@ from rules.errors import RuleViolation
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import COSIGN_FIELD_NAMES, cosign_fields, cosigner_from
+from .params import parse_id
 
 CUSTODY_LABELS = {
     "unit": _l("Unit"), "owner": _l("Owner"), "butler": _l("Responsible butler"),
@@ -155,12 +156,12 @@ class CustodyInspectionView(RegisterView):
             return scope_query(q, KeyCheckout, user).order_by(KeyCheckout.out_at.desc())
 
         form.key_checkout.query_factory = recent_custodial_checkouts
-        wanted = request.args.get("agreement", "")
-        if request.method == "GET" and wanted.isdigit():
+        wanted = parse_id(request.args.get("agreement"))
+        if request.method == "GET" and wanted is not None:
             from models.custody import CustodyAgreement
 
             q = scope_query(db.session.query(CustodyAgreement), CustodyAgreement, user)
-            form.agreement.data = q.filter(CustodyAgreement.id == int(wanted)).one_or_none()
+            form.agreement.data = q.filter(CustodyAgreement.id == wanted).one_or_none()
         return form
 
     def validate_rules(self, form, model, is_created: bool) -> None:

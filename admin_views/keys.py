@@ -16,7 +16,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange
 
@@ -24,7 +24,7 @@ from i18n import cell_text, local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.keys import (APPLICATION_KIND_LABELS, APPLICATION_KINDS, APPLICATION_REASON_LABELS,
                          APPLICATION_REASONS, KEY_CATEGORIES, KEY_CATEGORY_LABELS,
-                         KEY_STATUS_LABELS, Key, KeyApplicationItem, KeyCheckout, KeySpotCheck)
+                         KEY_STATUS_LABELS, Key, KeyApplicationItem, KeyCheckout)
 from models.staff import Staff
 from rules import keys as key_rules
 from rules.errors import RuleViolation
@@ -33,6 +33,7 @@ from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
 from .approvals import ApprovalRequestView
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit, known_conflict
+from .params import BadParam, parse_day, parse_id
 
 
 
@@ -156,8 +157,8 @@ class KeyView(RegisterView):
 
         user = current_staff()
         try:
-            as_of = date.fromisoformat(request.args.get("as_of") or local_today().isoformat())
-        except ValueError:
+            as_of = parse_day(request.args.get("as_of") or local_today().isoformat())
+        except BadParam:
             flash(_("Give the date as YYYY-MM-DD."), "error")
             as_of = local_today()
         moment = local_day_end_utc(as_of)
@@ -274,8 +275,8 @@ class KeyDeskView(SecureViewMixin, BaseView):
 
         def issue() -> None:
             borrower = None
-            if borrower_id.isdigit():
-                borrower = db.session.get(Staff, int(borrower_id))
+            if parse_id(borrower_id) is not None:
+                borrower = db.session.get(Staff, parse_id(borrower_id))
                 if borrower is not None and not user.can_see_property(borrower.property_id):
                     borrower = None
             if user.property_id is None:

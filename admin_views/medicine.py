@@ -20,6 +20,7 @@ from rules.errors import RuleViolation
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
 from .custody import _staff_with_role
+from .params import parse_count
 
 MEDICINE_LABELS = {
     "place": _l("Kept at"), "responsible": _l("Responsible person"), "name": _l("Item"),
@@ -201,9 +202,9 @@ class MedicineCountView(RegisterView):
                 for b in batches:
                     raw = (request.form.get(f"counted-{b.id}") or "").strip()
                     if raw:
-                        if not raw.isdigit():
+                        if parse_count(raw) is None:
                             raise RuleViolation(_("A counted quantity cannot be negative."))
-                        counted[b.id] = int(raw)
+                        counted[b.id] = parse_count(raw)
                 done = medicine_rules.take_count(user, user.property_id, counted,
                                                  form.restock_needed.data, form.notes.data)
                 db.session.flush()

@@ -6,7 +6,6 @@ table and one number sequence); ``ServiceOrderView`` and ``admin_views.water.
 WaterOrderView`` are its two registers."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
@@ -33,6 +32,7 @@ from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
+from .params import BadParam, bounded_int, id_or_404, parse_day, parse_id, parse_month
 
 ORDER_LABELS = {
     "number": _l("Service order No."), "serial_no": _l("Service order No."),
@@ -300,12 +300,12 @@ class ServiceOrderGapsView(SecureViewMixin, BaseView):
         if pid is None:
             from models.reference import Property
 
-            pid = request.args.get("property", type=int) or db.session.execute(
+            pid = parse_id(request.args.get("property")) or db.session.execute(
                 select(func.min(Property.id))).scalar()
         last = db.session.execute(select(func.max(ServiceOrder.serial_no)).where(
             ServiceOrder.property_id == pid)).scalar() or 0
-        lo = max(1, request.args.get("from", type=int) or max(1, last - 199))
-        hi = request.args.get("to", type=int) or max(last, lo)
+        lo = bounded_int(request.args.get("from"), max(1, last - 199), low=1)
+        hi = bounded_int(request.args.get("to"), max(last, lo), low=1)
         if hi < lo:
             lo, hi = hi, lo
         hi = min(hi, lo + 100_000)
@@ -323,15 +323,14 @@ class FinanceView(SecureViewMixin, BaseView):
     def index(self):
         user = current_staff()
         try:
-            day = date.fromisoformat(request.args.get("day", ""))
-        except ValueError:
+            day = parse_day(request.args.get("day", ""))
+        except BadParam:
             day = local_today()
-        month = request.args.get("month", "") or day.strftime("%Y-%m")
         try:
-            year, mon = (int(x) for x in month.split("-"))
-            date(year, mon, 1)
-        except ValueError:
-            year, mon = day.year, day.month
+            first = parse_month(request.args.get("month", ""))
+        except BadParam:
+            first = day
+        year, mon = first.year, first.month
         charged = order_rules.charged_on(user, day)
         return self.render(
             "admin/orders/finance.html", day=day, month=f"{year}-{mon:02d}",
@@ -345,7 +344,7 @@ class FinanceView(SecureViewMixin, BaseView):
     @requires("edit")
     def receive_view(self):
         user = current_staff()
-        order = db.session.get(ServiceOrder, request.form.get("id", type=int) or 0)
+        order = db.session.get(ServiceOrder, id_or_404(request.form.get("id")))
         if order is None or not user.can_see_property(order.property_id):
             abort(404)
         commit(lambda: order_rules.finance_receive(order, user),

@@ -2,7 +2,6 @@
 items in custody now (for the shift handover)."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import BaseView, expose
@@ -24,6 +23,7 @@ from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_
 from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
 from .custody import _staff_with_role
+from .params import BadParam, id_or_404, parse_id, parse_moment
 
 DEPOSIT_LABELS = {
     "owner": _l("Owner"), "unit": _l("Unit"), "item_kind": _l("Kind of item"),
@@ -125,10 +125,7 @@ class ValuablesDepositView(RegisterView):
     @requires("view")
     def photo_view(self):
         """Served only to roles that may see the deposit, scoped to its property."""
-        try:
-            photo = db.session.get(DepositPhoto, int(request.args.get("id", "")))
-        except ValueError:
-            abort(404)
+        photo = db.session.get(DepositPhoto, id_or_404(request.args.get("id")))
         if photo is None or self.get_one(photo.deposit_id) is None:
             abort(404)
         path = valuables_rules.photo_dir() / photo.stored_name
@@ -174,15 +171,15 @@ class ValuablesDepositView(RegisterView):
 
         def release() -> None:
             called_by = None
-            if (values.get("called_by_id") or "").isdigit():
-                called_by = db.session.get(Staff, int(values["called_by_id"]))
+            if parse_id(values.get("called_by_id")) is not None:
+                called_by = db.session.get(Staff, parse_id(values["called_by_id"]))
                 if called_by is not None and called_by.property_id != model.property_id:
                     called_by = None
             called_at = None
             if values.get("called_at"):
                 try:
-                    called_at = local_to_utc(datetime.fromisoformat(values["called_at"]))
-                except ValueError:
+                    called_at = local_to_utc(parse_moment(values["called_at"]))
+                except BadParam:
                     raise RuleViolation(_("Give the time of the call as date and time.")) \
                         from None
             cosigner, method = None, "pin"

@@ -3,7 +3,6 @@ orders (service orders of kind "water"), security's delivery page, and the water
 due list with the monthly totals."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import flash, redirect, request, url_for
 from flask_admin import BaseView, expose
@@ -21,6 +20,7 @@ from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
+from .params import BadParam, parse_count, parse_id, parse_moment
 from .service_orders import ORDER_LABELS, ServiceOrderBase
 
 WATER_LABELS = {
@@ -173,20 +173,20 @@ class WaterDeliveryView(SecureViewMixin, BaseView):
     def deliver_view(self):
         user = current_staff()
         f = request.form
-        order = db.session.get(ServiceOrder, f.get("id", type=int) or 0)
+        order = db.session.get(ServiceOrder, parse_id(f.get("id")) or 0)
         if order is None or order.kind != "water" or not user.can_see_property(order.property_id):
             flash(_("Record not found."), "error")
             return redirect(url_for(".index"))
 
         def record() -> None:
             deliverer = user if user.has_role("security") else \
-                db.session.get(Staff, f.get("delivered_by", type=int) or 0)
+                db.session.get(Staff, parse_id(f.get("delivered_by")) or 0)
             try:
-                at = local_to_utc(datetime.fromisoformat(f.get("delivered_at", "")))
-            except ValueError:
+                at = local_to_utc(parse_moment(f.get("delivered_at", "")))
+            except BadParam:
                 raise RuleViolation(_("Give the time of delivery (not in the future).")) \
                     from None
-            water_rules.deliver(order, deliverer, at, f.get("empties_returned", type=int),
+            water_rules.deliver(order, deliverer, at, parse_count(f.get("empties_returned")),
                                 owner_signed=bool(f.get("owner_signed")),
                                 installed=bool(f.get("installed")))
 

@@ -114,3 +114,27 @@ def query_plan(app, statement: str, params) -> str:
                 "EXPLAIN QUERY PLAN " + statement, params))
         finally:
             db.session.rollback()
+
+
+def endpoints_for(app, username: str) -> set[str]:
+    """Endpoints the permission matrix lets ``username`` into — what every view checks
+    before reading any parameter (plain pages, login and static files included)."""
+    from flask_login import login_user
+
+    views = {v.endpoint: v for v in app.extensions["admin"][0]._views}
+    found = set()
+    with app.test_request_context("/admin/"):
+        login_user(db.session.execute(select(Staff).where(Staff.username == username))
+                   .scalar_one())
+        for rule in app.url_map.iter_rules():
+            prefix, _, name = rule.endpoint.rpartition(".")
+            view = views.get(prefix)
+            check = getattr(view, "endpoint_action", None)
+            if check is None:
+                found.add(rule.endpoint)
+                continue
+            action = check(name)
+            if action is not None and view.allowed(action):
+                found.add(rule.endpoint)
+        db.session.remove()
+    return found

@@ -62,7 +62,7 @@ def test_printable_register_as_of_a_date(app, browser):
     before = text_of(mgr.get(f"/admin/key/print/?as_of={yesterday}"))
     assert "今天新配" not in before and "配电房" not in before   # demo keys made today
     assert "北岸 A 座配电房" not in today                          # own property only
-    assert mgr.get("/admin/key/print/?as_of=not-a-date").status_code == 200
+    assert mgr.get("/admin/key/print/?as_of=not-a-date").status_code == 400   # not a day
 
 
 def test_printable_register_shows_what_a_key_was_then(app, browser):

@@ -86,6 +86,9 @@ def test_list_page_matches_flask_admins_markup(app, browser, query):
         del view.list_template            # back to the class attribute
     assert theirs.status_code == 200
     ours_html, theirs_html = ours.get_data(as_text=True), theirs.get_data(as_text=True)
+    # the one deliberate difference: no inline handler on the filter menu's entries
+    # (the CSP forbids it; static/kefu.js keeps their javascript: links from running)
+    theirs_html = theirs_html.replace(' onclick="return false;"', "")
     compared = 0
     for name, pattern in PARTS.items():
         if re.search(pattern, theirs_html, re.S) is None:
