@@ -1,7 +1,8 @@
 """The one base view every register inherits.
 
-``RegisterView`` closes Flask-Admin 2.2's gaps in one place (see
-shared/FLASK_ADMIN_NOTES.md) so a register view is only declarative options:
+``RegisterView`` closes Flask-Admin 2.2's gaps in one place (its own endpoints
+ignore ``get_query`` in ``get_one``, ajax lookups and exports; it flashes SQL) so a
+register view is only declarative options:
 
 - every endpoint — Flask-Admin's own and any ``@expose`` added later — is mapped
   to a matrix action and checked on the server in ``_handle_view``; an endpoint
