@@ -984,15 +984,15 @@ class RegisterView(SecureViewMixin, ModelView):
         model = self._record_or_back()
         if model is None:
             return redirect(return_url)
+        from .params import MAX_BIG_ID, parse_id, parse_moment
+
+        # ``at`` and ``entry`` were checked before the view (params.check_request_dates)
         at_text = request.args.get("at", "")
-        if request.args.get("entry", "").isdigit():
-            snap, entry = snapshot_after(model, int(request.args["entry"]))
+        entry_id = parse_id(request.args.get("entry"), MAX_BIG_ID)
+        if entry_id is not None:
+            snap, entry = snapshot_after(model, entry_id)
         else:
-            try:
-                at = datetime.fromisoformat(at_text) if at_text else None
-            except ValueError:
-                at = None
-                flash(_("Give the moment as date and time."), "error")
+            at = parse_moment(at_text) if at_text else None
             snap, entry = snapshot_at(model, local_to_utc(at) if at else utcnow())
         fields = [k for k in column_keys(self.model) if k != "version"]
         rows = self.readable().snapshot(snap, fields) if snap else []
@@ -1004,16 +1004,13 @@ class RegisterView(SecureViewMixin, ModelView):
     def register_as_of_view(self):
         """The whole register (the user's property) as it stood at the end of a day,
         rebuilt from history; printable, and exportable as CSV by those who may export."""
-        from datetime import date
-
         from audit.history import column_keys, snapshots_as_of
         from i18n import local_day_end_utc, local_now, local_today
 
-        try:
-            as_of = date.fromisoformat(request.args.get("as_of") or local_today().isoformat())
-        except ValueError:
-            flash(_("Give the date as YYYY-MM-DD."), "error")
-            as_of = local_today()
+        from .params import parse_day
+
+        # a malformed ``as_of`` was answered with 400 before the view
+        as_of = parse_day(request.args["as_of"]) if request.args.get("as_of") else local_today()
         user = current_staff()
         scoped = hasattr(self.model, "property_id") and not user.is_head_office
         snaps = snapshots_as_of(self.model.__table__.name, local_day_end_utc(as_of),

@@ -147,10 +147,11 @@ def issue_key(key: Key | None, borrower: Staff | None, reason: str, clerk: Staff
                            spare_authorisation=authorisation, created_by_id=clerk.id)
     fill_checkout(checkout, clerk)
     db.session.add(checkout)
+    label = key.label          # read now: after a failed flush the session must roll back
     try:
         db.session.flush()
     except IntegrityError:
-        raise RuleViolation(_("Key %(label)s is already out.", label=key.label)) from None
+        raise RuleViolation(_("Key %(label)s is already out.", label=label)) from None
     return checkout
 
 
