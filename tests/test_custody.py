@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from audit import system_actor
 from i18n import local_now, local_today, utc_to_local
-from models.base import db, utcnow
+from models.base import db
 from models.custody import CustodyAgreement, CustodyInspection, VacantHomeInspection
 from models.keys import Key
 from models.reference import Occupant, Unit

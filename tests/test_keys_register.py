@@ -2,7 +2,7 @@
 a date, voiding a key that is out, the spot-check reminder."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

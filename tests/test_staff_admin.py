@@ -201,7 +201,7 @@ def test_secrets_appear_on_no_page_nor_export(app, browser):
     s = the_staff(app, "newbie")
     with app.app_context():
         history = entries_for("staff", sid)
-    pages = {"list": f"/admin/staff/", "details": f"/admin/staff/details/?id={sid}",
+    pages = {"list": "/admin/staff/", "details": f"/admin/staff/details/?id={sid}",
              "history": f"/admin/staff/history/?id={sid}",
              "as_of": f"/admin/staff/as_of/?id={sid}&entry={history[0].id}",
              "export": "/admin/staff/export/csv/",
