@@ -853,9 +853,8 @@ class RegisterView(SecureViewMixin, ModelView):
         return_url = get_redirect_target() or self.get_url(".index_view")
         if not hasattr(self.model, "voided_at"):
             abort(404)
-        model = self.get_one(request.values.get("id"))
+        model = self.get_one_or_back()
         if model is None:
-            flash(admin_gettext("Record does not exist."), "error")
             return redirect(return_url)
         if model.voided_at is not None:
             flash(_("This record is already void."), "error")
@@ -915,10 +914,13 @@ class RegisterView(SecureViewMixin, ModelView):
             return mask_personal(value)
         return value
 
-    def _record_or_back(self):
-        model = self.get_one(request.args.get("id"))
+    def get_one_or_back(self, missing: str | None = None):
+        """The record named by ``id`` (query or form), scoped like the list; ``None``
+        after flashing ``missing`` (the caller redirects).  Every custom endpoint
+        loads its record here."""
+        model = self.get_one(request.values.get("id"))
         if model is None:
-            flash(admin_gettext("Record does not exist."), "error")
+            flash(missing or admin_gettext("Record does not exist."), "error")
         return model
 
     def related_entries(self, model) -> list:
@@ -948,7 +950,7 @@ class RegisterView(SecureViewMixin, ModelView):
         from models.workflow import ApprovalDecision
 
         return_url = get_redirect_target() or self.get_url(".index_view")
-        model = self._record_or_back()
+        model = self.get_one_or_back()
         if model is None:
             return redirect(return_url)
         own = self.readable()
@@ -969,7 +971,7 @@ class RegisterView(SecureViewMixin, ModelView):
         from i18n import local_to_utc
 
         return_url = get_redirect_target() or self.get_url(".index_view")
-        model = self._record_or_back()
+        model = self.get_one_or_back()
         if model is None:
             return redirect(return_url)
         from .params import MAX_BIG_ID, parse_id, parse_moment

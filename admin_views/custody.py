@@ -188,9 +188,8 @@ class CustodyInspectionView(RegisterView):
     @expose("/cosign/", methods=("POST",))
     @requires("cosign")
     def cosign_view(self):
-        model = self.get_one(request.values.get("id"))
+        model = self.get_one_or_back()
         if model is None:
-            flash(_("Record not found."), "error")
             return redirect(self.get_url(".index_view"))
         model_id = model.id
         commit(lambda: custody_rules.cosign_later(model, current_staff()), _("Co-signed."),

@@ -389,10 +389,9 @@ class KeyApplicationView(ApprovalRequestView):
     @expose("/execute/", methods=("POST",))
     @requires("edit")
     def execute_view(self):
-        model = self.get_one(request.values.get("id"))
+        model = self.get_one_or_back(_("Request not found."))
         back = self.get_url(".details_view", id=request.values.get("id"))
         if model is None:
-            flash(_("Request not found."), "error")
             return redirect(self.get_url(".index_view"))
         user = current_staff()
         username = (request.form.get("cosigner_username") or "").strip()
@@ -423,9 +422,8 @@ class KeyApplicationView(ApprovalRequestView):
     @expose("/cosign/", methods=("POST",))
     @requires("cosign")
     def cosign_view(self):
-        model = self.get_one(request.values.get("id"))
+        model = self.get_one_or_back(_("Request not found."))
         if model is None:
-            flash(_("Request not found."), "error")
             return redirect(self.get_url(".index_view"))
         back = self.get_url(".details_view", id=model.id)
         touched: list[Key] = []

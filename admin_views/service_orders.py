@@ -7,7 +7,7 @@ WaterOrderView`` are its two registers."""
 from __future__ import annotations
 
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.fields import InlineModelFormList
 from flask_admin.contrib.sqla.form import InlineModelConverter
@@ -184,12 +184,6 @@ class ServiceOrderBase(RegisterView):
                            labels=ORDER_LABELS, departments=DEPARTMENT_LABELS,
                            payments=PAYMENT_LABELS)
 
-    def _one_or_back(self):
-        model = self.get_one(request.values.get("id"))
-        if model is None:
-            flash(_("Record not found."), "error")
-        return model
-
     def _summary(self, model) -> list:
         return [(_("Service order No."), model.number), (_("Unit"), model.unit.room),
                 (_("Customer"), model.customer_name), (_("Charge (yuan)"), model.charge)]
@@ -197,7 +191,7 @@ class ServiceOrderBase(RegisterView):
     @expose("/settle/", methods=("GET", "POST"))
     @requires("edit")
     def settle_view(self):
-        model = self._one_or_back()
+        model = self.get_one_or_back()
         if model is None:
             return redirect(self.get_url(".index_view"))
         model_id = model.id
@@ -215,7 +209,7 @@ class ServiceOrderBase(RegisterView):
     @expose("/follow_up/", methods=("GET", "POST"))
     @requires("edit")
     def follow_up_view(self):
-        model = self._one_or_back()
+        model = self.get_one_or_back()
         if model is None:
             return redirect(self.get_url(".index_view"))
         model_id = model.id

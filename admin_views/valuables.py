@@ -3,7 +3,7 @@ items in custody now (for the shift handover)."""
 from __future__ import annotations
 
 
-from flask import abort, flash, redirect, request, send_file
+from flask import abort, redirect, request, send_file
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -161,9 +161,8 @@ class ValuablesDepositView(RegisterView):
     @expose("/release/", methods=("GET", "POST"))
     @requires("edit")
     def release_view(self):
-        model = self.get_one(request.values.get("id"))
+        model = self.get_one_or_back()
         if model is None:
-            flash(_("Record not found."), "error")
             return redirect(self.get_url(".index_view"))
         user = current_staff()
         values = request.form if request.method == "POST" else {}
