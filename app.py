@@ -182,4 +182,3 @@ def _register_error_pages(app: Flask) -> None:
 
 
 logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
-app = create_app()

@@ -1,4 +1,4 @@
-"""Production gunicorn settings: ``KEFU_CONFIG=production gunicorn -c gunicorn.conf.py app:app``."""
+"""Production gunicorn settings: ``KEFU_CONFIG=production gunicorn -c gunicorn.conf.py wsgi:app``."""
 import multiprocessing
 import os
 

@@ -107,7 +107,7 @@ def serve(url: str, workers: int = 2, *extra: str) -> Iterator[tuple[str, subpro
            "WEB_CONCURRENCY": str(workers), "KEFU_CONFIG": "default", "SECRET_KEY": "bench"}
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                             "--access-logfile", "/dev/null", *extra, "app:app"], cwd=ROOT,
+                             "--access-logfile", "/dev/null", *extra, "wsgi:app"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
