@@ -362,6 +362,7 @@ class RegisterView(SecureViewMixin, ModelView):
     filter_converter = LocalTimeFilterConverter()
     column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: list_datetime}
     column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: detail_datetime}
+    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, datetime: detail_datetime}
     details_template = "admin/kefu_details.html"
     edit_template = "admin/kefu_edit.html"
     form_excluded_columns = (

@@ -273,6 +273,13 @@ def test_medicine_issue_saves_the_moment_on_the_form(app, browser, frozen):
     assert _latest(app, MedicineUsage).issued_at == KNOWN - OFFSET
     listed = text_of(b.get("/admin/medicine_usage/"))
     assert f"{KNOWN:%Y-%m-%d %H:%M}" in listed
+    # details and the export say the same local moment (the export used to say UTC)
+    row_id = _latest(app, MedicineUsage).id
+    assert f"{KNOWN:%Y-%m-%d %H:%M:%S}" in text_of(
+        b.get(f"/admin/medicine_usage/details/?id={row_id}"))
+    exported = text_of(browser("supervisor").get("/admin/medicine_usage/export/csv/"))
+    assert f"{KNOWN:%Y-%m-%d %H:%M:%S}," in exported
+    assert f"{KNOWN - OFFSET:%Y-%m-%d %H:%M}" not in exported
 
 
 def test_valuables_deposit_saves_the_moment_on_the_form(app, browser, frozen):
