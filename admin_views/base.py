@@ -53,6 +53,7 @@ from rules.personal_data import mask_personal, masked_in_exports, masked_on_scre
 
 from . import list_page
 from .write_path import commit, explain_failure
+from .fields import LocalTimeModelConverter
 from .labels import COMMON_LABELS
 from rules.matrix import permits
 
@@ -333,8 +334,8 @@ class RegisterView(SecureViewMixin, ModelView):
 
     property_from: str | None = None
     action_permissions: dict[str, str] = {}
-    # Datetime fields people type in local (property) time; stored as UTC.
-    local_datetime_fields: tuple[str, ...] = ()
+    # Datetime fields are typed and shown in local (property) time, stored as UTC.
+    model_form_converter = LocalTimeModelConverter
 
     # Flask-Admin options every register shares.
     can_delete = False
@@ -350,6 +351,7 @@ class RegisterView(SecureViewMixin, ModelView):
     filter_converter = LocalTimeFilterConverter()
     column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: list_datetime}
     column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: detail_datetime}
+    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, datetime: detail_datetime}
     details_template = "admin/kefu_details.html"
     edit_template = "admin/kefu_edit.html"
     form_excluded_columns = (
@@ -776,9 +778,6 @@ class RegisterView(SecureViewMixin, ModelView):
         if request.method == "GET" and obj is not None:
             if hasattr(obj, "version"):
                 form.version_seen.data = obj.version
-            for name in self.local_datetime_fields:
-                if hasattr(form, name):
-                    getattr(form, name).data = utc_to_local(getattr(obj, name))
         return form
 
     def _create_ajax_loader(self, name, options):
@@ -804,12 +803,7 @@ class RegisterView(SecureViewMixin, ModelView):
             self._checked_change(form, model, is_created)
 
     def _checked_change(self, form, model, is_created: bool) -> None:
-        from i18n import local_to_utc
-
         user = current_staff()
-        for name in self.local_datetime_fields:
-            if hasattr(form, name):
-                setattr(model, name, local_to_utc(getattr(form, name).data))
         if is_created:
             if hasattr(model, "created_by_id"):
                 model.created_by_id = user.id

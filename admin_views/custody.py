@@ -85,7 +85,6 @@ class CustodyAgreementView(RegisterView):
     column_labels = CUSTODY_LABELS
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20},
                       "owner": {"fields": ("name", "phone"), "page_size": 20}}
-    local_datetime_fields = ("security_notified_at",)
     form_args = {"inspect_every_days": {"default": 7,
                                         "validators": [DataRequired(), NumberRange(1, 90)]}}
 
@@ -117,7 +116,6 @@ class CustodyInspectionView(RegisterView):
 
     register = "custody_inspection"
     disabled_endpoints = ("edit_view",)    # a co-signed record is not edited; void it
-    local_datetime_fields = ("inspected_at", "owner_contacted_at")
     details_template = "admin/custody/inspection_details.html"
     column_list = ("agreement", "inspected_at", "reason", "interior", "inspector",
                    "cosigned_by", "owner_contacted_at", "findings", "done")
@@ -207,7 +205,6 @@ class VacantHomeInspectionView(RegisterView):
 
     register = "vacant_home_inspection"
     disabled_endpoints = ("edit_view",)    # facts of one visit; a mistake is voided
-    local_datetime_fields = ("inspected_at",)
     property_from = "unit"
     column_list = ("unit", "inspected_at", "inspector", *VACANT_CHECKLIST, "findings",
                    "repair_forwarded_to")

@@ -124,7 +124,6 @@ class MedicineUsageView(RegisterView):
     """药品领用登记表."""
 
     register = "medicine_usage"
-    local_datetime_fields = ("issued_at",)
     column_list = ("issued_at", "batch", "quantity", "recipient_name", "recipient_unit",
                    "reason", "issued_by", "expiry_reconfirmed")
     column_searchable_list = ("recipient_name", "reason")

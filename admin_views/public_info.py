@@ -48,7 +48,6 @@ class PublicInfoView(RegisterView):
                                                    for d in DEPARTMENTS]},
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
-    local_datetime_fields = ("received_at", "completed_at")
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.forwarded_to = model.forwarded_to or None

@@ -139,7 +139,6 @@ class ServiceOrderBase(RegisterView):
                                                           for k in ON_TIME]},
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
-    local_datetime_fields = ("appointment_at", "confirm_call_at", "completed_at")
     # The end of every order's details and export: settlement, finance, follow-up.
     settlement_columns = ("settled_at", "settled_by", "cash_handed_by", "finance_received_at",
                           "finance_received_by", "followup_at", "followup_by", "sat_quality",

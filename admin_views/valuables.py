@@ -62,7 +62,6 @@ class ValuablesDepositView(RegisterView):
     register = "valuables_deposit"
     property_from = "unit"
     details_template = "admin/valuables/deposit_details.html"
-    local_datetime_fields = ("deposited_at",)
     column_list = ("unit", "owner", "item_kind", "description", "size_class", "storage_place",
                    "butler", "deposited_at", "in_custody", "released_at", "recipient_name")
     column_searchable_list = ("description", "seal_number", "recipient_name")

@@ -60,7 +60,6 @@ class WaterReceiptView(RegisterView):
 
     register = "water_receipt"
     property_from = "stock"
-    local_datetime_fields = ("received_at",)
     column_list = ("received_at", "stock", "quantity", "expires_on", "expiry_checked",
                    "received_by", "supplier_note")
     column_filters = ("received_at",)
@@ -129,7 +128,6 @@ class WaterOrderView(ServiceOrderBase):
     form_columns = ("unit", "customer_name", "customer_phone", "water_stock", "water_qty",
                     "install_requested", "appointment_at", "description")
     form_args = {**ServiceOrderBase.form_args, "water_qty": {"default": 1}}
-    local_datetime_fields = ("appointment_at",)
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if not is_created and model.delivered_at is not None:

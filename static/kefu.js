@@ -11,3 +11,41 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 }, true);
+
+// Date-time fields (admin_views/fields.py): a plain text box people type into —
+// nothing rewrites it while typing; the server reads the usual forms and says the
+// format when it cannot — and a button that opens the browser's own date-time
+// picker (in the browser's language), whose choice is written into the box.
+(function () {
+  function toPicker(text) {
+    // "2026-11-30 9:30[:05]" or "2026/11/30 …" → "2026-11-30T09:30[:05]", else "".
+    var m = /^\s*(\d{4})[-\/.](\d{1,2})[-\/.](\d{1,2})[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?\s*$/.exec(text);
+    if (!m) { return ""; }
+    function two(v) { return ("0" + v).slice(-2); }
+    return m[1] + "-" + two(m[2]) + "-" + two(m[3]) + "T" + two(m[4]) + ":" + m[5] +
+      (m[6] && m[6] !== "00" ? ":" + m[6] : "");
+  }
+  function fromPicker(value) {
+    // "2026-11-30T09:30" or "…T09:30:05" → "2026-11-30 09:30[:05]".
+    return value.replace("T", " ");
+  }
+  document.querySelectorAll("input[data-kefu-datetime]").forEach(function (box) {
+    var button = box.nextElementSibling;
+    var native = button && button.nextElementSibling;
+    if (!button || !native || !native.classList.contains("kefu-datetime-native")) { return; }
+    button.addEventListener("click", function () {
+      native.value = toPicker(box.value);
+      try {
+        native.showPicker();
+      } catch (e) {
+        native.focus();
+      }
+    });
+    native.addEventListener("change", function () {
+      if (native.value) {
+        box.value = fromPicker(native.value);
+        box.dispatchEvent(new Event("change", {bubbles: true}));
+      }
+    });
+  });
+})();
