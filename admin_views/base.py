@@ -29,7 +29,6 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import template as row_template
-from flask_admin.model import typefmt
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import get_locale
@@ -51,7 +50,16 @@ from rules.personal_data import mask_personal, masked_in_exports, masked_on_scre
 
 from . import list_page
 from .write_path import commit, explain_failure
-from .labels import COMMON_LABELS
+from .labels import (
+    COMMON_CHOICES,
+    COMMON_LABELS,
+    DETAIL_TYPE_FORMATTERS,
+    EXPORT_TYPE_FORMATTERS,
+    LIST_TYPE_FORMATTERS,
+    label_blank_choices,
+    search_placeholder,
+    with_dotted_labels,
+)
 from rules.matrix import permits
 
 log = logging.getLogger(__name__)
@@ -359,8 +367,10 @@ class RegisterView(SecureViewMixin, ModelView):
     export_max_rows = 0
     list_template = "admin/kefu_list.html"
     filter_converter = LocalTimeFilterConverter()
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: list_datetime}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: detail_datetime}
+    # 是/否 for booleans, blank for None (labels.py), local time for datetimes
+    column_type_formatters = {**LIST_TYPE_FORMATTERS, datetime: list_datetime}
+    column_type_formatters_detail = {**DETAIL_TYPE_FORMATTERS, datetime: detail_datetime}
+    column_type_formatters_export = EXPORT_TYPE_FORMATTERS
     details_template = "admin/kefu_details.html"
     edit_template = "admin/kefu_edit.html"
     form_excluded_columns = (
@@ -375,7 +385,10 @@ class RegisterView(SecureViewMixin, ModelView):
         self.form_excluded_columns = tuple(RegisterView.form_excluded_columns) + extra
         if self.property_from:
             self.form_excluded_columns += ("property",)
-        self.column_labels = {**COMMON_LABELS, **(type(self).column_labels or {})}
+        self.column_labels = with_dotted_labels(
+            {**COMMON_LABELS, **(type(self).column_labels or {})},
+            self.column_filters, self.column_searchable_list)
+        self.column_choices = {**COMMON_CHOICES, **(type(self).column_choices or {})}
         own = type(self).column_formatters
         self.column_formatters = {"voided_at": void_badge,
                                   **(own if isinstance(own, dict) else {})}
@@ -384,6 +397,9 @@ class RegisterView(SecureViewMixin, ModelView):
         self.column_formatters_export = {"voided_at": void_text,
                                          **(own_export if isinstance(own_export, dict) else {})}
         super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
+
+    def search_placeholder(self) -> str | None:
+        return search_placeholder(self)
 
     # -- per-request flags, for the UI only (enforcement is _handle_view) ---
     @property
@@ -777,7 +793,7 @@ class RegisterView(SecureViewMixin, ModelView):
 
             field.query = None
             field.query_factory = factory
-        return form
+        return label_blank_choices(form)
 
     def create_form(self, obj=None):
         return self._scope_form(super().create_form(obj))
@@ -922,6 +938,8 @@ class RegisterView(SecureViewMixin, ModelView):
     @pass_context
     def get_detail_value(self, context, model, name):
         value = super().get_detail_value(context, model, name)
+        if value is None:                # a choice column left empty: blank, not "None"
+            return ""
         if name in self.masked_columns() and value not in (None, ""):
             return mask_personal(value)
         return value
@@ -1141,7 +1159,7 @@ class RegisterView(SecureViewMixin, ModelView):
             for part in path:
                 value = getattr(value, part, None) if value is not None else None
         if choices:
-            return choices.get(value) or value
+            return choices.get(value) or ("" if value is None else value)
         by_type = self.__dict__.setdefault("_type_fmts", {})
         kind = type(value)
         if kind not in by_type:
