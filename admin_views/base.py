@@ -388,7 +388,7 @@ class RegisterView(SecureViewMixin, ModelView):
         self.column_labels = with_dotted_labels(
             {**COMMON_LABELS, **(type(self).column_labels or {})},
             self.column_filters, self.column_searchable_list)
-        self.column_choices = {**COMMON_CHOICES, **(type(self).column_choices or {})}
+        self.column_choices = {**COMMON_CHOICES, **(self.column_choices or {})}
         own = type(self).column_formatters
         self.column_formatters = {"voided_at": void_badge,
                                   **(own if isinstance(own, dict) else {})}
@@ -716,6 +716,13 @@ class RegisterView(SecureViewMixin, ModelView):
         return [swap[type(f)](f.column, f.name, f.options, f.data_type)
                 if type(f) in swap else f for f in found]
 
+    def search_values(self, field, term: str, like: str) -> list | None:
+        """The stored values of a ``column_search_by_value`` column a search term
+        finds (a view may add values the term names in words, e.g. a person's name)."""
+        from models.search import values_matching
+
+        return values_matching(db.session, field, like)
+
     def _apply_search(self, query, count_query, joins, count_joins, search,
                       use_index: bool = True):
         """Search without joins: a term in a related table's column becomes
@@ -727,7 +734,7 @@ class RegisterView(SecureViewMixin, ModelView):
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
-        from models.search import ilike, indexed_condition, values_matching
+        from models.search import ilike, indexed_condition
 
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
@@ -745,7 +752,7 @@ class RegisterView(SecureViewMixin, ModelView):
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
                 elif field.key in self.column_search_by_value:
-                    values = values_matching(db.session, field, like) if use_index else None
+                    values = self.search_values(field, term, like) if use_index else None
                     conds.append(field.in_(values) if values is not None
                                  else ilike(db.session, field, like))
                 elif field.key not in indexed:

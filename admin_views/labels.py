@@ -41,6 +41,17 @@ COMMON_CHOICES = {
     "locale": [("zh_Hans_CN", "中文"), ("en", "English")],
 }
 
+# Who wrote a history entry besides staff roles: a command or a job.
+OTHER_ROLE_LABELS = {"system": _l("System task")}
+
+
+def role_label(role: str) -> str:
+    """A role as people say it (history and the audit log store role names)."""
+    from rules.roles import ROLE_LABELS
+
+    return str(ROLE_LABELS.get(role) or OTHER_ROLE_LABELS.get(role, role))
+
+
 # History actions (``audit_log.action``) as people say them: declared with the history.
 from audit.actions import ACTION_LABELS  # noqa: E402,F401
 
@@ -74,10 +85,17 @@ def with_dotted_labels(labels: dict, *names: Any) -> dict:
 
 def label_blank_choices(form: Any) -> Any:
     """A select's empty choice reads "（无）": WTForms shows an empty label as the
-    option's value, Flask-Admin's internal "__None"."""
+    option's value, Flask-Admin's internal "__None".  Inline rows are drawn later
+    from their form class (the "add a line" template), so that class is labelled too."""
     from wtforms.fields import FieldList, FormField
+    from wtforms.fields.core import UnboundField
 
     for field in form:
+        if isinstance(field, FieldList):
+            for arg in getattr(field.unbound_field, "args", ()):
+                for unbound in vars(arg).values() if isinstance(arg, type) else ():
+                    if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
+                        unbound.kwargs.setdefault("blank_text", _l("(none)"))
         if isinstance(field, (FieldList, FormField)):
             label_blank_choices(field)
         elif getattr(field, "allow_blank", False) and not getattr(field, "blank_text", None):
@@ -93,7 +111,7 @@ def search_placeholder(view: Any) -> str | None:
         key = getattr(column, "key", None) or str(column)
         label = view.column_labels.get(key) or view.column_labels.get(key.split(".")[0])
         names.append(str(label) if label else key)
-    return "、".join(dict.fromkeys(names)) or None
+    return " / ".join(dict.fromkeys(names)) or None
 
 
 def label_ajax_fields(admin: Any) -> None:

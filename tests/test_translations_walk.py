@@ -38,7 +38,9 @@ ALLOWED_WORDS = {
     "PDF", "CSV", "XLSX", "UTC", "No", "ID", "IP", "PIN", "English", "Chart", "GMT",
     "clerk", "clerk2", "butler", "courier", "security", "finance", "supervisor",
     "dept_manager", "property_manager", "general_manager", "auditor", "admin",
-    "DEMO", "NORTH", "localhost", "testclient",
+    "DEMO", "NORTH", "localhost", "testclient", "JPEG", "PNG", "WebP",
+    # the history's machine actor as stored ("cli:demo-data", address "cli")
+    "cli", "demo", "data",
 }
 WORD_RE = re.compile(r"(?<![A-Za-z0-9_.@-])[A-Za-z][A-Za-z_]{2,}(?![A-Za-z0-9_@])")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+")
@@ -84,7 +86,7 @@ class Visible(HTMLParser):
             return
         classes = a.get("class", "").split()
         mode = ""
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template", "code"):      # code: a command to type
             mode = "skip"
         elif "inline-field-template" in classes:
             mode = "html"
@@ -214,7 +216,11 @@ def pages(app, urls, role: str, lang: str):
             yield url, resp.get_data(as_text=True)
 
 
+COMMAND_RE = re.compile(r"flask --app app [a-z -]+")     # a command to type, quoted in a hint
+
+
 def english_in(text: str) -> list[str]:
+    text = COMMAND_RE.sub("", text)
     found = [m for m in MARKERS if re.search(rf"(?<![A-Za-z_]){re.escape(m)}(?![A-Za-z_])", text)]
     found += [w for w in WORD_RE.findall(text) if w not in ALLOWED_WORDS]
     return found
