@@ -260,3 +260,20 @@ def test_every_message_has_a_chinese_translation():
     done = subprocess.run([sys.executable, "scripts/translations.py", "check"], cwd=root,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_select2_messages_follow_the_page_language(shared_app):
+    """Select2's own messages ("No matches found", "Please enter 1 or more
+    character") come from static JS: a Chinese page loads the Chinese ones after
+    select2 (a file, as the Content-Security-Policy allows), an English page not."""
+    b = client_for(shared_app, "clerk", "zh_Hans_CN")
+    page = b.get("/admin/occupant/new/").get_data(as_text=True)
+    script = re.search(r'src="([^"]*select2_locale_zh-CN\.js[^"]*)"', page)
+    assert script and page.index("select2.min.js") < script.start()
+    js = b.get(script.group(1)).get_data(as_text=True)
+    assert "没有找到匹配项" in js and "formatInputTooShort" in js
+    try:
+        english = client_for(shared_app, "clerk", "en").get("/admin/occupant/new/")
+        assert "select2_locale_zh-CN" not in english.get_data(as_text=True)
+    finally:
+        client_for(shared_app, "clerk", "zh_Hans_CN")
