@@ -22,8 +22,8 @@ from audit.history import model_for_table, stored_for_display
 from models.audit import AuditCheckpoint, AuditEntry, AuditVerifyJob
 from models.base import db
 from models.reference import Property
-from models.staff import Staff
 from models.search import ilike
+from models.staff import Staff
 from rules.personal_data import masked_on_screen
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
@@ -70,21 +70,22 @@ def register_names() -> dict[str, str]:
     return names
 
 
-def staff_names() -> dict[str, str]:
-    """Username → full name, read once per request (about a hundred staff)."""
-    found = g.get("_kefu_staff_names")
+def _per_request(key: str, statement) -> dict:
+    """A small table's (key, name) pairs as a dict, read once per request (about a
+    hundred staff, a few properties) rather than once per row."""
+    found = g.get(key)
     if found is None:
-        found = g._kefu_staff_names = dict(
-            db.session.execute(select(Staff.username, Staff.full_name)).all())
+        found = dict(db.session.execute(statement).all())
+        setattr(g, key, found)
     return found
+
+
+def staff_names() -> dict[str, str]:
+    return _per_request("_kefu_staff_names", select(Staff.username, Staff.full_name))
 
 
 def property_names() -> dict[int, str]:
-    found = g.get("_kefu_property_names")
-    if found is None:
-        found = g._kefu_property_names = dict(
-            db.session.execute(select(Property.id, Property.name)).all())
-    return found
+    return _per_request("_kefu_property_names", select(Property.id, Property.name))
 
 
 def actor_cell(view, context, model, name) -> str:

@@ -32,7 +32,7 @@ def _clerk_entry(app, browser) -> tuple[AuditEntry, str]:
 
 
 def _row(page: str, entry_id: int) -> str:
-    m = re.search(rf'<td class="col-id">\s*{entry_id}\s*</td>(.*?)</tr>', page, re.S)
+    m = re.search(rf'<td class="col-id">\s*{entry_id}\s*</td>(.*?)</tr>', page, re.DOTALL)
     assert m, f"entry {entry_id} not on the page"
     return m.group(1)
 
@@ -58,7 +58,7 @@ def test_log_search_by_chinese_name_and_register_uses_the_index(app, browser):
     aud = browser("auditor")
     for term in (name, "员工"):
         url = f"/admin/audit_log/?exact=1&search={quote(term)}"
-        seen = statements_during(app, lambda: aud.get(url))
+        seen = statements_during(app, lambda url=url: aud.get(url))
         page = text_of(aud.get(url))
         assert re.search(rf'<td class="col-id">\s*{entry.id}\s*<', page), term
         assert not any(re.search(r"audit_log\.(actor_name|table_name)\)? I?LIKE", st)
