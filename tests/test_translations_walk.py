@@ -271,3 +271,16 @@ def test_select2_messages_follow_the_page_language(shared_app):
         assert "select2_locale_zh-CN" not in english.get_data(as_text=True)
     finally:
         client_for(shared_app, "clerk", "zh_Hans_CN")
+
+
+def test_exports_read_yes_no_and_blank(shared_app):
+    """Booleans in a file read 是/否 and an empty cell stays empty, as on screen."""
+    import csv
+    import io
+
+    b = client_for(shared_app, "auditor", "zh_Hans_CN")
+    resp = b.get("/admin/unit/export/csv/")
+    assert resp.status_code == 200
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    cells = {c for row in rows[1:] for c in row}
+    assert cells & {"是", "否"} and not cells & {"True", "False", "None"}, rows[:3]
