@@ -253,7 +253,7 @@ class ServiceOrderView(ServiceOrderBase):
     inline_model_form_converter = _LinesConverter
     inline_models = [(ServiceOrderLine, {
         "form_columns": ("id", "price", "quantity"),
-        "form_label": _l("Item"),
+        "form_label": _l("Service item"),  # "添加 服务项目", not 品名 (medicine)
         "column_labels": {"price": _l("Service item"), "quantity": _l("Quantity")},
         "form_args": {"price": {"query_factory": lambda: order_rules.current_prices(
             current_staff())}, "quantity": {"default": 1}},

@@ -284,3 +284,10 @@ def test_exports_read_yes_no_and_blank(shared_app):
     rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
     cells = {c for row in rows[1:] for c in row}
     assert cells & {"是", "否"} and not cells & {"True", "False", "None"}, rows[:3]
+
+
+def test_service_order_lines_are_added_as_service_items(shared_app):
+    """The inline "add" button names what a line is (服务项目), not 品名."""
+    page = client_for(shared_app, "clerk", "zh_Hans_CN").get("/admin/service_order/new/")
+    text = "\n".join(visible(page.get_data(as_text=True)).labels)
+    assert "添加 服务项目" in text and "品名" not in text
