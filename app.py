@@ -88,7 +88,6 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from rules.roles import ROLE_LABELS
 
     @app.before_request
     def _start_clock() -> None:
@@ -112,7 +111,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.template_filter("role_label")
     def _role_label(role: str) -> str:
-        return str(ROLE_LABELS.get(role, role))
+        from admin_views.labels import role_label
+
+        return role_label(role)
 
     @app.template_filter("action_label")
     def _action_label(action: str) -> str:

@@ -121,4 +121,7 @@ def init_admin(app: Flask) -> Admin:
             admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))
         else:
             admin.add_view(view_cls(model, name=name, category=category, endpoint=endpoint))
+    from admin_views.labels import label_ajax_fields
+
+    label_ajax_fields(admin)
     return admin

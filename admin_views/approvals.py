@@ -50,6 +50,9 @@ class ApprovalRequestView(RegisterView):
                                    "cosigned_at", "cosign_method", "cosigned_by")
 
     def __init__(self, *args, **kwargs):
+        # the state's words on details, history and as-of pages (lists use the badge)
+        self.column_choices = {"status": list(STATUS_LABELS.items()),
+                               **(type(self).column_choices or {})}
         super().__init__(*args, **kwargs)
         self.column_formatters = {"status": status_badge, **self.column_formatters}
         self.column_labels = {"status": _l("State"), "applicant": _l("Applicant"),

@@ -30,7 +30,6 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model import template as row_template
-from flask_admin.model import typefmt
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import get_locale
@@ -54,7 +53,16 @@ from rules.personal_data import mask_personal, masked_in_exports, masked_on_scre
 from . import list_page
 from .write_path import commit, explain_failure
 from .fields import LocalTimeModelConverter
-from .labels import COMMON_LABELS
+from .labels import (
+    COMMON_CHOICES,
+    COMMON_LABELS,
+    DETAIL_TYPE_FORMATTERS,
+    EXPORT_TYPE_FORMATTERS,
+    LIST_TYPE_FORMATTERS,
+    label_blank_choices,
+    search_placeholder,
+    with_dotted_labels,
+)
 from rules.matrix import permits
 
 log = logging.getLogger(__name__)
@@ -349,9 +357,10 @@ class RegisterView(SecureViewMixin, ModelView):
     export_max_rows = 0
     list_template = "admin/kefu_list.html"
     filter_converter = LocalTimeFilterConverter()
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: list_datetime}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: detail_datetime}
-    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, datetime: detail_datetime}
+    # 是/否 for booleans, blank for None (labels.py), local time for datetimes
+    column_type_formatters = {**LIST_TYPE_FORMATTERS, datetime: list_datetime}
+    column_type_formatters_detail = {**DETAIL_TYPE_FORMATTERS, datetime: detail_datetime}
+    column_type_formatters_export = {**EXPORT_TYPE_FORMATTERS, datetime: detail_datetime}
     details_template = "admin/kefu_details.html"
     edit_template = "admin/kefu_edit.html"
     form_excluded_columns = (
@@ -366,7 +375,10 @@ class RegisterView(SecureViewMixin, ModelView):
         self.form_excluded_columns = tuple(RegisterView.form_excluded_columns) + extra
         if self.property_from:
             self.form_excluded_columns += ("property",)
-        self.column_labels = {**COMMON_LABELS, **(type(self).column_labels or {})}
+        self.column_labels = with_dotted_labels(
+            {**COMMON_LABELS, **(type(self).column_labels or {})},
+            self.column_filters, self.column_searchable_list)
+        self.column_choices = {**COMMON_CHOICES, **(self.column_choices or {})}
         own = type(self).column_formatters
         self.column_formatters = {"voided_at": void_badge,
                                   **(own if isinstance(own, dict) else {})}
@@ -375,6 +387,9 @@ class RegisterView(SecureViewMixin, ModelView):
         self.column_formatters_export = {"voided_at": void_text,
                                          **(own_export if isinstance(own_export, dict) else {})}
         super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
+
+    def search_placeholder(self) -> str | None:
+        return search_placeholder(self)
 
     # -- per-request flags, for the UI only (enforcement is _handle_view) ---
     @property
@@ -691,6 +706,13 @@ class RegisterView(SecureViewMixin, ModelView):
         return [swap[type(f)](f.column, f.name, f.options, f.data_type)
                 if type(f) in swap else f for f in found]
 
+    def search_values(self, field, term: str, like: str) -> list | None:
+        """The stored values of a ``column_search_by_value`` column a search term
+        finds (a view may add values the term names in words, e.g. a person's name)."""
+        from models.search import values_matching
+
+        return values_matching(db.session, field, like)
+
     def _apply_search(self, query, count_query, joins, count_joins, search,
                       use_index: bool = True):
         """Search without joins: a term in a related table's column becomes
@@ -702,7 +724,7 @@ class RegisterView(SecureViewMixin, ModelView):
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
-        from models.search import ilike, indexed_condition, values_matching
+        from models.search import ilike, indexed_condition
 
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
@@ -720,7 +742,7 @@ class RegisterView(SecureViewMixin, ModelView):
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
                 elif field.key in self.column_search_by_value:
-                    values = values_matching(db.session, field, like) if use_index else None
+                    values = self.search_values(field, term, like) if use_index else None
                     conds.append(field.in_(values) if values is not None
                                  else ilike(db.session, field, like))
                 elif field.key not in indexed:
@@ -768,7 +790,7 @@ class RegisterView(SecureViewMixin, ModelView):
 
             field.query = None
             field.query_factory = factory
-        return form
+        return label_blank_choices(form)
 
     def create_form(self, obj=None):
         return self._scope_form(super().create_form(obj))
@@ -904,6 +926,8 @@ class RegisterView(SecureViewMixin, ModelView):
     @pass_context
     def get_detail_value(self, context, model, name):
         value = super().get_detail_value(context, model, name)
+        if value is None:                # a choice column left empty: blank, not "None"
+            return ""
         if name in self.masked_columns() and value not in (None, ""):
             return mask_personal(value)
         return value
@@ -1123,7 +1147,7 @@ class RegisterView(SecureViewMixin, ModelView):
             for part in path:
                 value = getattr(value, part, None) if value is not None else None
         if choices:
-            return choices.get(value) or value
+            return choices.get(value) or ("" if value is None else value)
         by_type = self.__dict__.setdefault("_type_fmts", {})
         kind = type(value)
         if kind not in by_type:

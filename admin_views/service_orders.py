@@ -73,8 +73,8 @@ def order_state(view, context, model, name) -> Markup:
         key, text = "open", cell_text(context, "Open")
     follow = ""
     if order_rules.done_at(model) is not None and model.followup_at is None:
-        follow = (f' <span class="badge badge-warning">'
-                  f'{escape(cell_text(context, "Follow-up due"))}</span>')
+        due = cell_text(context, "Follow-up due")   # outside the f-string: extracted
+        follow = f' <span class="badge badge-warning">{escape(due)}</span>'
     return Markup(f'<span class="badge badge-info order-state" data-state="{key}">'
                   f'{escape(text)}</span>{follow}')
 
@@ -246,7 +246,7 @@ class ServiceOrderView(ServiceOrderBase):
     inline_model_form_converter = _LinesConverter
     inline_models = [(ServiceOrderLine, {
         "form_columns": ("id", "price", "quantity"),
-        "form_label": _l("Item"),
+        "form_label": _l("Service item"),  # "添加 服务项目", not 品名 (medicine)
         "column_labels": {"price": _l("Service item"), "quantity": _l("Quantity")},
         "form_args": {"price": {"query_factory": lambda: order_rules.current_prices(
             current_staff())}, "quantity": {"default": 1}},

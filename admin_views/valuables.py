@@ -54,8 +54,9 @@ def deposit_state(view, context, model, name):
     if model.released_at is not None:
         return Markup(f'<span class="badge badge-secondary deposit-state" data-state="released">'
                       f'{escape(_("Released"))}</span>')
+    text = _("In custody")      # outside the f-string, where extraction finds it
     return Markup(f'<span class="badge badge-info deposit-state" data-state="in_custody">'
-                  f'{escape(_("In custody"))}</span>')
+                  f'{escape(text)}</span>')
 
 
 class ValuablesDepositView(RegisterView):

@@ -62,7 +62,7 @@ def stored_for_display(table: str, stored: str | None,
 
 class Readable:
     """Turns stored values into what people read: labels for fields and choices,
-    names for linked rows, local times, ✓/✗ — in the UI language."""
+    names for linked rows, local times, 是/否 — in the UI language."""
 
     def __init__(self, model_cls, labels: Mapping[str, Any],
                  choices: Mapping[str, Mapping[str, Any]] | None = None,
@@ -99,7 +99,7 @@ class Readable:
 
             return mask_personal(value)
         if isinstance(value, bool):
-            return "✓" if value else "✗"
+            return _("Yes") if value else _("No")
         if field in self.choices:
             return str(self.choices[field].get(value, value))
         target = self.targets.get(field)

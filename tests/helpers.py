@@ -138,3 +138,19 @@ def endpoints_for(app, username: str) -> set[str]:
                 found.add(rule.endpoint)
         db.session.remove()
     return found
+
+
+def first_ids(app) -> dict[str, int]:
+    """Each admin view's first record (its lowest id), by the view's endpoint."""
+    from sqlalchemy import func
+
+    ids: dict[str, int] = {}
+    with app.app_context():
+        for view in app.extensions["admin"][0]._views:
+            model = getattr(view, "model", None)
+            if model is not None and hasattr(model, "id"):
+                found = db.session.execute(select(func.min(model.id))).scalar()
+                if found is not None:
+                    ids[view.endpoint] = found
+        db.session.remove()
+    return ids

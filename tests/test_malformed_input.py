@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 
 from models.base import db
 from tests.conftest import Browser, csrf_from
-from tests.helpers import endpoints_for
+from tests.helpers import endpoints_for, first_ids
 
 ROLES = ["clerk", "supervisor", "security", "finance", "auditor", "admin"]
 
@@ -67,15 +67,7 @@ def plan(shared_app):
         mine = reach - owned
         owned |= mine
         per_role[username] = (mine, reach - mine)
-    ids: dict[str, int] = {}
-    with shared_app.app_context():
-        for endpoint, view in _admin_views(shared_app).items():
-            model = getattr(view, "model", None)
-            if model is not None and hasattr(model, "id"):
-                found = db.session.execute(select(func.min(model.id))).scalar()
-                if found is not None:
-                    ids[endpoint] = found
-        db.session.remove()
+    ids = first_ids(shared_app)
     # endpoints no role may use: the first role checks that the refusal holds
     nobody = {r.endpoint for r in shared_app.url_map.iter_rules()} - owned
     first_owned, first_shared = per_role[ROLES[0]]
