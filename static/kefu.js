@@ -10,6 +10,12 @@ document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) {
     window.print();
   }
+  // Flask-Admin's "添加 …" button of inline lines (service order lines) carries an
+  // inline onclick="faForm.addInlineField(this, 'lines')", which the policy blocks.
+  var add = event.target.closest('a[id$="-button"][onclick*="addInlineField"]');
+  if (add && window.faForm) {
+    window.faForm.addInlineField(add, add.id.slice(0, -"-button".length));
+  }
 }, true);
 
 // Date-time fields (admin_views/fields.py): a plain text box people type into —
