@@ -772,6 +772,10 @@ class RegisterView(SecureViewMixin, ModelView):
         form_class.version_seen = VersionField()
         return form_class
 
+    # Relationship fields whose choices are narrower than "every visible row": field →
+    # a no-argument factory (admin_views/choices.py), for create and edit forms alike.
+    form_choices: dict[str, Callable[[], Any]] = {}
+
     def _scope_form(self, form: Form) -> Form:
         """Relationship choices limited to the user's property; voided rows left out."""
         user = current_staff()
@@ -790,6 +794,11 @@ class RegisterView(SecureViewMixin, ModelView):
 
             field.query = None
             field.query_factory = factory
+        for name, choices in self.form_choices.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.query = None
+                field.query_factory = choices
         return label_blank_choices(form)
 
     def create_form(self, obj=None):

@@ -19,10 +19,10 @@ from models.custody import (CONTACT_METHOD_LABELS, CONTACT_METHODS, INSPECTION_R
                             INSPECTION_REASONS, VACANT_CHECKLIST, VACANT_CHECKLIST_LABELS,
                             CustodyInspection)
 from models.keys import Key, KeyCheckout
-from models.staff import Staff
 from rules import custody as custody_rules
 from rules.errors import RuleViolation
 
+from .choices import staff_with_role
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import COSIGN_FIELD_NAMES, cosign_fields, cosigner_from
@@ -46,15 +46,6 @@ CUSTODY_LABELS = {
     "cosigned_at": _l("Co-signed at"), "repair_forwarded_to": _l("Repair forwarded to"),
     "done": _l("State"), **VACANT_CHECKLIST_LABELS,
 }
-
-
-def _staff_with_role(*roles: str):
-    def factory():
-        user = current_staff()
-        q = db.session.query(Staff).filter(Staff.active.is_(True))
-        q = scope_query(q, Staff, user).order_by(Staff.full_name)
-        return [s for s in q if s.has_role(*roles)]
-    return factory
 
 
 def inspection_state(view, context, model, name) -> Markup:
@@ -88,15 +79,7 @@ class CustodyAgreementView(RegisterView):
     form_args = {"inspect_every_days": {"default": 7,
                                         "validators": [DataRequired(), NumberRange(1, 90)]}}
 
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        form.butler.query_factory = _staff_with_role("butler", "supervisor")
-        return form
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        form.butler.query_factory = _staff_with_role("butler", "supervisor")
-        return form
+    form_choices = {"butler": staff_with_role("butler", "supervisor")}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         custody_rules.check_agreement(model)

@@ -31,6 +31,7 @@ from rules.errors import RuleViolation
 from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
 
 from .approvals import ApprovalRequestView
+from .choices import spare_keys, usable_keys
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit, known_conflict
 from .params import BadParam, parse_day, parse_id
@@ -343,17 +344,7 @@ class KeyApplicationView(ApprovalRequestView):
                       "status": [("pending", _l("Pending")), ("approved", _l("Approved")),
                                  ("rejected", _l("Rejected")), ("executed", _l("Executed"))]}
 
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        user = current_staff()
-
-        def usable_keys():
-            q = db.session.query(Key).filter(Key.voided_at.is_(None),
-                                             Key.status != "void")
-            return scope_query(q, Key, user).order_by(Key.label)
-
-        form.keys.query_factory = usable_keys
-        return form
+    form_choices = {"keys": usable_keys}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if not is_created:
@@ -446,16 +437,7 @@ class SpareKeyAuthorisationView(ApprovalRequestView):
     form_excluded_columns_extra = ("used_at",)
     property_from = "key"
 
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        user = current_staff()
-
-        def spare_keys():
-            q = db.session.query(Key).filter(Key.voided_at.is_(None), Key.is_spare)
-            return scope_query(q, Key, user).order_by(Key.label)
-
-        form.key.query_factory = spare_keys
-        return form
+    form_choices = {"key": spare_keys}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created and (model.key is None or not model.key.is_spare):

@@ -19,7 +19,7 @@ from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
-from .custody import _staff_with_role
+from .choices import issuable_batches, staff_with_role
 from .params import parse_count
 
 MEDICINE_LABELS = {
@@ -50,17 +50,8 @@ class MedicineBoxView(RegisterView):
     form_columns = ("place", "responsible")
     column_labels = MEDICINE_LABELS
 
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        form.responsible.query_factory = _staff_with_role("clerk", "butler", "supervisor",
-                                                          "dept_manager")
-        return form
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        form.responsible.query_factory = _staff_with_role("clerk", "butler", "supervisor",
-                                                          "dept_manager")
-        return form
+    form_choices = {"responsible": staff_with_role("clerk", "butler", "supervisor",
+                                                   "dept_manager")}
 
 
 class MedicineItemView(RegisterView):
@@ -135,21 +126,7 @@ class MedicineUsageView(RegisterView):
     form_ajax_refs = {"recipient_unit": {"fields": ("room",), "page_size": 20}}
     column_labels = MEDICINE_LABELS
 
-    def _batches(self):
-        user = current_staff()
-
-        def factory():
-            q = select(MedicineBatch).where(MedicineBatch.voided_at.is_(None),
-                                            MedicineBatch.quantity > 0)
-            if not user.is_head_office:
-                q = q.where(MedicineBatch.property_id == user.property_id)
-            return db.session.execute(q.order_by(MedicineBatch.expires_on)).scalars().all()
-        return factory
-
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        form.batch.query_factory = self._batches()
-        return form
+    form_choices = {"batch": issuable_batches}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if not is_created:

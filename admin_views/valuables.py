@@ -22,7 +22,7 @@ from rules.errors import RuleViolation
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
-from .custody import _staff_with_role
+from .choices import staff_with_role
 from .params import BadParam, id_or_404, parse_id, parse_moment
 
 DEPOSIT_LABELS = {
@@ -98,15 +98,7 @@ class ValuablesDepositView(RegisterView):
         "in_custody": deposit_state,
     }
 
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        form.butler.query_factory = _staff_with_role("butler", "supervisor")
-        return form
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        form.butler.query_factory = _staff_with_role("butler", "supervisor")
-        return form
+    form_choices = {"butler": staff_with_role("butler", "supervisor")}
 
     def _uploads(self, form) -> list:
         return [f for f in (form.new_photos.data or []) if getattr(f, "filename", "")]
