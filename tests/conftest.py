@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,19 @@ class Database:
                              (f' TEMPLATE "{tpl}"' if tpl else ""))
             self.url = pg_url(self.name)
 
+    def refill(self, templates: dict) -> None:
+        """Make this database a fresh copy of the template again, under the same
+        name (its engine must be disposed first): the cached app keeps its URL."""
+        tpl = _template_for(self.backend, templates)
+        if self.backend == "sqlite":
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            shutil.copyfile(tpl, self.path)
+        else:
+            with pg_admin_conn() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{tpl}"')
+
     def drop(self) -> None:
         if self.backend == "sqlite":
             for suffix in ("", "-wal", "-shm"):
@@ -154,15 +168,48 @@ def _dispose(app) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def app_cache(templates):
+    """One app per backend for the whole run (building one — forty admin views,
+    ~2000 URL rules, their templates compiled on first render — costs more than
+    most tests): each test gets it back with its configuration as built and its
+    database refilled from the template, so no test sees another's rows."""
+    cached: dict[str, tuple] = {}
+    yield cached
+    for app, database, _config in cached.values():
+        _dispose(app)
+        database.drop()
+
+
+def _reused_app(backend: str, templates: dict, cached: dict):
+    if backend not in cached:
+        app, database = _make_app(backend, templates)
+        views = {view: dict(view.__dict__) for view in app.extensions["admin"][0]._views}
+        cached[backend] = (app, database, (dict(app.config), views))
+        return app
+    app, database, (config, views) = cached[backend]
+    database.refill(templates)
+    app.config.clear()
+    app.config.update(config)            # undo a test's app.config[...] = …
+    for view, attributes in views.items():
+        # Undo a test's view.attr = …, and forget what views read lazily (filter
+        # options are read when first shown; a test may have added rows).
+        view.__dict__.clear()
+        view.__dict__.update(attributes)
+    return app
+
+
 # No app context stays pushed while a test runs: requests made by the test client
 # would share it (and Flask-Login's cached user in ``g``).  Tests that read the
 # database directly open one: ``with app.app_context(): …``.
 @pytest.fixture
-def app(backend, templates):
-    app, database = _make_app(backend, templates)
+def app(backend, templates, app_cache):
+    before = set(threading.enumerate())
+    app = _reused_app(backend, templates, app_cache)
     yield app
+    for thread in set(threading.enumerate()) - before:
+        thread.join(30)          # e.g. a history verification: done before the refill
     _dispose(app)
-    database.drop()
 
 
 @pytest.fixture(scope="module", params=_backend_params())
