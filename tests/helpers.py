@@ -138,3 +138,17 @@ def endpoints_for(app, username: str) -> set[str]:
                 found.add(rule.endpoint)
         db.session.remove()
     return found
+
+
+def _tamper(app, *statements: str) -> None:
+    """Run raw SQL as the database superuser, bypassing the app (and on
+    PostgreSQL the append-only triggers, as an attacker with DBA rights would)."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            pg = conn.dialect.name == "postgresql"
+            if pg:
+                conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
+            for sql in statements:
+                conn.execute(text(sql))
+            if pg:
+                conn.execute(text("ALTER TABLE audit_log ENABLE ALWAYS TRIGGER audit_log_no_update_delete"))
