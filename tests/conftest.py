@@ -2,8 +2,12 @@
 
 Every test that takes ``app`` runs twice: on SQLite and on PostgreSQL.  Each
 backend gets one template database built by the Alembic migrations plus the
-``demo-data`` command; each test then gets its own copy (a file copy on SQLite,
-``CREATE DATABASE … TEMPLATE`` on PostgreSQL) that is dropped afterwards.
+``demo-data`` command, and one app for the whole run; each test then gets that
+app with its database made a fresh copy of the template (a file copy on SQLite,
+``CREATE DATABASE … TEMPLATE`` on PostgreSQL) and its configuration and views
+restored as built.  ``browser("clerk")`` reuses the session cookie of an earlier
+real login while the account is unchanged; ``Browser.post`` reuses a CSRF token
+while the session's CSRF secret is unchanged.
 
 PostgreSQL: ``KEFU_TEST_PG_URL`` (default postgresql://postgres@127.0.0.1:5432/postgres)
 names a server where the tests may create and drop databases.  When none is
@@ -18,13 +22,17 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 
 _TMP = Path(tempfile.mkdtemp(prefix="kefu-tests-"))
 atexit.register(shutil.rmtree, _TMP, True)          # its databases and catalogues
-os.environ.setdefault("KEFU_INSTANCE_DIR", str(_TMP / "instance"))
+if os.environ.get("KEFU_INSTANCE_DIR", "") == os.environ.get("KEFU_TESTS_OWN_INSTANCE", ""):
+    # Not chosen by the caller (unset, or the pytest-xdist controller's own): one per
+    # process, so parallel workers never share catalogues being compiled or photos.
+    os.environ["KEFU_INSTANCE_DIR"] = os.environ["KEFU_TESTS_OWN_INSTANCE"] = str(_TMP / "instance")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from app import create_app  # noqa: E402
@@ -118,6 +126,19 @@ class Database:
                              (f' TEMPLATE "{tpl}"' if tpl else ""))
             self.url = pg_url(self.name)
 
+    def refill(self, templates: dict) -> None:
+        """Make this database a fresh copy of the template again, under the same
+        name (its engine must be disposed first): the cached app keeps its URL."""
+        tpl = _template_for(self.backend, templates)
+        if self.backend == "sqlite":
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            shutil.copyfile(tpl, self.path)
+        else:
+            with pg_admin_conn() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{tpl}"')
+
     def drop(self) -> None:
         if self.backend == "sqlite":
             for suffix in ("", "-wal", "-shm"):
@@ -154,15 +175,48 @@ def _dispose(app) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def app_cache(templates):
+    """One app per backend for the whole run (building one — forty admin views,
+    ~2000 URL rules, their templates compiled on first render — costs more than
+    most tests): each test gets it back with its configuration as built and its
+    database refilled from the template, so no test sees another's rows."""
+    cached: dict[str, tuple] = {}
+    yield cached
+    for app, database, _config in cached.values():
+        _dispose(app)
+        database.drop()
+
+
+def _reused_app(backend: str, templates: dict, cached: dict):
+    if backend not in cached:
+        app, database = _make_app(backend, templates)
+        views = {view: dict(view.__dict__) for view in app.extensions["admin"][0]._views}
+        cached[backend] = (app, database, (dict(app.config), views))
+        return app
+    app, database, (config, views) = cached[backend]
+    database.refill(templates)
+    app.config.clear()
+    app.config.update(config)            # undo a test's app.config[...] = …
+    for view, attributes in views.items():
+        # Undo a test's view.attr = …, and forget what views read lazily (filter
+        # options are read when first shown; a test may have added rows).
+        view.__dict__.clear()
+        view.__dict__.update(attributes)
+    return app
+
+
 # No app context stays pushed while a test runs: requests made by the test client
 # would share it (and Flask-Login's cached user in ``g``).  Tests that read the
 # database directly open one: ``with app.app_context(): …``.
 @pytest.fixture
-def app(backend, templates):
-    app, database = _make_app(backend, templates)
+def app(backend, templates, app_cache):
+    before = set(threading.enumerate())
+    app = _reused_app(backend, templates, app_cache)
     yield app
+    for thread in set(threading.enumerate()) - before:
+        thread.join(30)          # e.g. a history verification: done before the refill
     _dispose(app)
-    database.drop()
 
 
 @pytest.fixture(scope="module", params=_backend_params())
@@ -211,6 +265,21 @@ class Browser:
         self.app = app
         self.client = app.test_client()
         self.username: str | None = None
+        self._tokens: dict[tuple, str] = {}
+        self._login_key: tuple | None = None    # set when signed in by the fixture
+
+    def _csrf_secrets(self) -> tuple | None:
+        """What the session's CSRF tokens are derived from (Flask-WTF's secret, and
+        Flask-Admin's own form secret), or None when the session has none yet."""
+        cookie = self.client.get_cookie(self.app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        try:
+            data = serializer.loads(cookie.value)
+        except Exception:  # noqa: BLE001 — not ours to judge here: fetch a page
+            return None
+        return (data["csrf_token"], data.get("csrf")) if "csrf_token" in data else None
 
     def login(self, username: str, password: str = DEMO_PASSWORD, next: str | None = None):
         page = self.client.get("/login")
@@ -229,9 +298,24 @@ class Browser:
         return csrf_from(self.client.get(url).data)
 
     def post(self, url: str, data: dict | None = None, token_from: str | None = None, **kw):
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.token(token_from or "/admin/"))
-        return self.client.post(url, data=data, **kw)
+        if "csrf_token" not in (data or {}):
+            data = {**(data or {}), "csrf_token": self._cached_token(token_from or "/admin/")}
+        return self.client.post(url, data=dict(data), **kw)
+
+    def _cached_token(self, url: str) -> str:
+        """The token ``url`` gave while the session's CSRF secret was the same one
+        (a token stays valid as long as that secret does): the dashboard is no
+        longer rendered before every POST just to read it."""
+        secrets = self._csrf_secrets()
+        if secrets is not None and (url, secrets) in self._tokens:
+            return self._tokens[(url, secrets)]
+        token = self.token(url)
+        secrets = self._csrf_secrets()
+        if secrets is not None:
+            self._tokens[(url, secrets)] = token
+            if self._login_key is not None and url == "/admin/":
+                _remember_token(self, secrets, token)
+        return token
 
     def open_form(self, url: str) -> dict:
         """GET a form page; return its hidden inputs (CSRF token, version seen, …)."""
@@ -246,13 +330,63 @@ class Browser:
         return self.client.post(url, data=payload, **kw)
 
 
+_login_cookies: dict[tuple, tuple[str, dict]] = {}   # fingerprint → (cookie, tokens)
+
+
+def _login_fingerprint(app, username: str) -> tuple | None:
+    """What a session cookie's validity depends on: the account as stored (active,
+    session epoch, password hash) and what it still has to change."""
+    from sqlalchemy import select
+
+    from models import Staff
+    from rules.staff import must_change
+
+    with app.app_context():
+        row = db.session.execute(select(Staff.id, Staff.active, Staff.session_epoch,
+                                        Staff.password_hash)
+                                 .where(Staff.username == username)).one_or_none()
+        if row is None:
+            return None
+        return (db.engine.dialect.name, username, *row, must_change(row.id))
+
+
+def _remember_token(b: Browser, secrets: tuple, token: str) -> None:
+    """Give the cached login cookie this session's CSRF secret (nothing else of the
+    session: the cookie is re-signed from the one the login made), so later
+    sign-ins of the same account can post without first fetching a token."""
+    cookie, tokens = _login_cookies.get(b._login_key, (None, {}))
+    if cookie is None or tokens:
+        return
+    serializer = b.app.session_interface.get_signing_serializer(b.app)
+    data = serializer.loads(cookie)
+    data["csrf_token"] = secrets[0]
+    if secrets[1] is not None:
+        data["csrf"] = secrets[1]
+    _login_cookies[b._login_key] = (serializer.dumps(data), {("/admin/", secrets): token})
+
+
 @pytest.fixture
 def browser(app):
+    """``browser("clerk")`` → a client signed in as clerk.  The first sign-in per
+    account state is a real login; later ones reuse its session cookie while the
+    account's state (and so the cookie's validity) is the same — every test starts
+    from a copy of the same template and the SECRET_KEY does not change."""
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+
     def make(username: str | None = None) -> Browser:
         b = Browser(app)
         if username:
+            key = _login_fingerprint(app, username)
+            b._login_key = key
+            if key is not None and key in _login_cookies:
+                cookie, tokens = _login_cookies[key]
+                b.client.set_cookie(cookie_name, cookie)
+                b.username, b._tokens = username, dict(tokens)
+                return b
             resp = b.login(username)
             assert resp.status_code == 302, f"login {username} failed: {resp.status_code}"
+            if key is not None:
+                _login_cookies[key] = (b.client.get_cookie(cookie_name).value, {})
         return b
 
     return make

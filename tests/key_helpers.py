@@ -8,6 +8,7 @@ from models.base import db
 from models.keys import Key, KeyApplication, KeyApplicationItem, KeyCheckout
 from models.staff import Staff
 
+from .conftest import DEMO_PIN
 from .helpers import property_id, staff_id
 
 
@@ -99,3 +100,23 @@ def application(app, aid: int) -> KeyApplication:
         a = db.session.get(KeyApplication, aid)
         db.session.expunge(a)
         return a
+
+
+def approved_application(app, browser, labels=("1栋天台门",), kind="copy", reason="work_need",
+                         copies=1) -> int:
+    aid = file_application(app, "butler", list(labels), kind=kind, reason=reason, copies=copies)
+    decide(browser("dept_manager"), "key_application", aid)
+    decide(browser("property_manager"), "key_application", aid)
+    assert application(app, aid).status == "approved"
+    return aid
+
+
+def execute(b, aid: int, cosigner: str | None = "clerk2", secret: str = DEMO_PIN,
+            method: str = "pin", later: bool = False):
+    data = {"cosigner_username": cosigner or "", "cosigner_secret": secret,
+            "cosign_method": method}
+    if later:
+        data["later"] = "1"
+    return b.post(f"/admin/key_application/execute/?id={aid}", data,
+                  token_from=f"/admin/key_application/details/?id={aid}",
+                  follow_redirects=True)

@@ -19,7 +19,7 @@ from rules.keys import find_key, issue_key, open_checkout, return_key
 
 from .conftest import text_of
 from .helpers import property_id, run_cli
-from .test_history import _tamper
+from .helpers import _tamper
 
 DESK = (("clerk", "配电房"), ("clerk2", "消防控制室"), ("clerk", "1栋天台门"))
 

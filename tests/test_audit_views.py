@@ -20,7 +20,7 @@ from models.staff import Staff
 from .conftest import text_of
 from .helpers import entries_for, property_id, query_plan, staff_id, statements_during
 from .key_helpers import key_id
-from .test_keys_applications import approved_application
+from .key_helpers import approved_application
 
 
 def test_history_shows_a_readable_diff_in_the_ui_language(app, browser):

@@ -7,27 +7,10 @@ from __future__ import annotations
 import base64
 
 from tests.browser_support import chromium, live_server, login, logout, new_page  # noqa: F401
+from tests.browser_support import pick_ajax, saved
 
 # 1×1 PNG
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
-
-
-def pick_ajax(page, field: str, text: str) -> None:
-    """Choose in a Flask-Admin select2 ajax field by typing, like a person."""
-    page.click(f"#s2id_{field}, #{field} + .select2-container, "
-               f"div.select2-container[id='s2id_{field}']")
-    page.keyboard.type(text)
-    page.click(f".select2-result-label:has-text('{text}'), "
-               f".select2-results__option:has-text('{text}')")
-
-
-def saved(page) -> None:
-    """Submit a Flask-Admin form and expect success (else show the page's errors)."""
-    page.click("form.admin-form input[type=submit]:not([name])")
-    page.wait_for_load_state()
-    if page.locator(".alert-success").count() == 0:
-        errors = page.locator(".alert-danger, .invalid-feedback, .text-danger").all_inner_texts()
-        raise AssertionError(f"not saved: {errors}")
 
 
 def fill_date(page, selector: str, value: str) -> None:

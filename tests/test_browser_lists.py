@@ -73,7 +73,7 @@ def test_clerk_asks_for_the_exact_count_and_jumps_to_the_last_page(new_page, liv
     from models.base import db
     from models.keys import KeyCheckout
     from tests.helpers import property_id
-    from tests.test_list_page import add_rows, view_of
+    from tests.list_helpers import add_rows, view_of
 
     app = live_server.app
     add_rows(app)                                       # 150 checkouts

@@ -5,7 +5,7 @@ the due list."""
 from __future__ import annotations
 
 from tests.browser_support import chromium, live_server, login, logout, new_page  # noqa: F401
-from tests.test_browser_homes import pick_ajax, saved
+from tests.browser_support import pick_ajax, saved
 
 
 def choose_option(page, selector: str, text: str) -> None:

@@ -17,7 +17,7 @@ from rules.roles import ROLES
 
 from .conftest import text_of
 from .key_helpers import desk_issue, desk_return
-from .test_keys_applications import approved_application, execute
+from .key_helpers import approved_application, execute
 
 
 def dashboard(b) -> str:
@@ -98,7 +98,7 @@ def _chart(page: str, chart_id: str) -> dict:
 def test_water_and_service_order_charts_count_this_month(app, browser):
     """Buckets delivered and orders raised this month, per month; a new delivered
     water order moves both bars of the current month."""
-    from tests.test_water import deliver, raise_order
+    from tests.order_helpers import deliver, raise_order
 
     clerk = browser("clerk")
     page = text_of(clerk.get("/admin/"))

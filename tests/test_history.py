@@ -11,6 +11,7 @@ from models.base import db
 
 from .helpers import (audit_count, building_named, changes, entries_for, property_id, run_cli,
                       snapshot, staff_id)
+from .helpers import _tamper
 
 
 def create_building(b, name: str, app) -> int:
@@ -102,20 +103,6 @@ def test_audit_verify_passes_on_an_untouched_chain(app):
     result = run_cli(app, "audit", "verify")
     assert result.exit_code == 0, result.output
     assert "OK:" in result.output and "live rows match" in result.output
-
-
-def _tamper(app, *statements: str) -> None:
-    """Run raw SQL as the database superuser, bypassing the app (and on
-    PostgreSQL the append-only triggers, as an attacker with DBA rights would)."""
-    with app.app_context():
-        with db.engine.begin() as conn:
-            pg = conn.dialect.name == "postgresql"
-            if pg:
-                conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
-            for sql in statements:
-                conn.execute(text(sql))
-            if pg:
-                conn.execute(text("ALTER TABLE audit_log ENABLE ALWAYS TRIGGER audit_log_no_update_delete"))
 
 
 @pytest.mark.parametrize("kind, statements, bad", [

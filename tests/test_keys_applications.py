@@ -14,28 +14,9 @@ from .conftest import DEMO_PASSWORD, DEMO_PIN, text_of
 from .helpers import entries_for, property_id, staff_id
 from .key_helpers import (add_staff, application, decide, desk_issue, file_application,
                           get_key, key_id)
+from .key_helpers import approved_application, execute
 
 T = "key_application"
-
-
-def approved_application(app, browser, labels=("1栋天台门",), kind="copy", reason="work_need",
-                         copies=1) -> int:
-    aid = file_application(app, "butler", list(labels), kind=kind, reason=reason, copies=copies)
-    decide(browser("dept_manager"), T, aid)
-    decide(browser("property_manager"), T, aid)
-    assert application(app, aid).status == "approved"
-    return aid
-
-
-def execute(b, aid: int, cosigner: str | None = "clerk2", secret: str = DEMO_PIN,
-            method: str = "pin", later: bool = False):
-    data = {"cosigner_username": cosigner or "", "cosigner_secret": secret,
-            "cosign_method": method}
-    if later:
-        data["later"] = "1"
-    return b.post(f"/admin/key_application/execute/?id={aid}", data,
-                  token_from=f"/admin/key_application/details/?id={aid}",
-                  follow_redirects=True)
 
 
 # -- filing ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rules import medicine as medicine_rules
 
 from .conftest import text_of
 from .helpers import entries_for, race, staff_id
-from .test_custody import fmt
+from .custody_helpers import fmt
 
 
 def batch(app, item: str) -> MedicineBatch:

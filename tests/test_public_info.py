@@ -18,7 +18,7 @@ from rules import public_info as info_rules
 from .conftest import text_of
 from .helpers import entries_for, staff_id
 from .order_helpers import unit_id
-from .test_custody import fmt
+from .custody_helpers import fmt
 
 
 def form(app, **over) -> dict:

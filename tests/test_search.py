@@ -265,7 +265,7 @@ def test_a_list_page_costs_the_same_queries_for_2_or_20_rows(app, browser):
     in one ``IN`` query, links it does not show are not loaded at all."""
     from sqlalchemy import event
 
-    from .test_service_orders import create
+    from .order_helpers import create
 
     clerk = browser("clerk")
     statements: list[str] = []

@@ -18,16 +18,9 @@ from rules import service_orders as order_rules
 from .conftest import text_of
 from .helpers import entries_for, property_id, race, staff_id
 from .order_helpers import order, orders, price_id, unit_id
-from .test_custody import fmt
-
-
-def order_form(app, **over) -> dict:
-    data = {"unit": unit_id(app, "1-302"), "customer_name": "王芳", "customer_phone": "13800000002",
-            "description": "卫生间灯不亮", "lines-0-price": price_id(app, "更换灯泡"),
-            "lines-0-quantity": "3", "department": "engineering", "staff_name": "刘师傅",
-            "appointment_at": fmt(local_now() + timedelta(hours=2))}
-    data.update(over)
-    return {k: v for k, v in data.items() if v is not None}
+from .custody_helpers import fmt
+from .order_helpers import create
+from .order_helpers import order_form
 
 
 def errors(resp) -> list[str]:
@@ -36,10 +29,6 @@ def errors(resp) -> list[str]:
 
     return re.findall(r'(?:alert[^>]*>|invalid-feedback[^>]*>|help-block[^>]*>)\s*([^<]{0,200})',
                       text_of(resp))
-
-
-def create(b, app, **over):
-    return b.post_form("/admin/service_order/new/", order_form(app, **over))
 
 
 def last_serial(app) -> int:

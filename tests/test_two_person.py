@@ -58,9 +58,9 @@ def _same_form_cosign(app, browser, register: str, cosigner: str) -> tuple[str, 
     from models.custody import CustodyInspection
 
     from .key_helpers import application
-    from .test_custody import demo_agreement, inspection_form
-    from .test_keys_applications import approved_application, execute
-    from .test_valuables import deposits, large_deposit, release, third_party
+    from .custody_helpers import demo_agreement, inspection_form
+    from .key_helpers import approved_application, execute
+    from .valuables_helpers import deposits, large_deposit, release, third_party
 
     if register == "key_application":
         aid = approved_application(app, browser)
@@ -114,7 +114,7 @@ def test_a_permitted_role_still_cosigns_on_the_form(app, browser, register, cosi
 
 def test_the_applicant_is_not_the_second_person_of_the_execution(app, browser):
     from .key_helpers import application
-    from .test_keys_applications import approved_application, execute
+    from .key_helpers import approved_application, execute
 
     aid = approved_application(app, browser)            # filed by the butler
     page = execute(browser("clerk"), aid, cosigner="butler")

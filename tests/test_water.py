@@ -16,21 +16,8 @@ from models.water import WaterCount
 from .conftest import text_of
 from .helpers import entries_for, staff_id
 from .order_helpers import order, orders, staff, stock, water_order_form
-from .test_custody import fmt
-
-
-def raise_order(app, browser, **over):
-    resp = browser("clerk").post_form("/admin/water_order/new/", water_order_form(app, **over))
-    assert resp.status_code == 302, text_of(resp)[-1500:]
-    return orders(app, "water")[-1]
-
-
-def deliver(b, order_id: int, **over):
-    data = {"id": order_id, "delivered_at": local_now().isoformat()[:16],
-            "empties_returned": "2", "owner_signed": "y", "installed": "y"}
-    data.update(over)
-    return b.post("/admin/water_delivery/deliver/",
-                  {k: v for k, v in data.items() if v is not None})
+from .custody_helpers import fmt
+from .order_helpers import deliver, raise_order
 
 
 def test_water_order_is_a_numbered_service_order_at_the_brand_price(app, browser):

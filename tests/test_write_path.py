@@ -19,10 +19,10 @@ from .conftest import Browser, text_of
 from .helpers import audit_count
 from .key_helpers import desk_issue, key_id, desk_return, open_checkouts
 from .order_helpers import orders
-from .test_custody import demo_agreement, inspection_form, inspections
-from .test_keys_applications import approved_application, execute
-from .test_valuables import deposits, release
-from .test_water import deliver, raise_order
+from .custody_helpers import demo_agreement, inspection_form, inspections
+from .key_helpers import approved_application, execute
+from .valuables_helpers import deposits, release
+from .order_helpers import deliver, raise_order
 
 STALE = "已有其他人修改了它"
 
