@@ -9,13 +9,13 @@ from sqlalchemy import select
 from audit import system_actor
 from i18n import local_now, local_today, utc_to_local
 from models.base import db
-from models.custody import CustodyAgreement, CustodyInspection, VacantHomeInspection
+from models.custody import CustodyAgreement, VacantHomeInspection
 from models.keys import Key
-from models.reference import Occupant, Unit
+from models.reference import Unit
 from rules import custody as custody_rules
 from models.staff import Staff
 
-from .conftest import DEMO_PIN, text_of
+from .conftest import text_of
 from .helpers import entries_for, property_id, staff_id
 from .key_helpers import add_staff
 from .custody_helpers import demo_agreement, fmt, inspection_form, inspections, unit_and_owner

@@ -5,7 +5,7 @@ the same request with Flask-Admin's own template and compares."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +19,7 @@ from models.base import db
 from models.keys import Key, KeyCheckout
 
 from .helpers import property_id, query_plan, staff_id, statements_during
-from .list_helpers import BASE, ROWS, add_rows, view_of
+from .list_helpers import BASE, add_rows, view_of
 
 
 def squash(html: str) -> str:

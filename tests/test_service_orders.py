@@ -17,7 +17,7 @@ from rules import service_orders as order_rules
 
 from .conftest import text_of
 from .helpers import entries_for, property_id, race, staff_id
-from .order_helpers import order, orders, price_id, unit_id
+from .order_helpers import order, orders, price_id
 from .custody_helpers import fmt
 from .order_helpers import create
 from .order_helpers import order_form

@@ -3,23 +3,16 @@ kept when voided), release once to the owner or to another person with ID, phone
 confirmation and a co-signer; items in custody."""
 from __future__ import annotations
 
-import io
-import struct
-import zlib
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from i18n import local_now
 from models.base import db
 from models.staff import LoginState
-from models.valuables import DepositPhoto, ValuablesDeposit
+from models.valuables import DepositPhoto
 
-from .conftest import DEMO_PIN, text_of
+from .conftest import text_of
 from .helpers import entries_for, staff_id
-from .custody_helpers import fmt, unit_and_owner
 from .valuables_helpers import deposits, large_deposit, release, third_party
 from .valuables_helpers import deposit_form, png_bytes, post_deposit
 
