@@ -107,9 +107,10 @@ class ApprovalsView(SecureViewMixin, BaseView):
             flash(_("Request not found."), "error")
             return redirect(back)
         commit(lambda: chains.decide(req, current_staff(), decision, request.form.get("comment")),
-               lambda: (_("Request %(what)s: approved.", what=describe(req))
-                        if decision == "approve"
-                        else _("Request %(what)s: rejected.", what=describe(req))), "approvals")
+               lambda: (_("Request %(what)s: rejected.", what=describe(req))
+                        if decision != "approve"
+                        else chains.waiting_step(req)
+                        or _("Request %(what)s: approved.", what=describe(req))), "approvals")
         return redirect(back)
 
 

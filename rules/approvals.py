@@ -85,6 +85,19 @@ def chain_of(req: Any) -> Chain:
     return CHAINS[type(req).__chain__]
 
 
+def waiting_step(req: Any) -> str | None:
+    """After an approval that leaves steps to go: "step n of m approved, waiting for
+    <role>" — the hand-off the decider should see; ``None`` when the chain ended."""
+    from .roles import ROLE_LABELS
+
+    if req.status != "pending":
+        return None
+    chain = chain_of(req)
+    return _("Step %(n)s of %(total)s approved; now waiting for the %(role)s.",
+             n=req.current_step, total=len(chain.steps),
+             role=ROLE_LABELS[chain.steps[req.current_step].role])
+
+
 def current_step(req: Any) -> Step | None:
     chain = chain_of(req)
     if req.status != "pending" or req.current_step >= len(chain.steps):

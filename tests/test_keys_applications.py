@@ -73,6 +73,16 @@ def test_my_approvals_shows_each_step_to_its_role_in_turn(app, browser):
             ("approve", staff_id("property_manager"), None)]
 
 
+def test_each_approval_says_who_is_next(app, browser):
+    """The hand-off is visible: step 1 of 2 names the next approver's role; the last
+    step says the request is approved."""
+    aid = file_application(app, "butler", ["1栋天台门"])
+    page = text_of(decide(browser("dept_manager"), T, aid))
+    assert "已审批第 1 步（共 2 步），等待物业部经理审批。" in page and "已批准" not in page
+    page = text_of(decide(browser("property_manager"), T, aid))
+    assert "：已批准。" in page and "已审批第" not in page
+
+
 def test_applicant_cannot_approve_own_request(app, browser):
     aid = file_application(app, "dept_manager", ["1栋天台门"])
     page = decide(browser("dept_manager"), T, aid)
