@@ -75,7 +75,9 @@ def new_page(chromium, live_server):
     contexts = []
 
     def make():
-        ctx = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+        # a Chinese browser in the property's time zone, as at the desk
+        ctx = chromium.new_context(base_url=live_server.url, locale="zh-CN",
+                                   timezone_id="Asia/Shanghai")
         ctx.set_default_timeout(30_000)   # generous: CI shares 2 cores with the suite
         contexts.append(ctx)
         return ctx.new_page()

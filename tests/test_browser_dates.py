@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models.base import db
 from models.service_orders import ServiceOrder
-from tests.browser_support import chromium, live_server, login  # noqa: F401
+from tests.browser_support import chromium, live_server, login, new_page  # noqa: F401
 from tests.test_browser_homes import pick_ajax, saved
 from tests.test_browser_water_medicine import choose_option
 
@@ -20,12 +20,8 @@ OFFSET = timedelta(hours=8)
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    ctx = chromium.new_context(base_url=live_server.url, locale="zh-CN",
-                               timezone_id="Asia/Shanghai")
-    ctx.set_default_timeout(30_000)
-    yield ctx.new_page()
-    ctx.close()
+def page(new_page):
+    return new_page()          # zh-CN, Asia/Shanghai (browser_support.new_page)
 
 
 def _latest_order(app) -> ServiceOrder:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import chromium, live_server, login  # noqa: F401
+from tests.browser_support import chromium, live_server, login, new_page  # noqa: F401
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    ctx = chromium.new_context(base_url=live_server.url, locale="zh-CN",
-                               timezone_id="Asia/Shanghai")
-    ctx.set_default_timeout(30_000)
-    yield ctx.new_page()
-    ctx.close()
+def page(new_page):
+    return new_page()
 
 
 def test_the_add_line_button_adds_a_line_under_the_policy(page):
