@@ -120,3 +120,20 @@ def saved(page) -> None:
     if page.locator(".alert-success").count() == 0:
         errors = page.locator(".alert-danger, .invalid-feedback, .text-danger").all_inner_texts()
         raise AssertionError(f"not saved: {errors}")
+
+
+def choose_option(page, selector: str, text: str) -> None:
+    """Pick the option of a (select2-enhanced) select whose label contains ``text``."""
+    page.eval_on_selector(selector, """(el, t) => {
+        for (const o of el.options) { if (o.text.includes(t)) { el.value = o.value; } }
+        el.dispatchEvent(new Event('change', {bubbles: true})); }""", text)
+
+
+def issue_gauze(page) -> None:
+    """On the open 药品领用登记表 form: one 医用纱布 to 李娜, expiry re-confirmed, saved."""
+    choose_option(page, "#batch", "医用纱布")
+    page.fill("#quantity", "1")
+    page.fill("#recipient_name", "李娜")
+    page.fill("#reason", "业主手指划伤")
+    page.check("#expiry_reconfirmed")
+    saved(page)

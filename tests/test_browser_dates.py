@@ -13,8 +13,7 @@ from sqlalchemy import select
 from models.base import db
 from models.service_orders import ServiceOrder
 from tests.browser_support import chromium, live_server, login, new_page  # noqa: F401
-from tests.test_browser_homes import pick_ajax, saved
-from tests.test_browser_water_medicine import choose_option
+from tests.browser_support import choose_option, issue_gauze, pick_ajax, saved
 
 OFFSET = timedelta(hours=8)
 
@@ -36,12 +35,7 @@ def test_medicine_issue_shows_the_local_time_of_its_form(page):
     shown = page.input_value("#issued_at")
     local_now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
     assert abs(datetime.fromisoformat(shown) - local_now) < timedelta(minutes=2), shown
-    choose_option(page, "#batch", "医用纱布")
-    page.fill("#quantity", "1")
-    page.fill("#recipient_name", "李娜")
-    page.fill("#reason", "业主手指划伤")
-    page.check("#expiry_reconfirmed")
-    saved(page)
+    issue_gauze(page)
     row = page.locator("table.model-list tr", has_text="李娜").first
     assert shown[:16] in row.inner_text()
 

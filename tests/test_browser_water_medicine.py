@@ -5,14 +5,7 @@ the due list."""
 from __future__ import annotations
 
 from tests.browser_support import chromium, live_server, login, logout, new_page  # noqa: F401
-from tests.browser_support import pick_ajax, saved
-
-
-def choose_option(page, selector: str, text: str) -> None:
-    """Pick the option of a (select2-enhanced) select whose label contains ``text``."""
-    page.eval_on_selector(selector, """(el, t) => {
-        for (const o of el.options) { if (o.text.includes(t)) { el.value = o.value; } }
-        el.dispatchEvent(new Event('change', {bubbles: true})); }""", text)
+from tests.browser_support import choose_option, issue_gauze, pick_ajax, saved
 
 
 def test_water_order_to_finance_and_medicine_issue(new_page):
@@ -63,12 +56,7 @@ def test_water_order_to_finance_and_medicine_issue(new_page):
     # -- a clerk issues a medicine and sees the due list
     login(page, "clerk")
     page.goto("/admin/medicine_usage/new/")
-    choose_option(page, "#batch", "医用纱布")
-    page.fill("#quantity", "1")
-    page.fill("#recipient_name", "李娜")
-    page.fill("#reason", "业主手指划伤")
-    page.check("#expiry_reconfirmed")
-    saved(page)
+    issue_gauze(page)
     assert "李娜" in page.inner_text("table.model-list")
     page.goto("/admin/medicine_due/")
     assert "碘伏" in page.inner_text("#due-expiring")
