@@ -87,7 +87,7 @@ class KeyView(RegisterView):
     list_template = "admin/keys/key_list.html"
     column_list = ("label", "place", "category", "cabinet", "hook", "status", "holder",
                    "spare_of", "property")
-    column_searchable_list = ("label", "place", "holder")
+    column_searchable_list = ("label", "place", "holder", "category")
     column_filters = ("category", "status", "cabinet")
     column_sortable_list = ("label", "place", "category", "cabinet", "status")
     column_default_sort = ("label", False)
@@ -393,13 +393,13 @@ class KeyApplicationView(ApprovalRequestView):
 
         def execute() -> None:
             if later:
-                key_rules.request_execution(model, user)
+                key_rules.execute_pending_cosign(model, user)
                 return
             key_rules.check_executable(model)
             cosigner = verify_cosigner(KEY_APPLICATION_EXECUTION, username=username,
                                        secret=secret, method=method, actor_id=user.id,
                                        property_id=model.property_id)
-            touched.extend(key_rules.request_execution(model, user, cosigner, method))
+            touched.extend(key_rules.execute_with_cosigner(model, user, cosigner, method))
 
         if later:
             if commit(execute, where=self.endpoint):

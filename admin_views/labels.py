@@ -2,11 +2,14 @@
 column name, ``True``/``None`` or Flask-Admin default reaches a page."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_admin.model import typefmt
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from i18n import local_tz, utc_to_local
 
 COMMON_LABELS = {
     "id": _l("No."),
@@ -66,9 +69,27 @@ def _blank(view: Any, value: None, name: str) -> str:
     return ""
 
 
-LIST_TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, bool: yes_no, type(None): _blank}
-DETAIL_TYPE_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, bool: yes_no, type(None): _blank}
-EXPORT_TYPE_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, bool: yes_no, type(None): _blank}
+def list_datetime(view: Any, value: datetime, name: str) -> str:
+    """List cells show stored UTC times as the property's local time, to the minute
+    (the zone is looked up once per view: a page has forty such cells)."""
+    tz = view.__dict__.get("_local_tz")
+    if tz is None:
+        tz = view._local_tz = local_tz()
+    return f"{utc_to_local(value, tz):%Y-%m-%d %H:%M}"
+
+
+def detail_datetime(view: Any, value: datetime, name: str) -> str:
+    """Details and exports show local time to the second."""
+    return f"{utc_to_local(value):%Y-%m-%d %H:%M:%S}"
+
+
+# 是/否 for booleans, blank for None, local time for datetimes
+LIST_TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, bool: yes_no, type(None): _blank,
+                        datetime: list_datetime}
+DETAIL_TYPE_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, bool: yes_no, type(None): _blank,
+                          datetime: detail_datetime}
+EXPORT_TYPE_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, bool: yes_no, type(None): _blank,
+                          datetime: detail_datetime}
 
 
 def with_dotted_labels(labels: dict, *names: Any) -> dict:

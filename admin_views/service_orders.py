@@ -352,7 +352,7 @@ class ServicePriceView(RegisterView):
 
     register = "service_price"
     column_list = ("item", "unit_name", "unit_price", "department", "effective_from", "notes")
-    column_searchable_list = ("item",)
+    column_searchable_list = ("item", "department")
     column_filters = ("effective_from", "department")
     column_default_sort = ("effective_from", True)
     form_columns = ("item", "unit_name", "unit_price", "department", "effective_from", "notes")

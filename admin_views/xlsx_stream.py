@@ -3,15 +3,18 @@ export starts at once and never sits in memory or on disk (openpyxl's write-only
 mode still builds the whole file before the first byte can go out).
 
 The file is the smallest one Excel, LibreOffice and openpyxl open: one worksheet,
-text cells as inline strings (every export cell is text, formula-neutralised by
-the caller), a bold header row.  ``zipfile`` writes to an unseekable stream with
+text cells as inline strings (formula-neutralised by the caller), numbers as
+numbers (``Decimal`` amounts in a yuan currency format), dates and local times as
+dates a spreadsheet can sort and sum, a bold header row.  ``zipfile`` writes to an unseekable stream with
 data descriptors, so each finished chunk of compressed bytes is yielded as it comes.
 """
 from __future__ import annotations
 
 import re
 import zipfile
-from typing import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 # Characters XML 1.0 does not allow (control characters other than tab, LF, CR).
@@ -40,14 +43,21 @@ _WORKBOOK_RELS = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="&quot;¥&quot;#,##0.00"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/>'
+    '<numFmt numFmtId="166" formatCode="yyyy-mm-dd"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
 _SHEET_HEAD = (
@@ -76,14 +86,32 @@ def column_letter(i: int) -> str:
     return out
 
 
+# cell styles of _STYLES: currency, date-time, date
+_MONEY, _MOMENT, _DAY = ' s="2"', ' s="3"', ' s="4"'
+_EPOCH = datetime(1899, 12, 30)
+
+
+def _cell(ref: str, value: Any, style: str) -> str:
+    """One cell: a number, a date (a serial day number in a date format) or text."""
+    if isinstance(value, bool) or value is None:
+        value = "" if value is None else str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return f'<c r="{ref}"{_MONEY if isinstance(value, Decimal) else style}><v>{value}</v></c>'
+    if isinstance(value, datetime):
+        serial = (value.replace(tzinfo=None, microsecond=0) - _EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}"{_MOMENT}><v>{serial:.8f}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}"{_DAY}><v>{(value - _EPOCH.date()).days}</v></c>'
+    text = _ILLEGAL.sub("", str(value))
+    if not text:
+        return ""
+    return (f'<c r="{ref}" t="inlineStr"{style}><is>'
+            f'<t xml:space="preserve">{escape(text)}</t></is></c>')
+
+
 def _row_xml(n: int, values: list, letters: list[str], style: str) -> str:
-    cells = []
-    for letter, value in zip(letters, values):
-        text = _ILLEGAL.sub("", "" if value is None else str(value))
-        if text:
-            cells.append(f'<c r="{letter}{n}" t="inlineStr"{style}><is>'
-                         f'<t xml:space="preserve">{escape(text)}</t></is></c>')
-    return f'<row r="{n}">{"".join(cells)}</row>'
+    cells = "".join(_cell(f"{letter}{n}", value, style) for letter, value in zip(letters, values))
+    return f'<row r="{n}">{cells}</row>'
 
 
 class _Pipe:

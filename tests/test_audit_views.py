@@ -346,3 +346,52 @@ def test_log_search_and_filters_read_indexes(app, backend, browser):
             assert "Sort" not in plan and "pk_audit_log" in plan, (query, plan)
         else:
             assert "TEMP B-TREE" not in plan, (query, plan)
+
+
+def test_exports_show_the_void_time_and_name_the_file_in_local_time(app, browser):
+    from i18n import local_now, utc_to_local
+    from models import Key
+
+    kid = key_id(app, "会所活动室")
+    mgr = browser("dept_manager")
+    mgr.post_form(f"/admin/key/void/?id={kid}", {"reason": "锁已更换"})
+    with app.app_context():
+        local = utc_to_local(db.session.get(Key, kid).voided_at)
+        today = local_now().strftime("%Y%m%d")
+    resp = mgr.get("/admin/key/export/csv/")
+    data = resp.data.decode("utf-8-sig")
+    assert f"作废 {local:%Y-%m-%d %H:%M}: 锁已更换" in data and "UTC" not in data
+    assert today in resp.headers["Content-Disposition"]
+
+
+def test_xlsx_keeps_amounts_as_currency_and_times_as_local_dates(app, browser):
+    """Issue 17 item 10: a spreadsheet sums amounts and sorts times; CSV stays text."""
+    from datetime import datetime as dt
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from i18n import utc_to_local
+    from models.service_orders import ServicePrice
+
+    mgr = browser("dept_manager")
+    ws = load_workbook(io.BytesIO(mgr.get("/admin/service_price/export/xlsx/").data)).active
+    header = [c.value for c in ws[1]]
+    price = next(i for i, h in enumerate(header) if "元" in str(h))
+    cell = ws.cell(row=2, column=price + 1)
+    assert isinstance(cell.value, (int, float)) and "¥" in cell.number_format
+    with app.app_context():
+        prices = {float(p.unit_price) for p in db.session.execute(select(ServicePrice)).scalars()}
+    assert float(cell.value) in prices and not isinstance(cell.value, Decimal)
+    ws = load_workbook(io.BytesIO(browser("auditor").get(
+        "/admin/key_checkout/export/xlsx/").data)).active
+    header = [c.value for c in ws[1]]
+    when = 3                                    # out_at: the fourth column of the list
+    moments = [r[when] for r in ws.iter_rows(min_row=2, values_only=True) if r[when] is not None]
+    assert moments and all(isinstance(m, dt) and m.microsecond == 0 for m in moments)
+    from models.keys import KeyCheckout
+
+    with app.app_context():
+        stored = {utc_to_local(k.out_at).replace(tzinfo=None, microsecond=0)
+                  for k in db.session.execute(select(KeyCheckout)).scalars()}
+    assert set(moments) & stored, "times are the property's local time"

@@ -1,0 +1,187 @@
+"""Search and filters without joins or casts, so the indexes serve them.
+
+Reads options ``column_search_by_value`` and ``column_search_exact``.
+"""
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_babel import get_locale
+from sqlalchemy import or_
+
+from models.base import db
+
+# False while a list's page query is built for a walk in the list's order (many
+# matches): the by-value filters below then apply Flask-Admin's plain ILIKE.
+filters_use_index: ContextVar[bool] = ContextVar("filters_use_index", default=True)
+
+
+def _filter_values(col, value: str) -> list | None:
+    """The values of ``col`` a contains-filter for ``value`` matches; ``None`` when
+    the plain ILIKE applies (too many distinct values, or a walk in list order)."""
+    from flask_admin.contrib.sqla import tools
+
+    from models.search import values_matching
+
+    if not filters_use_index.get():
+        return None
+    return values_matching(db.session, col, tools.parse_like_term(value))
+
+
+class ValuesLikeFilter(sqla_filters.FilterLike):
+    """"Contains" over a column of few distinct values: ``col IN`` the matching values
+    (models.search.values_matching), the same rows as Flask-Admin's ``ILIKE``."""
+
+    def apply(self, query, value, alias=None):
+        col = self.get_column(alias)
+        values = _filter_values(col, value)
+        return super().apply(query, value, alias) if values is None \
+            else query.filter(col.in_(values))
+
+
+class ValuesNotLikeFilter(sqla_filters.FilterNotLike):
+    """"Not contains" likewise: ``col NOT IN`` the matching values (``NOT ILIKE``
+    and ``NOT IN`` both leave out the NULLs)."""
+
+    def apply(self, query, value, alias=None):
+        col = self.get_column(alias)
+        values = _filter_values(col, value)
+        return super().apply(query, value, alias) if values is None \
+            else query.filter(col.is_not(None), col.not_in(values))
+
+def _local_time_filter(cls):
+    """``cls`` with its typed value(s) read as the property's local time: lists show
+    local time (``list_datetime``) and every datetime column is stored in UTC."""
+    from i18n import local_to_utc
+
+    def clean(self, value):
+        got = super(sub, self).clean(value)
+        return [local_to_utc(v) for v in got] if isinstance(got, list) else local_to_utc(got)
+
+    sub = type(f"Local{cls.__name__}", (cls,), {"clean": clean})
+    return sub
+
+
+class LocalTimeFilterConverter(sqla_filters.FilterConverter):
+    datetime_filters = tuple(
+        f if f is sqla_filters.FilterEmpty else _local_time_filter(f)
+        for f in sqla_filters.FilterConverter.datetime_filters)
+
+
+def _in_small_table(local, subquery):
+    """``fk IN (subquery)``; on PostgreSQL ``fk = ANY(ARRAY(subquery))``, which an
+    index can serve inside an ``OR`` (an ``IN`` subquery there is a per-row filter)."""
+    from sqlalchemy import func
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return local == func.any(func.ARRAY(subquery.scalar_subquery()))
+    return local.in_(subquery)
+
+
+
+def choice_codes(choices, term: str) -> list:
+    """The stored codes whose label (in the page's language or Chinese) contains
+    ``term``: people search a category by the word they read, not its code."""
+    from flask_babel import force_locale
+
+    term = term.casefold()
+    found = []
+    for value, label in choices:
+        words = {str(label)}
+        with force_locale("zh_Hans_CN"):
+            words.add(str(label))
+        if any(term in w.casefold() for w in words):
+            found.append(value)
+    return found
+
+
+class SearchFiltersMixin:
+    """Search terms and by-value filters on indexes."""
+
+    def scaffold_filters(self, name):
+        """Flask-Admin's filters; a "contains" / "not contains" filter on a column of
+        few distinct values (``column_search_by_value``) is an IN list, like the search,
+        and an identifier (``column_search_exact``) has none."""
+        found = super().scaffold_filters(name)
+        key = getattr(name, "key", name)
+        choices = (self.column_choices or {}).get(key) if isinstance(key, str) else None
+        if found and choices and "." not in key and key not in self.column_search_by_value:
+            # a code: 等于 / 不等于 one of its labels (not "contains" a code nobody reads)
+            first = found[0]
+            options = [(str(v), label) for v, label in choices]
+            return [sqla_filters.FilterEqual(first.column, first.name, options=options),
+                    sqla_filters.FilterNotEqual(first.column, first.name, options=options)]
+        if found and key in self.column_search_exact:      # an identifier: no "contains"
+            return [f for f in found if not isinstance(
+                f, (sqla_filters.FilterLike, sqla_filters.FilterNotLike))]
+        if not found or key not in self.column_search_by_value:
+            return found
+        swap = {sqla_filters.FilterLike: ValuesLikeFilter,
+                sqla_filters.FilterNotLike: ValuesNotLikeFilter}
+        return [swap[type(f)](f.column, f.name, f.options, f.data_type)
+                if type(f) in swap else f for f in found]
+
+    def search_values(self, field, term: str, like: str) -> list | None:
+        """The stored values of a ``column_search_by_value`` column a search term
+        finds (a view may add values the term names in words, e.g. a person's name)."""
+        from models.search import values_matching
+
+        return values_matching(db.session, field, like)
+
+    def _apply_search(self, query, count_query, joins, count_joins, search,
+                      use_index: bool = True):
+        """Search without joins: a term in a related table's column becomes
+        ``fk IN (SELECT id FROM that table WHERE column LIKE …)`` on the small
+        table, and own columns are compared without Flask-Admin's CAST, so
+        indexes stay usable and a rare name does not scan a join of millions.
+        Own columns listed in the model's ``__search_indexed__`` go through the
+        search index (models/search.py); the results are those of ``ILIKE``."""
+        from flask_admin.contrib.sqla import tools
+        from sqlalchemy import select
+
+        from models.search import ilike, indexed_condition
+
+        if any(len(path or ()) > 1 for _f, path in self._search_fields):
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        indexed = set(getattr(self.model, "__search_indexed__", ()) if use_index else ())
+        for term in search.split(" "):
+            if not term:
+                continue
+            like = tools.parse_like_term(term)
+            conds = []
+            for field, path in self._search_fields:
+                if path:
+                    local, remote = path[0].property.local_remote_pairs[0]
+                    conds.append(_in_small_table(local, select(remote).where(
+                        ilike(db.session, field, like))))
+                elif field.key in self.column_search_exact:
+                    conds.append(field == term)
+                elif field.key in (self.column_choices or {}):
+                    codes = choice_codes(self.column_choices[field.key], term)
+                    if codes:                      # 维修 finds the code its label names
+                        conds.append(field.in_(codes))
+                    conds.append(ilike(db.session, field, like))
+                elif field.key in self.column_search_by_value:
+                    values = self.search_values(field, term, like) if use_index else None
+                    conds.append(field.in_(values) if values is not None
+                                 else ilike(db.session, field, like))
+                elif field.key not in indexed:
+                    conds.append(ilike(db.session, field, like))
+            own = [f.key for f, path in self._search_fields if not path and f.key in indexed]
+            if own:
+                conds.append(indexed_condition(db.session, self.model, own, term, like))
+            query = query.filter(or_(*conds))
+            if count_query is not None:
+                count_query = count_query.filter(or_(*conds))
+        return query, count_query, joins, count_joins
+
+    def _get_filter_groups(self):
+        """The filter list with its labels translated, kept per language (its
+        options are fixed when the view is built)."""
+        cache = self.__dict__.setdefault("_filter_groups_by_locale", {})
+        locale = str(get_locale())
+        if locale not in cache:
+            cache[locale] = super()._get_filter_groups()
+        return cache[locale]
+
