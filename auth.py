@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from extensions import login_manager
 from models.base import db
 from models.staff import CHEAP_HASHER, Staff, use_hasher
-from rules.credentials import LOGIN, check_credentials
+from credentials import LOGIN, check_credentials
 from rules.errors import RuleViolation
 from rules.staff import change_own_secrets, end_sessions_on_logout, must_change
 

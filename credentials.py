@@ -10,6 +10,10 @@ SQLite ≥ 3.35): however many attempts arrive at once, at most
 ``LOGIN_MAX_FAILURES`` of them are checked before the lock, and no two first
 attempts collide on the row.  A success resets the counter.  Counters are written
 on the request's own session (no second pooled connection).
+
+It lives beside ``auth.py``, not in ``rules/``: a refused co-sign must discard the
+action yet keep its failure count, so this module ends transactions itself, which
+no rule may do.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,7 +17,8 @@ from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
 from rules import medicine as medicine_rules
 from rules.errors import RuleViolation
 
-from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .base import RegisterView, current_staff, requires
+from .due_page import DuePageView
 from .write_path import commit
 from .choices import issuable_batches, staff_with_role
 from .params import parse_count
@@ -197,26 +198,18 @@ class MedicineCountView(RegisterView):
                            back=self.get_url(".index_view"), summary=None)
 
 
-class MedicineDueView(SecureViewMixin, BaseView):
+class MedicineDueView(DuePageView):
     """药箱待办: count overdue, expiring and expired batches, items below minimum."""
 
     register = "medicine_item"
+    sections = medicine_rules.DUE_LABELS
+    section_actions = {"count": (_l("Count now"), "medicine_count.take_view")}
 
-    @expose("/")
-    @requires("view")
-    def index(self):
-        rows = medicine_rules.due(current_staff())
+    def rows(self, user):
+        return medicine_rules.due(user)
 
-        def link(r):
-            if r.obj is None:
-                return url_for("medicine_count.take_view")
-            endpoint = "medicine_batch" if isinstance(r.obj, MedicineBatch) else "medicine_item"
-            return url_for(f"{endpoint}.details_view", id=r.obj.id)
-
-        sections = [{"id": kind, "title": str(label),
-                     "rows": [{"text": r.text, "url": link(r), "kind": r.kind}
-                              for r in rows if r.kind == kind],
-                     "action": (_("Count now"), url_for("medicine_count.take_view"))
-                     if kind == "count" else None}
-                    for kind, label in medicine_rules.DUE_LABELS]
-        return self.render("admin/kefu_due.html", sections=sections)
+    def row_url(self, row):
+        if row.obj is None:
+            return url_for("medicine_count.take_view")
+        endpoint = "medicine_batch" if isinstance(row.obj, MedicineBatch) else "medicine_item"
+        return url_for(f"{endpoint}.details_view", id=row.obj.id)

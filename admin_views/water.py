@@ -19,6 +19,7 @@ from rules import water as water_rules
 from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .due_page import DuePageView
 from .write_path import commit
 from .params import BadParam, parse_count, parse_id, parse_moment
 from .service_orders import ORDER_LABELS, ServiceOrderBase
@@ -193,28 +194,22 @@ class WaterDeliveryView(SecureViewMixin, BaseView):
         return redirect(url_for(".index"))
 
 
-class WaterDueView(SecureViewMixin, BaseView):
+class WaterDueView(DuePageView):
     """饮用水待办: count overdue, low stock, expiring stock; buckets used per month."""
 
     register = "water_stock"
+    sections = water_rules.DUE_LABELS
+    section_actions = {"count": (_l("Count now"), "water_count.create_view")}
+    extra_template = "admin/orders/water_months.html"
 
-    @expose("/")
-    @requires("view")
-    def index(self):
-        user = current_staff()
-        rows = water_rules.due(user)
-        sections = []
-        for kind, label in water_rules.DUE_LABELS:
-            sections.append({
-                "id": kind, "title": str(label),
-                "rows": [{"text": r.text, "kind": kind,
-                          "url": url_for("water_stock.details_view", id=r.obj.id)}
-                         for r in rows if r.kind == kind],
-                "action": (_("Count now"), url_for("water_count.create_view"))
-                if kind == "count" else None})
-        return self.render("admin/kefu_due.html", sections=sections,
-                           extra_template="admin/orders/water_months.html",
-                           months=water_rules.used_per_month(user))
+    def rows(self, user):
+        return water_rules.due(user)
+
+    def row_url(self, row):
+        return url_for("water_stock.details_view", id=row.obj.id)
+
+    def extra(self, user):
+        return {"months": water_rules.used_per_month(user)}
 
 
 __all__ = ["WaterStockView", "WaterReceiptView", "WaterCountView", "WaterOrderView",

@@ -124,7 +124,7 @@ class LoginState(db.Model):
 
     Kept apart from ``staff`` so an attempt neither bumps the staff row's
     optimistic-lock version nor writes history; it is security state, not a register.
-    ``rules.credentials`` counts an attempt before checking the secret.  The
+    ``credentials`` counts an attempt before checking the secret.  The
     ``must_change_*`` flags mark a password/PIN the admin gave (new staff, reset):
     the person chooses their own at the next login before doing anything else.
     """

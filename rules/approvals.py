@@ -232,3 +232,20 @@ def requests_of(user) -> list[Any]:
         q = select(model).where(model.applicant_id == user.id).order_by(model.id.desc())
         out.extend(db.session.execute(q.limit(50)).scalars())
     return out
+
+
+def in_progress(req: Any) -> bool:
+    """Still the applicant's concern: waiting for a decision, or approved and not yet
+    carried out (a record with an ``executed_at`` that is still empty)."""
+    if req.voided_at is not None:
+        return False
+    return req.status == "pending" or (
+        req.status == "approved" and getattr(req, "executed_at", False) is None)
+
+
+def progress_text(req: Any) -> str:
+    """Where an application in progress stands, in words for its applicant."""
+    step = current_step(req)
+    if step is not None:
+        return str(step.label)
+    return _("Approved, waiting for the desk to execute") if in_progress(req) else ""

@@ -11,9 +11,7 @@ inspection counts as done, and the due lists.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,13 +25,22 @@ from models.staff import Staff
 
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
+from .due import DueRow, provides_due
 from .two_person import check_cosigner, declare, record_cosign
 
 ENDING_SOON_DAYS = 14
 VACANT_CHECKS_PER_MONTH = 2
 
+def _interiors_waiting(user):
+    """Interior inspections by one person, waiting for the second's co-sign."""
+    return select(CustodyInspection).where(
+        CustodyInspection.property_id == user.property_id,
+        CustodyInspection.interior.is_(True), CustodyInspection.cosigned_by_id.is_(None),
+        CustodyInspection.inspector_id != user.id, CustodyInspection.voided_at.is_(None))
+
+
 CUSTODY_INSPECTION = declare("custody_inspection", _l("Custodial-home interior inspection"),
-                             "custody_inspection")
+                             "custody_inspection", waiting=_interiors_waiting)
 
 
 def check_agreement(a: CustodyAgreement) -> None:
@@ -88,14 +95,6 @@ def cosign_later(i: CustodyInspection, cosigner: Staff) -> None:
 
 # -- due lists ------------------------------------------------------------------------
 
-@dataclass
-class DueRow:
-    kind: str            # routine | winter | ending | vacant
-    record: Any
-    detail: str
-
-
-
 def _done_filter():
     return (CustodyInspection.voided_at.is_(None),
             or_(CustodyInspection.interior.is_(False),
@@ -120,12 +119,12 @@ def custody_due(user, today: date | None = None) -> list[DueRow]:
     for a in agreements:
         seen = last.get(a.id)
         if a.winter_active_on(today) and (seen is None or seen < start_of_today):
-            rows.append(DueRow("winter", a, _("Daily winter check not done today")))
+            rows.append(DueRow("winter", _("Daily winter check not done today"), a))
         elif seen is None or seen < local_day_end_utc(today - timedelta(days=a.inspect_every_days)):
-            rows.append(DueRow("routine", a, _("Last inspection: %(d)s", d=seen.date() if seen
-                                               else _("never"))))
+            rows.append(DueRow("routine", _("Last inspection: %(d)s", d=seen.date() if seen
+                                               else _("never")), a))
         if (a.ends_on - today).days <= ENDING_SOON_DAYS:
-            rows.append(DueRow("ending", a, _("Ends on %(d)s", d=a.ends_on)))
+            rows.append(DueRow("ending", _("Ends on %(d)s", d=a.ends_on), a))
     return rows
 
 
@@ -143,11 +142,12 @@ def vacant_due(user, today: date | None = None) -> list[DueRow]:
                VacantHomeInspection.voided_at.is_(None),
                VacantHomeInspection.inspected_at >= month_start)
         .group_by(VacantHomeInspection.unit_id)).all())
-    return [DueRow("vacant", u, _("%(n)s of %(m)s inspections this month",
-                                  n=counts.get(u.id, 0), m=VACANT_CHECKS_PER_MONTH))
+    return [DueRow("vacant", _("%(n)s of %(m)s inspections this month",
+                           n=counts.get(u.id, 0), m=VACANT_CHECKS_PER_MONTH), u)
             for u in units if counts.get(u.id, 0) < VACANT_CHECKS_PER_MONTH]
 
 
+@provides_due("custody_agreement")
 def due_items(user) -> list[tuple[str, int, str]]:
     """(label, count, endpoint) for a dashboard."""
     rows = custody_due(user) + vacant_due(user)
@@ -158,7 +158,7 @@ def due_items(user) -> list[tuple[str, int, str]]:
                         ("vacant", _("Vacant homes: inspection due this month"))):
         n = sum(1 for r in rows if r.kind == kind)
         if n:
-            out.append((label, n, "inspections_due.index"))
+            out.append((label, n, "inspections_due"))
     return out
 
 

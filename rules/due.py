@@ -1,34 +1,39 @@
 """What is due, for the 待办 dashboard: every register declares its own due items
 and co-signs waiting; this module only collects them for a user.
 
-A provider is ``fn(user) -> [(label, count, endpoint)]`` registered with the
-matrix register whose "view" a user needs to see it.  Adding a register's due
-items is one line in ``DUE_PROVIDERS``.
+A due provider is ``fn(user) -> [(label, count, page)]`` marked with
+``@provides_due("<matrix register>")`` in its register's rules module: a user sees
+its items when they may view that register.  ``page`` is a page key (the name of
+the view that lists the matter, e.g. ``"key_desk"``), never a Flask endpoint: the
+admin side turns it into a link (``admin_views.dashboard.page_url``).
+
+A co-sign waits for a second person when its rule (``rules.two_person``) has a
+``waiting`` query, declared beside the register's other rules.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from importlib import import_module
+from dataclasses import dataclass, field
 from typing import Any, Callable
-
-from sqlalchemy import select
 
 from models.base import db
 
 from .matrix import permits
 
-# (matrix register, "module:function")
-DUE_PROVIDERS: list[tuple[str, str]] = [
-    ("key_checkout", "rules.keys:due_items"),
-    ("key_spot_check", "rules.keys:spot_check_due"),
-    ("custody_agreement", "rules.custody:due_items"),
-    ("valuables_deposit", "rules.valuables:due_items"),
-    ("medicine_item", "rules.medicine:due_items"),
-    ("water_stock", "rules.water:due_items"),
-    ("service_order", "rules.service_orders:due_items"),
-    ("finance", "rules.service_orders:finance_due_items"),
-    ("public_info", "rules.public_info:due_items"),
-]
+DueProvider = Callable[[Any], list]
+
+# (matrix register, provider), in the order the dashboard lists them
+PROVIDERS: list[tuple[str, DueProvider]] = []
+
+
+def provides_due(register: str) -> Callable[[DueProvider], DueProvider]:
+    """Mark ``fn`` as a due provider shown to those who may view ``register``."""
+
+    def mark(fn: DueProvider) -> DueProvider:
+        if all(f is not fn for _r, f in PROVIDERS):
+            PROVIDERS.append((register, fn))
+        return fn
+
+    return mark
 
 
 @dataclass
@@ -43,49 +48,34 @@ class DueRow:
 
 @dataclass
 class DueItem:
+    """One line of the dashboard: a count of what is due, linking to ``page``."""
     label: str
     count: int
-    endpoint: str
-    args: dict
-
-
-def _load(ref: str) -> Callable[[Any], list]:
-    module, fn = ref.split(":")
-    return getattr(import_module(module), fn)
+    page: str
+    args: dict = field(default_factory=dict)
 
 
 def due_for(user) -> list[DueItem]:
     items = []
-    for register, ref in DUE_PROVIDERS:
+    for register, provider in PROVIDERS:
         if permits(user, register, "view"):
-            for label, count, endpoint in _load(ref)(user):
-                items.append(DueItem(str(label), count, endpoint, {}))
+            for label, count, page in provider(user):
+                items.append(DueItem(str(label), count, page))
     return items
 
 
 # -- co-signs waiting for me -------------------------------------------------------------
 
-def cosigns_waiting(user) -> list[tuple[str, Any, str]]:
-    """(what, record, endpoint of its details) for records pending a second person
-    that ``user`` may co-sign: not their own, same property."""
-    from models.custody import CustodyInspection
-    from models.keys import KeyApplication
+def cosigns_waiting(user) -> list[tuple[str, Any]]:
+    """(register, record) for records pending a second person that ``user`` may
+    co-sign: not their own, same property.  One query per co-sign rule that
+    declares what waits (``two_person.declare(..., waiting=…)``)."""
+    from .two_person import COSIGN_RULES
 
-    out = []
     if user.property_id is None:
-        return out
-    if permits(user, "key_application", "cosign"):
-        q = select(KeyApplication).where(
-            KeyApplication.property_id == user.property_id,
-            KeyApplication.executed_by_id.is_not(None), KeyApplication.executed_at.is_(None),
-            KeyApplication.executed_by_id != user.id, KeyApplication.voided_at.is_(None))
-        out += [("key_application", r, "key_application.details_view")
-                for r in db.session.execute(q).scalars()]
-    if permits(user, "custody_inspection", "cosign"):
-        q = select(CustodyInspection).where(
-            CustodyInspection.property_id == user.property_id,
-            CustodyInspection.interior.is_(True), CustodyInspection.cosigned_by_id.is_(None),
-            CustodyInspection.inspector_id != user.id, CustodyInspection.voided_at.is_(None))
-        out += [("custody_inspection", r, "custody_inspection.details_view")
-                for r in db.session.execute(q).scalars()]
+        return []
+    out = []
+    for rule in COSIGN_RULES.values():
+        if rule.waiting is not None and permits(user, rule.register, "cosign"):
+            out += [(rule.register, r) for r in db.session.execute(rule.waiting(user)).scalars()]
     return out

@@ -26,6 +26,7 @@ from models.keys import (KEY_STATUS_LABELS, NOT_ISSUABLE, Key, KeyApplication, K
                          SpareKeyAuthorisation)
 from models.staff import Staff
 
+from .due import provides_due
 from .errors import RuleViolation
 from .scope import scoped
 from .two_person import KEY_APPLICATION_EXECUTION, check_cosigner, record_cosign
@@ -177,21 +178,23 @@ def check_executable(application: KeyApplication) -> None:
         raise RuleViolation(_("This application cannot be executed before its final approval."))
 
 
-def request_execution(application: KeyApplication, clerk: Staff,
-                      cosigner: Staff | None = None, method: str | None = None) -> list[Key]:
-    """The desk executes an approved application.
-
-    With a co-signer (already verified on the same form) it takes effect now;
-    without one it waits, visibly pending, for a second person to co-sign."""
+def execute_pending_cosign(application: KeyApplication, clerk: Staff) -> None:
+    """The desk records the execution of an approved application; it waits,
+    visibly pending, for a second person to co-sign (``cosign_execution``)."""
     check_executable(application)
-    if cosigner is None:
-        if application.executed_by_id is not None:
-            raise RuleViolation(_("This execution is already waiting for a co-signer."))
-        application.executed_by_id = clerk.id
-        mark_action(application, "execute_pending")
-        return []
+    if application.executed_by_id is not None:
+        raise RuleViolation(_("This execution is already waiting for a co-signer."))
+    application.executed_by_id = clerk.id
+    mark_action(application, "execute_pending")
+
+
+def execute_with_cosigner(application: KeyApplication, clerk: Staff, cosigner: Staff,
+                          method: str = "password") -> list[Key]:
+    """The desk executes an approved application now, with a co-signer already
+    verified on the same form."""
+    check_executable(application)
     check_execution_cosigner(application, cosigner, clerk.id)
-    record_cosign(application, cosigner, method or "password")
+    record_cosign(application, cosigner, method)
     return execute_application(application, clerk)
 
 
@@ -303,21 +306,41 @@ def keys_out(user) -> list[KeyCheckout]:
     return list(db.session.execute(q.order_by(KeyCheckout.out_at)).scalars())
 
 
+@provides_due("key_checkout")
 def due_items(user) -> list[tuple[str, int, str]]:
     from datetime import timedelta
 
     out = keys_out(user)
     items = []
     if out:
-        items.append((_("Keys out now"), len(out), "key_desk.index"))
+        items.append((_("Keys out now"), len(out), "key_desk"))
     long_out = [c for c in out if utcnow() - c.out_at > timedelta(hours=LONG_OUT_HOURS)]
     if long_out:
         items.append((_("Keys out for more than %(h)s hours", h=LONG_OUT_HOURS), len(long_out),
-                      "key_desk.index"))
+                      "key_desk"))
     return items
 
 
+@provides_due("key_spot_check")
 def spot_check_due(user) -> list[tuple[str, int, str]]:
     _last, overdue = last_spot_check(user)
     return [(_("Key spot check overdue (at least monthly)"), 1,
-             "key_spot_check.index_view")] if overdue else []
+             "key_spot_check")] if overdue else []
+
+
+def approved_awaiting_execution(user) -> list[KeyApplication]:
+    """Fully approved key copies/voids the desk has not carried out yet (nor started:
+    one started waits for its co-signer, in the co-signs list)."""
+    q = select(KeyApplication).where(KeyApplication.status == "approved",
+                                     KeyApplication.executed_by_id.is_(None),
+                                     KeyApplication.executed_at.is_(None),
+                                     KeyApplication.voided_at.is_(None))
+    return list(db.session.execute(scoped(q, KeyApplication, user)
+                                   .order_by(KeyApplication.id)).scalars())
+
+
+@provides_due("key_application")
+def execution_due(user) -> list[tuple[str, int, str]]:
+    n = len(approved_awaiting_execution(user))
+    return [(_("Approved key applications waiting for execution"), n, "key_application")] \
+        if n else []

@@ -22,7 +22,7 @@ from models.medicine import (MedicineBatch, MedicineCount, MedicineCountLine, Me
 from models.staff import Staff
 
 from . import stock
-from .due import DueRow
+from .due import DueRow, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 
@@ -130,11 +130,12 @@ DUE_LABELS = (("count", _l("Medicine box: count overdue (every 15 days)")),
               ("low", _l("Medicine below minimum stock")))
 
 
+@provides_due("medicine_item")
 def due_items(user) -> list[tuple[str, int, str]]:
     rows = due(user)
     out = []
     for kind, label in DUE_LABELS:
         n = sum(1 for r in rows if r.kind == kind)
         if n:
-            out.append((str(label), n, "medicine_due.index"))
+            out.append((str(label), n, "medicine_due"))
     return out

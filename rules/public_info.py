@@ -12,7 +12,7 @@ from models.base import db, utcnow
 from models.public_info import INFO_CATEGORIES, PublicInfoEntry
 from models.service_orders import ServiceOrder
 
-from .due import DueRow
+from .due import DueRow, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -63,6 +63,7 @@ def open_matters(user, now: datetime | None = None, limit: int = 200) -> list[Du
             for e in db.session.execute(q).scalars()]
 
 
+@provides_due("public_info")
 def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     now = now or utcnow()
     late = db.session.execute(_open(user).where(
@@ -70,4 +71,4 @@ def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     if not late:
         return []
     return [(_("Public information not completed after a day"), late,
-             "public_info.index_view")]
+             "public_info")]

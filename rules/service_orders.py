@@ -27,7 +27,7 @@ from models.service_orders import (PAYMENT_METHODS, SATISFACTION, ServiceOrder,
                                    ServiceOrderLine, ServiceOrderSequence, ServicePrice)
 from models.staff import Staff
 
-from .due import DueRow
+from .due import DueRow, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -283,19 +283,20 @@ def gaps_this_month(user) -> int:
     return len(report["missing"]) + len(report["voided"])
 
 
+@provides_due("service_order")
 def due_items(user) -> list[tuple[str, int, str]]:
     out = []
     waiting, late = followups_counts(user)
     if waiting:
-        out.append((_("Follow-up calls due"), waiting, "service_due.index"))
+        out.append((_("Follow-up calls due"), waiting, "service_due"))
     if late:
-        out.append((_("Follow-up calls overdue (more than 2 days)"), late, "service_due.index"))
+        out.append((_("Follow-up calls overdue (more than 2 days)"), late, "service_due"))
     if price_list_due(user):
-        out.append((_("Price list older than half a year"), 1, "service_due.index"))
+        out.append((_("Price list older than half a year"), 1, "service_due"))
     gaps = gaps_this_month(user)
     if gaps:
         out.append((_("Service-order numbers voided or missing this month"), gaps,
-                    "service_order_gaps.index"))
+                    "service_order_gaps"))
     return out
 
 
@@ -315,8 +316,9 @@ def cash_waiting(user) -> int:
     return db.session.execute(q).scalar_one()
 
 
+@provides_due("finance")
 def finance_due_items(user) -> list[tuple[str, int, str]]:
     n = cash_waiting(user)
-    return [(_("Cash from service orders not yet received by finance"), n, "finance.index")] \
+    return [(_("Cash from service orders not yet received by finance"), n, "finance")] \
         if n else []
 

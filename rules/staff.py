@@ -13,7 +13,7 @@ from audit import mark_action
 from models.base import db
 from models.staff import LoginState, Staff
 
-from .credentials import upsert_state
+from credentials import upsert_state
 from .errors import RuleViolation
 from .roles import ROLES
 

@@ -7,12 +7,12 @@ rules every co-sign shares — on the same form (``verify_cosigner``, after the
 credentials) and later, signed in — so both paths admit exactly the same people:
 someone else, active, of the record's property, holding the register's ``cosign``
 permission in the matrix.  Wrong credentials count towards the co-signer's
-lockout (``rules.credentials``).
+lockout (``credentials``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,7 +23,7 @@ from audit import mark_action
 from models.base import db, utcnow
 from models.staff import Staff
 
-from .credentials import check_credentials
+from credentials import check_credentials
 from .errors import RuleViolation
 from .matrix import permits
 from .roles import ROLE_LABELS
@@ -35,19 +35,36 @@ class CosignRule:
     label: Any
     register: str                 # the matrix register whose "cosign" the co-signer needs
     roles: tuple[str, ...] = ()   # further: one of these roles (empty: the matrix decides)
+    # user -> a SELECT of the records waiting for this co-sign that ``user`` may give
+    # (not their own, their property): the dashboard's "co-signs waiting for me"
+    waiting: Callable[[Any], Any] | None = None
 
 
 COSIGN_RULES: dict[str, CosignRule] = {}
 
 
-def declare(name: str, label: Any, register: str, roles: tuple[str, ...] = ()) -> CosignRule:
-    rule = CosignRule(name, label, register, roles)
+def declare(name: str, label: Any, register: str, roles: tuple[str, ...] = (),
+            waiting: Callable[[Any], Any] | None = None) -> CosignRule:
+    rule = CosignRule(name, label, register, roles, waiting)
     COSIGN_RULES[name] = rule
     return rule
 
 
+def _executions_waiting(user):
+    """Key copies/voids executed by one person, waiting for the second."""
+    from sqlalchemy import select
+
+    from models.keys import KeyApplication
+
+    return select(KeyApplication).where(
+        KeyApplication.property_id == user.property_id,
+        KeyApplication.executed_by_id.is_not(None), KeyApplication.executed_at.is_(None),
+        KeyApplication.executed_by_id != user.id, KeyApplication.voided_at.is_(None))
+
+
 KEY_APPLICATION_EXECUTION = declare("key_application_execution",
-                                    _l("Execution of a key copy or void"), "key_application")
+                                    _l("Execution of a key copy or void"), "key_application",
+                                    waiting=_executions_waiting)
 
 
 def check_cosigner(rule: CosignRule, cosigner: Staff, actor_id: int | None,

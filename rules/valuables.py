@@ -28,6 +28,7 @@ from models.keys import Key
 from models.staff import Staff
 from models.valuables import PROHIBITED_KINDS, DepositPhoto, ValuablesDeposit
 
+from .due import provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
@@ -192,7 +193,8 @@ def in_custody(user) -> tuple[list[ValuablesDeposit], list[Key]]:
             list(db.session.execute(kq.order_by(Key.label)).scalars()))
 
 
+@provides_due("valuables_deposit")
 def due_items(user) -> list[tuple[str, int, str]]:
     deposits, keys = in_custody(user)
     n = len(deposits) + len(keys)
-    return [(_("Items in custody now"), n, "in_custody.index")] if n else []
+    return [(_("Items in custody now"), n, "in_custody")] if n else []

@@ -28,7 +28,7 @@ from models.staff import Staff
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from . import stock
-from .due import DueRow
+from .due import DueRow, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -131,15 +131,16 @@ DUE_LABELS = (("count", _l("Bottled water: count overdue (every 3 days)")),
               ("expiring", _l("Bottled water expiring within 30 days")))
 
 
+@provides_due("water_stock")
 def due_items(user) -> list[tuple[str, int, str]]:
     rows = due(user)
-    out = [(str(label), n, "water_due.index") for kind, label in DUE_LABELS
+    out = [(str(label), n, "water_due") for kind, label in DUE_LABELS
            if (n := sum(1 for r in rows if r.kind == kind))]
     waiting = db.session.execute(scoped(select(func.count()).select_from(ServiceOrder).where(
         ServiceOrder.kind == "water", ServiceOrder.delivered_at.is_(None),
         ServiceOrder.voided_at.is_(None)), ServiceOrder, user)).scalar_one()
     if waiting:
-        out.append((_("Water orders waiting for delivery"), waiting, "water_delivery.index"))
+        out.append((_("Water orders waiting for delivery"), waiting, "water_delivery"))
     return out
 
 

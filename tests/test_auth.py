@@ -156,8 +156,8 @@ def test_a_cookie_copied_before_logout_neither_reads_nor_writes_after_it(app):
 # -- lockout under concurrency -------------------------------------------------------
 
 def _count_checks(monkeypatch) -> list[str]:
-    """Real secret checks (not the dummy ones) made by rules.credentials."""
-    import rules.credentials as credentials
+    """Real secret checks (not the dummy ones) made by credentials.py."""
+    import credentials
     from models.staff import dummy_hash, verify_secret
 
     checked: list[str] = []

@@ -196,9 +196,9 @@ def test_routine_winter_and_ending_due(app, browser):
         db.session.commit()
         user = db.session.get(Staff, staff_id("butler"))
         due_tomorrow = custody_rules.custody_due(user, today + timedelta(days=1))
-        assert [r.kind for r in due_tomorrow if r.record.id == a.id] == ["winter", "ending"]
+        assert [r.kind for r in due_tomorrow if r.obj.id == a.id] == ["winter", "ending"]
         due_today = custody_rules.custody_due(user, today)
-        assert [r.kind for r in due_today if r.record.id == a.id] == ["ending"]
+        assert [r.kind for r in due_today if r.obj.id == a.id] == ["ending"]
 
 
 def test_vacant_home_due_until_two_inspections_this_month(app, browser):

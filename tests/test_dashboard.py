@@ -35,26 +35,26 @@ def test_every_role_lands_on_the_dashboard(app, browser, role):
 def test_keys_out_is_due_until_returned(app, browser):
     clerk = browser("clerk")
     page = dashboard(clerk)
-    assert 'data-endpoint="key_desk.index"' in page          # 水泵房 is out in the demo
+    assert 'data-page="key_desk"' in page          # 水泵房 is out in the demo
     desk_return(clerk, "水泵房")
-    assert 'data-endpoint="key_desk.index"' not in dashboard(clerk)
+    assert 'data-page="key_desk"' not in dashboard(clerk)
     desk_issue(clerk, "配电房")
-    assert 'data-endpoint="key_desk.index"' in dashboard(clerk)
+    assert 'data-page="key_desk"' in dashboard(clerk)
 
 
 def test_spot_check_due_appears_and_goes(app, browser):
     pm = browser("property_manager")
-    assert 'data-endpoint="key_spot_check.index_view"' not in dashboard(pm)
+    assert 'data-page="key_spot_check"' not in dashboard(pm)
     with app.app_context(), system_actor("test"):
         for row in db.session.execute(select(KeySpotCheck)).scalars():
             row.checked_on = local_today() - timedelta(days=45)
         db.session.commit()
-    assert 'data-endpoint="key_spot_check.index_view"' in dashboard(pm)
+    assert 'data-page="key_spot_check"' in dashboard(pm)
     # not on a courier's dashboard: they cannot see spot checks
     assert 'key_spot_check' not in dashboard(browser("courier"))
     pm.post_form("/admin/key_spot_check/new/", {"checked_on": local_today().isoformat(),
                                                 "keys_checked": "12"})
-    assert 'data-endpoint="key_spot_check.index_view"' not in dashboard(pm)
+    assert 'data-page="key_spot_check"' not in dashboard(pm)
 
 
 def test_approvals_waiting_follow_the_chain(app, browser):
@@ -114,3 +114,18 @@ def test_water_and_service_order_charts_count_this_month(app, browser):
     # security may see water but not the key log: no key chart for them
     guard = text_of(browser("security").get("/admin/"))
     assert "chart-water-used-per-month" in guard
+
+
+def test_an_approved_application_waits_visibly_until_executed(app, browser):
+    """Issue 17 item 8: fully approved is not done — the desk sees it to execute,
+    the applicant sees it waiting for the desk, and the execute panel comes first."""
+    aid = approved_application(app, browser)
+    clerk, butler = browser("clerk"), browser("butler")
+    assert 'data-page="key_application"' in dashboard(clerk)
+    assert "已批准待执行的钥匙申请" in dashboard(clerk)
+    assert "已批准，等待前台执行" in dashboard(butler)        # the applicant's card
+    details = text_of(clerk.get(f"/admin/key_application/details/?id={aid}"))
+    assert details.index('id="execute-panel"') < details.index("<table")
+    execute(clerk, aid)
+    assert 'data-page="key_application"' not in dashboard(clerk)
+    assert "已批准，等待前台执行" not in dashboard(butler)
