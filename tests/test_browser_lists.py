@@ -98,3 +98,28 @@ def test_clerk_asks_for_the_exact_count_and_jumps_to_the_last_page(new_page, liv
     shown = [int(re.search(r"id=(\d+)", href).group(1)) for href in page.eval_on_selector_all(
         "table.model-list a[href*='details/']", "els => els.map(e => e.getAttribute('href'))")]
     assert list(dict.fromkeys(shown)) == expected[last * 20:] and shown
+
+
+def test_void_rows_are_struck_through_and_cells_never_wrap(new_page, live_server):
+    """Issue 17 item 7: a voided record stays listed, visibly struck through; list
+    cells stay on one line at 1366 px (the table scrolls sideways instead)."""
+    page = new_page()
+    login(page, "dept_manager")
+    page.goto("/admin/key/?search=会所活动室")
+    href = page.locator("table.model-list a[href*='/details/']").first.get_attribute("href")
+    key_id = parse_qs(urlparse(href).query)["id"][0]
+    page.goto(f"/admin/key/void/?id={key_id}")
+    page.fill("textarea[name=reason]", "锁已更换")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]", has_text="作废").click()
+    assert "已作废" in page.content() or "作废" in page.content()
+    page.goto("/admin/key/")
+    row = page.locator("tr.void-row")
+    assert row.count() == 1
+    style = row.locator("td.col-label").evaluate(
+        "td => [getComputedStyle(td).textDecorationLine, getComputedStyle(td).whiteSpace]")
+    assert style == ["line-through", "nowrap"]
+    heights = page.eval_on_selector_all(
+        "table.model-list tr:not(.void-row) td.col-place",
+        "tds => tds.map(td => td.getBoundingClientRect().height)")
+    assert heights and max(heights) < 2 * min(heights)       # one line each
