@@ -30,6 +30,8 @@ from rules import service_orders as order_rules
 from rules import water as water_rules
 from rules.errors import RuleViolation
 
+from rules.personal_data import mask_personal
+
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
 from .params import BadParam, bounded_int, id_or_404, parse_day, parse_id, parse_month
@@ -179,9 +181,12 @@ class ServiceOrderBase(RegisterView):
             abort(404)
         parts = [_("Part 1: customer service"), _("Part 2: finance"), _("Part 3: customer"),
                  _("Part 4: service department")]
+        phone = model.customer_phone or ""
+        if phone and "customer_phone" in self.masked_columns():
+            phone = mask_personal(phone)
         return self.render("admin/orders/order_print.html", model=model, parts=parts,
                            labels=ORDER_LABELS, departments=DEPARTMENT_LABELS,
-                           payments=PAYMENT_LABELS)
+                           payments=PAYMENT_LABELS, phone=phone)
 
     def _summary(self, model) -> list:
         return [(_("Service order No."), model.number), (_("Unit"), model.unit.room),
