@@ -99,7 +99,9 @@ class RegisterView(SecureViewMixin, PermissionFlagsMixin, ScopingMixin, ListQuer
 
     # -- forms and writes ------------------------------------------------------
     can_delete = False                       # registers are voided, never deleted
+    create_template = "admin/kefu_create.html"  # 保存并打印 where a record prints
     edit_template = "admin/kefu_edit.html"   # version field, rule messages
+    print_endpoint: str | None = None        # e.g. ".print_view": offers 保存并打印
     model_form_converter = LocalTimeModelConverter  # datetimes typed in local time
     form_excluded_columns = (                # stamps the app sets itself
         "version", "voided_at", "void_reason", "voided_by_id", "created_at", "created_by_id",

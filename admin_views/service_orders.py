@@ -113,6 +113,8 @@ class FollowUpForm(FlaskForm):
 class ServiceOrderBase(RegisterView):
     """Shared by service and water orders: numbering, print, settle, follow-up."""
 
+    print_endpoint = ".print_view"          # 保存并打印 on the create form
+
     kind = "service"
     details_template = "admin/orders/order_details.html"
     # Newest first by the time raised (the numbers are issued in that order), which the

@@ -1,7 +1,7 @@
 """Forms and writes: scoped choices, the version the user saw, the property a new
 row belongs to, and the rules run before anything is written.
 
-Reads options ``form_choices`` and ``property_from``.
+Reads options ``form_choices``, ``property_from`` and ``print_endpoint``.
 """
 from __future__ import annotations
 
@@ -129,6 +129,12 @@ class FormsMixin:
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         """Register-specific rules; raise ``RuleViolation`` with a clear message."""
+
+    def get_save_return_url(self, model, is_created: bool = False) -> str:
+        """保存并打印 goes to the new record's print; otherwise Flask-Admin's."""
+        if self.print_endpoint and "_print" in request.form:
+            return self.get_url(self.print_endpoint, id=model.id)
+        return super().get_save_return_url(model, is_created)
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Clear messages instead of SQL or a 500 (the one write path's words)."""

@@ -55,3 +55,15 @@ document.addEventListener("click", function (event) {
     });
   });
 })();
+
+// A create form starts with the cursor in its first empty field (a clerk types at
+// once); Enter in a one-line field saves, as on any form.
+(function () {
+  var form = document.querySelector("form.admin-form");
+  if (!form || !/\/new\/?$/.test(window.location.pathname)) { return; }
+  var fields = form.querySelectorAll("input.form-control:not([type=hidden]):not([readonly]), select.form-control, textarea.form-control");
+  for (var i = 0; i < fields.length; i++) {
+    var f = fields[i];
+    if (!f.value && f.offsetParent !== null) { f.focus(); break; }
+  }
+})();
