@@ -15,7 +15,6 @@ from i18n import local_now, local_today
 from models.base import db
 from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
 from rules import medicine as medicine_rules
-from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
@@ -76,8 +75,7 @@ class MedicineItemView(RegisterView):
     column_formatters_export = {"stock": lambda v, c, m, n: m.stock}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if model.min_stock is None or model.min_stock < 0:
-            raise RuleViolation(_("The minimum stock cannot be negative."))
+        medicine_rules.check_item(model)
 
 
 class MedicineBatchView(RegisterView):
@@ -101,14 +99,10 @@ class MedicineBatchView(RegisterView):
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:
-            if model.quantity is None or model.quantity < 0:
-                raise RuleViolation(_("A counted quantity cannot be negative."))
-            if model.expires_on is not None and model.expires_on < local_today():
-                raise RuleViolation(_("This batch is already expired: do not put it in the box."))
+            medicine_rules.check_new_batch(model)
 
     def check_void(self, model) -> None:
-        if model.quantity:
-            raise RuleViolation(_("Count the batch out first (a count of 0) before voiding it."))
+        medicine_rules.check_batch_void(model)
 
 
 class MedicineUsageView(RegisterView):
@@ -129,8 +123,7 @@ class MedicineUsageView(RegisterView):
     form_choices = {"batch": issuable_batches}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created:
-            raise RuleViolation(_("An issue is not edited: void it with a reason."))
+        medicine_rules.check_issue_unchanged(is_created)
         model.issued_by_id = current_staff().id
         if model.batch is not None:
             model.property_id = model.batch.property_id
@@ -178,9 +171,7 @@ class MedicineCountView(RegisterView):
                 for b in batches:
                     raw = (request.form.get(f"counted-{b.id}") or "").strip()
                     if raw:
-                        if parse_count(raw) is None:
-                            raise RuleViolation(_("A counted quantity cannot be negative."))
-                        counted[b.id] = parse_count(raw)
+                        counted[b.id] = medicine_rules.check_counted(parse_count(raw))
                 done = medicine_rules.take_count(user, user.property_id, counted,
                                                  form.restock_needed.data, form.notes.data)
                 db.session.flush()
