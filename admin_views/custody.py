@@ -20,7 +20,6 @@ from models.custody import (CONTACT_METHOD_LABELS, CONTACT_METHODS, INSPECTION_R
                             CustodyInspection)
 from models.keys import Key, KeyCheckout
 from rules import custody as custody_rules
-from rules.errors import RuleViolation
 
 from .choices import staff_with_role
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
@@ -203,15 +202,7 @@ class VacantHomeInspectionView(RegisterView):
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:
             model.inspector_id = current_staff().id
-        if model.unit is not None and not model.unit.vacant:
-            raise RuleViolation(_("This unit is not vacant."))
-        if model.inspected_at and model.inspected_at > utcnow() + custody_rules.CLOCK_SKEW:
-            raise RuleViolation(_("The inspection time cannot be in the future."))
-        failed = [str(VACANT_CHECKLIST_LABELS[c]) for c in VACANT_CHECKLIST
-                  if not getattr(model, c)]
-        if failed and not (model.findings or "").strip():
-            raise RuleViolation(_("Describe what is wrong with: %(items)s.",
-                                  items="、".join(failed)))
+        custody_rules.check_vacant_inspection(model)
 
 
 class InspectionsDueView(SecureViewMixin, BaseView):
