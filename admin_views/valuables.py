@@ -17,7 +17,6 @@ from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_K
                               SIZE_CLASS_LABELS, SIZE_CLASSES, SMALL_CONTAINER_LABELS,
                               SMALL_CONTAINERS, DepositPhoto)
 from rules import valuables as valuables_rules
-from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
@@ -104,8 +103,6 @@ class ValuablesDepositView(RegisterView):
         return [f for f in (form.new_photos.data or []) if getattr(f, "filename", "")]
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created and model.released_at is not None:
-            raise RuleViolation(_("A released deposit cannot be changed."))
         model.container = model.container or None
         uploads = self._uploads(form)
         valuables_rules.check_deposit(model, new_photos=len(uploads))
@@ -138,11 +135,8 @@ class ValuablesDepositView(RegisterView):
         back = self.get_url(".details_view", id=model.id)
 
         def add() -> None:
-            if model.released_at is not None or model.voided_at is not None:
-                raise RuleViolation(_("A released deposit cannot be changed."))
             files = [f for f in request.files.getlist("photo") if f.filename]
-            if not files:
-                raise RuleViolation(_("Choose a photo to upload."))
+            valuables_rules.check_photos_addable(model, files)
             for f in files:
                 valuables_rules.add_photo(model, f, current_staff())
 
@@ -166,13 +160,12 @@ class ValuablesDepositView(RegisterView):
                 called_by = db.session.get(Staff, parse_id(values["called_by_id"]))
                 if called_by is not None and called_by.property_id != model.property_id:
                     called_by = None
-            called_at = None
-            if values.get("called_at"):
-                try:
-                    called_at = local_to_utc(parse_moment(values["called_at"]))
-                except BadParam:
-                    raise RuleViolation(_("Give the time of the call as date and time.")) \
-                        from None
+            typed = values.get("called_at") or ""
+            try:
+                moment = local_to_utc(parse_moment(typed)) if typed else None
+            except BadParam:
+                moment = None
+            called_at = valuables_rules.call_time(typed, moment)
             cosigner, method = None, "pin"
             if values.get("release_to") == "other":
                 cosigner, method = cosigner_from(values, valuables_rules.VALUABLES_RELEASE,
