@@ -15,13 +15,14 @@ from models.base import db
 from models.staff import Staff
 from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_KINDS,
                               SIZE_CLASS_LABELS, SIZE_CLASSES, SMALL_CONTAINER_LABELS,
-                              SMALL_CONTAINERS, DepositPhoto)
+                              PROHIBITED_KINDS, SMALL_CONTAINERS, DepositPhoto)
 from rules import valuables as valuables_rules
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
 from .choices import staff_with_role
+from .offered_select import OfferedSelectField
 from .params import BadParam, id_or_404, parse_id, parse_moment
 
 DEPOSIT_LABELS = {
@@ -74,10 +75,11 @@ class ValuablesDepositView(RegisterView):
     form_excluded_columns_extra = ("photos",)
     form_extra_fields = {"new_photos": PhotoUpload(_l("Photos (JPEG, PNG or WebP, up to 5 MB "
                                                       "each)"))}
-    form_overrides = {"item_kind": SelectField, "size_class": SelectField,
+    form_overrides = {"item_kind": OfferedSelectField, "size_class": SelectField,
                       "container": SelectField}
     form_args = {
-        "item_kind": {"choices": [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS]},
+        "item_kind": {"choices": [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
+                      "offered": [k for k in ITEM_KINDS if k not in PROHIBITED_KINDS]},
         "size_class": {"choices": [(s, SIZE_CLASS_LABELS[s]) for s in SIZE_CLASSES]},
         "container": {"choices": [("", "—")] + [(c, SMALL_CONTAINER_LABELS[c])
                                                for c in SMALL_CONTAINERS]},
