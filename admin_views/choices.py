@@ -26,6 +26,13 @@ def staff_with_role(*roles: str) -> Callable[[], list[Any]]:
     return factory
 
 
+def butlers_first() -> list[Staff]:
+    """责任管家: area butlers first (the default is a butler, never the supervisor), then
+    supervisors who may stand in."""
+    staff = staff_with_role("butler", "supervisor")()
+    return sorted(staff, key=lambda s: (not s.has_role("butler"), s.full_name))
+
+
 def usable_keys():
     """Keys an application may name: not void."""
     q = db.session.query(Key).filter(Key.voided_at.is_(None), Key.status != "void")

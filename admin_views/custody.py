@@ -21,7 +21,8 @@ from models.custody import (CONTACT_METHOD_LABELS, CONTACT_METHODS, INSPECTION_R
 from models.keys import Key, KeyCheckout
 from rules import custody as custody_rules
 
-from .choices import staff_with_role
+from .choices import butlers_first
+from .occupant_lookup import OccupantLookupMixin, fill_from_room
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import COSIGN_FIELD_NAMES, cosign_fields, cosigner_from
@@ -57,7 +58,7 @@ def inspection_state(view, context, model, name) -> Markup:
                   f'{escape(_("Waiting for the second person to co-sign"))}</span>')
 
 
-class CustodyAgreementView(RegisterView):
+class CustodyAgreementView(OccupantLookupMixin, RegisterView):
     """钥匙托管协议书 with its 托管房钥匙清单."""
 
     register = "custody_agreement"
@@ -78,7 +79,8 @@ class CustodyAgreementView(RegisterView):
     form_args = {"inspect_every_days": {"default": 7,
                                         "validators": [DataRequired(), NumberRange(1, 90)]}}
 
-    form_choices = {"butler": staff_with_role("butler", "supervisor")}
+    form_choices = {"butler": butlers_first}
+    form_widget_args = fill_from_room(owner="owner", butler="butler")
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         custody_rules.check_agreement(model)

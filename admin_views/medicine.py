@@ -19,6 +19,7 @@ from rules import medicine as medicine_rules
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .write_path import commit
 from .choices import issuable_batches, staff_with_role
+from .occupant_lookup import fill_from_room
 from .params import parse_count
 
 MEDICINE_LABELS = {
@@ -118,6 +119,7 @@ class MedicineUsageView(RegisterView):
                     "issued_at", "expiry_reconfirmed")
     form_args = {"issued_at": {"default": local_now}, "quantity": {"default": 1}}
     form_ajax_refs = {"recipient_unit": {"fields": ("room",), "page_size": 20}}
+    form_widget_args = fill_from_room("recipient_unit", name="recipient_name")
     column_labels = MEDICINE_LABELS
 
     form_choices = {"batch": issuable_batches}

@@ -30,6 +30,7 @@ from rules import service_prices
 from rules import water as water_rules
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .occupant_lookup import fill_from_room
 from .write_path import commit
 from .params import BadParam, bounded_int, id_or_404, parse_day, parse_id, parse_month
 
@@ -138,6 +139,7 @@ class ServiceOrderBase(RegisterView):
                                                           for k in ON_TIME]},
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+    form_widget_args = fill_from_room(name="customer_name", phone="customer_phone")
     # The end of every order's details and export: settlement, finance, follow-up.
     settlement_columns = ("settled_at", "settled_by", "cash_handed_by", "finance_received_at",
                           "finance_received_by", "followup_at", "followup_by", "sat_quality",

@@ -21,7 +21,8 @@ from rules import valuables as valuables_rules
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
-from .choices import staff_with_role
+from .choices import butlers_first
+from .occupant_lookup import OccupantLookupMixin, fill_from_room
 from .offered_select import OfferedSelectField
 from .params import BadParam, id_or_404, parse_id, parse_moment
 
@@ -59,7 +60,7 @@ def deposit_state(view, context, model, name):
                   f'{escape(text)}</span>')
 
 
-class ValuablesDepositView(RegisterView):
+class ValuablesDepositView(OccupantLookupMixin, RegisterView):
     register = "valuables_deposit"
     property_from = "unit"
     details_template = "admin/valuables/deposit_details.html"
@@ -99,7 +100,8 @@ class ValuablesDepositView(RegisterView):
         "in_custody": deposit_state,
     }
 
-    form_choices = {"butler": staff_with_role("butler", "supervisor")}
+    form_choices = {"butler": butlers_first}
+    form_widget_args = fill_from_room(owner="owner", butler="butler")
 
     def _uploads(self, form) -> list:
         return [f for f in (form.new_photos.data or []) if getattr(f, "filename", "")]
