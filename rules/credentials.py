@@ -25,6 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from models.base import db, utcnow
 from models.staff import LoginState, Staff, dummy_hash, verify_secret
 
+from .errors import RuleViolation
+
 LOGIN, COSIGN = "login", "cosign"
 # purpose → (attempt counter, lock) columns of login_state
 _COLUMNS = {LOGIN: ("failed_logins", "locked_until"),
@@ -35,6 +37,8 @@ _COLUMNS = {LOGIN: ("failed_logins", "locked_until"),
 class CredentialResult:
     staff: Staff | None
     error: str | None = None
+    # a refused co-sign: whose failure the caller records after rolling its action back
+    failed_staff_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -112,8 +116,10 @@ def check_credentials(username: str, secret: str, *, pin: bool = False,
     ``LOGIN`` (the login page, nothing else pending in the session) commits the
     counted attempt before the slow check, so concurrent attempts each see it.
     ``COSIGN`` runs inside the action's transaction: the attempt is counted there
-    (the row stays locked until the action ends); a failure rolls the action back
-    (it is refused anyway) and commits the failure on its own, so it sticks."""
+    (the row stays locked until the action ends); a failure names the staff member
+    (``failed_staff_id``): the caller refuses the action with ``CosignRefused``, whose
+    ``after_rollback`` the write path runs once it has rolled the action back, and
+    commits, so the failure sticks.  Rules never roll back the caller's session."""
     generic = refusal_message(pin)
     staff = db.session.execute(
         select(Staff).where(Staff.username == (username or "").strip())
@@ -136,8 +142,26 @@ def check_credentials(username: str, secret: str, *, pin: bool = False,
     if locked or not active:
         verify_secret(dummy_hash(), secret or "")  # the same time as a wrong secret
     if purpose == COSIGN:
-        db.session.rollback()
-        attempts, _lock = count_attempt(staff_id, purpose)
+        return CredentialResult(None, generic, failed_staff_id=staff_id)
     _record_failure(staff_id, purpose, attempts)
     db.session.commit()
     return CredentialResult(None, generic)
+
+
+def record_cosign_failure(staff_id: int) -> None:
+    """Count a refused co-sign on its own, after the action was rolled back (the
+    attempt counted inside it went with it); locks at the limit.  The caller commits."""
+    attempts, _lock = count_attempt(staff_id, COSIGN)
+    _record_failure(staff_id, COSIGN, attempts)
+
+
+class CosignRefused(RuleViolation):
+    """A wrong co-sign secret.  The action is refused and rolled back by the caller
+    (the write path); ``after_rollback`` then records the failure, so it sticks."""
+
+    def __init__(self, message: str, staff_id: int):
+        super().__init__(message)
+        self.staff_id = staff_id
+
+    def after_rollback(self) -> None:
+        record_cosign_failure(self.staff_id)
