@@ -142,3 +142,10 @@ document.addEventListener("click", function (event) {
     s2.opts.ajax.kefuRoom = true;
   });
 })(window.jQuery);
+
+// A long static list (the key desk's borrowers) is searched by typing a name or a
+// role: select2, which the admin already loads, on selects marked data-kefu-search.
+(function ($) {
+  if (!$ || !$.fn.select2) { return; }
+  $("select[data-kefu-search]").select2({width: "100%"});
+})(window.jQuery);

@@ -49,3 +49,19 @@ def test_room_fills_caller_customer_owner_and_butler(new_page):
     page.keyboard.type("张伟")               # 张伟 lives in 1-301, not 2-801
     page.wait_for_selector(".select2-no-results, .select2-result-label")
     assert page.locator(".select2-result-label:has-text('张伟')").count() == 0
+
+
+def test_key_borrower_is_found_by_typing(new_page):
+    page = new_page()
+    login(page, "clerk")
+    page.goto("/admin/key_desk/")
+    page.click("#s2id_issue-borrower")
+    page.keyboard.type("孙强")
+    page.click(".select2-result-label:has-text('孙强')")
+    assert page.locator("#issue-borrower option:checked").inner_text().startswith("孙强")
+    page.fill("#issue-label", "配电房")
+    page.fill("#issue-reason", "配电房巡检")
+    with page.expect_navigation():
+        page.click("#issue-submit")
+    row = page.locator("#keys-out tr[data-key='配电房']")
+    assert "孙强" in row.inner_text()
