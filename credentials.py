@@ -11,9 +11,8 @@ SQLite ≥ 3.35): however many attempts arrive at once, at most
 attempts collide on the row.  A success resets the counter.  Counters are written
 on the request's own session (no second pooled connection).
 
-It lives beside ``auth.py``, not in ``rules/``: a refused co-sign must discard the
-action yet keep its failure count, so this module ends transactions itself, which
-no rule may do.
+It lives beside ``auth.py``, not in ``rules/``: the login page's attempts are
+committed here, before the slow check, which no rule may do.
 """
 from __future__ import annotations
 
@@ -29,6 +28,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from models.base import db, utcnow
 from models.staff import LoginState, Staff, dummy_hash, verify_secret
 
+from rules.errors import RuleViolation
+
 LOGIN, COSIGN = "login", "cosign"
 # purpose → (attempt counter, lock) columns of login_state
 _COLUMNS = {LOGIN: ("failed_logins", "locked_until"),
@@ -39,6 +40,8 @@ _COLUMNS = {LOGIN: ("failed_logins", "locked_until"),
 class CredentialResult:
     staff: Staff | None
     error: str | None = None
+    # a refused co-sign: whose failure the caller records after rolling its action back
+    failed_staff_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -116,8 +119,10 @@ def check_credentials(username: str, secret: str, *, pin: bool = False,
     ``LOGIN`` (the login page, nothing else pending in the session) commits the
     counted attempt before the slow check, so concurrent attempts each see it.
     ``COSIGN`` runs inside the action's transaction: the attempt is counted there
-    (the row stays locked until the action ends); a failure rolls the action back
-    (it is refused anyway) and commits the failure on its own, so it sticks."""
+    (the row stays locked until the action ends); a failure names the staff member
+    (``failed_staff_id``): the caller refuses the action with ``CosignRefused``, whose
+    ``after_rollback`` the write path runs once it has rolled the action back, and
+    commits, so the failure sticks.  Rules never roll back the caller's session."""
     generic = refusal_message(pin)
     staff = db.session.execute(
         select(Staff).where(Staff.username == (username or "").strip())
@@ -140,8 +145,26 @@ def check_credentials(username: str, secret: str, *, pin: bool = False,
     if locked or not active:
         verify_secret(dummy_hash(), secret or "")  # the same time as a wrong secret
     if purpose == COSIGN:
-        db.session.rollback()
-        attempts, _lock = count_attempt(staff_id, purpose)
+        return CredentialResult(None, generic, failed_staff_id=staff_id)
     _record_failure(staff_id, purpose, attempts)
     db.session.commit()
     return CredentialResult(None, generic)
+
+
+def record_cosign_failure(staff_id: int) -> None:
+    """Count a refused co-sign on its own, after the action was rolled back (the
+    attempt counted inside it went with it); locks at the limit.  The caller commits."""
+    attempts, _lock = count_attempt(staff_id, COSIGN)
+    _record_failure(staff_id, COSIGN, attempts)
+
+
+class CosignRefused(RuleViolation):
+    """A wrong co-sign secret.  The action is refused and rolled back by the caller
+    (the write path); ``after_rollback`` then records the failure, so it sticks."""
+
+    def __init__(self, message: str, staff_id: int):
+        super().__init__(message)
+        self.staff_id = staff_id
+
+    def after_rollback(self) -> None:
+        record_cosign_failure(self.staff_id)

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
+from i18n import local_today
 from models.base import db
 from models.keys import Key
 from models.medicine import MedicineBatch
@@ -25,6 +26,13 @@ def staff_with_role(*roles: str) -> Callable[[], list[Any]]:
     return factory
 
 
+def butlers_first() -> list[Staff]:
+    """责任管家: area butlers first (the default is a butler, never the supervisor), then
+    supervisors who may stand in."""
+    staff = staff_with_role("butler", "supervisor")()
+    return sorted(staff, key=lambda s: (not s.has_role("butler"), s.full_name))
+
+
 def usable_keys():
     """Keys an application may name: not void."""
     q = db.session.query(Key).filter(Key.voided_at.is_(None), Key.status != "void")
@@ -38,10 +46,11 @@ def spare_keys():
 
 
 def issuable_batches() -> list[MedicineBatch]:
-    """Medicine batches in stock, earliest expiry first (an expired one is refused by
-    the rule, with the date it expired)."""
+    """Medicine batches in stock and in date, earliest expiry first: an expired batch is
+    not offered (the rule still refuses one, with the date it expired)."""
     q = select(MedicineBatch).where(MedicineBatch.voided_at.is_(None),
-                                    MedicineBatch.quantity > 0)
+                                    MedicineBatch.quantity > 0,
+                                    MedicineBatch.expires_on >= local_today())
     q = scoped(q, MedicineBatch, current_staff())
     return db.session.execute(q.order_by(MedicineBatch.expires_on,
                                          MedicineBatch.id)).scalars().all()

@@ -20,9 +20,9 @@ from models.custody import (CONTACT_METHOD_LABELS, CONTACT_METHODS, INSPECTION_R
                             CustodyInspection)
 from models.keys import Key, KeyCheckout
 from rules import custody as custody_rules
-from rules.errors import RuleViolation
 
-from .choices import staff_with_role
+from .choices import butlers_first
+from .occupant_lookup import OccupantLookupMixin, fill_from_room
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import COSIGN_FIELD_NAMES, cosign_fields, cosigner_from
@@ -58,7 +58,7 @@ def inspection_state(view, context, model, name) -> Markup:
                   f'{escape(_("Waiting for the second person to co-sign"))}</span>')
 
 
-class CustodyAgreementView(RegisterView):
+class CustodyAgreementView(OccupantLookupMixin, RegisterView):
     """钥匙托管协议书 with its 托管房钥匙清单."""
 
     register = "custody_agreement"
@@ -79,7 +79,8 @@ class CustodyAgreementView(RegisterView):
     form_args = {"inspect_every_days": {"default": 7,
                                         "validators": [DataRequired(), NumberRange(1, 90)]}}
 
-    form_choices = {"butler": staff_with_role("butler", "supervisor")}
+    form_choices = {"butler": butlers_first}
+    form_widget_args = fill_from_room(owner="owner", butler="butler")
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         custody_rules.check_agreement(model)
@@ -203,15 +204,7 @@ class VacantHomeInspectionView(RegisterView):
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:
             model.inspector_id = current_staff().id
-        if model.unit is not None and not model.unit.vacant:
-            raise RuleViolation(_("This unit is not vacant."))
-        if model.inspected_at and model.inspected_at > utcnow() + custody_rules.CLOCK_SKEW:
-            raise RuleViolation(_("The inspection time cannot be in the future."))
-        failed = [str(VACANT_CHECKLIST_LABELS[c]) for c in VACANT_CHECKLIST
-                  if not getattr(model, c)]
-        if failed and not (model.findings or "").strip():
-            raise RuleViolation(_("Describe what is wrong with: %(items)s.",
-                                  items="、".join(failed)))
+        custody_rules.check_vacant_inspection(model)
 
 
 class InspectionsDueView(SecureViewMixin, BaseView):

@@ -26,8 +26,8 @@ from models.keys import (APPLICATION_KIND_LABELS, APPLICATION_KINDS, APPLICATION
                          APPLICATION_REASONS, KEY_CATEGORIES, KEY_CATEGORY_LABELS,
                          KEY_STATUS_LABELS, Key, KeyApplicationItem, KeyCheckout)
 from models.staff import Staff
+from rules import key_register
 from rules import keys as key_rules
-from rules.errors import RuleViolation
 from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
 
 from .approvals import ApprovalRequestView
@@ -109,34 +109,10 @@ class KeyView(RegisterView):
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         key_rules.check_spare_edit(model, current_staff())
-        model.label = (model.label or "").strip()
-        if not model.label:
-            raise RuleViolation(_("The key needs a label (the lock's name)."))
-        if model.spare_of is not None:
-            if model.spare_of.id == model.id:
-                raise RuleViolation(_("A key cannot be a copy of itself."))
-            if model.spare_of.property_id != model.property_id:
-                raise RuleViolation(_("A copy belongs to the same property as its original."))
-        if model.custody_agreement is not None:
-            if model.category != "custodial":
-                raise RuleViolation(_("Only a key of category \"custodial home\" belongs to a "
-                                      "custody agreement."))
-            if model.custody_agreement.property_id != model.property_id:
-                raise RuleViolation(_("The agreement belongs to another property."))
-            model.cabinet = model.cabinet or "业主档案柜"
-        if model.category == "spare" and model.status == "in_use":
-            model.status = "spare"
-        clash = db.session.execute(select(Key.id).where(
-            Key.property_id == model.property_id, Key.label == model.label,
-            Key.id != (model.id or 0))).first()
-        if clash:
-            raise RuleViolation(_("Label %(label)s is already used by another key of this "
-                                  "property.", label=model.label))
+        key_register.check_key(model)
 
     def check_void(self, model) -> None:
-        if key_rules.open_checkout(model) is not None:
-            raise RuleViolation(_("Key %(label)s is out; it must be returned before it is "
-                                  "voided.", label=model.label))
+        key_register.check_key_void(model)
 
     def void_model(self, model, reason: str) -> None:
         super().void_model(model, reason)
@@ -210,8 +186,6 @@ class KeyCheckoutView(RegisterView):
         checkout = self.get_one(request.values.get("id"))
 
         def give_back() -> None:
-            if checkout is None or checkout.voided_at is not None:
-                raise RuleViolation(_("This key is not out."))
             key_rules.return_key(checkout, current_staff())
 
         commit(give_back, lambda: _("Key %(label)s returned.", label=checkout.key.label),
@@ -280,9 +254,7 @@ class KeyDeskView(SecureViewMixin, BaseView):
                 borrower = db.session.get(Staff, parse_id(borrower_id))
                 if borrower is not None and not user.can_see_property(borrower.property_id):
                     borrower = None
-            if user.property_id is None:
-                raise RuleViolation(_("Keys are issued at a property's desk."))
-            key = key_rules.find_key(user.property_id, label)
+            key = key_rules.find_key(key_register.desk_property(user), label)
             done.append(key_rules.issue_key(key, borrower, reason, user))
 
         if not commit(issue, lambda: _("Key %(label)s issued to %(name)s.",
@@ -298,9 +270,8 @@ class KeyDeskView(SecureViewMixin, BaseView):
         user = current_staff()
 
         def give_back() -> None:
-            key = key_rules.find_key(user.property_id, label) if user.property_id else None
-            if key is None:
-                raise RuleViolation(_("No key with this label in the register."))
+            key = key_register.require_key(
+                key_rules.find_key(user.property_id, label) if user.property_id else None)
             key_rules.return_key(key_rules.open_checkout(key), user)
 
         if not commit(give_back, _("Key %(label)s returned.", label=label), self.endpoint):
@@ -350,19 +321,10 @@ class KeyApplicationView(ApprovalRequestView):
         if not is_created:
             return
         keys = list(form.keys.data or [])
-        if not keys:
-            raise RuleViolation(_("Name at least one key."))
-        props = {k.property_id for k in keys}
-        if len(props) != 1:
-            raise RuleViolation(_("All keys of one application belong to one property."))
-        model.property_id = props.pop()
-        if not current_staff().can_see_property(model.property_id):
-            raise RuleViolation(_("You may only record data for your own property."))
+        model.property_id = key_register.application_property(keys, current_staff())
         if model.kind == "void":
             model.copies = 1
         for key in keys:
-            if key.voided_at is not None:
-                raise RuleViolation(_("Key %(label)s is already void.", label=key.label))
             model.items.append(KeyApplicationItem(key=key, property_id=model.property_id,
                                                   created_by_id=current_staff().id))
 
@@ -440,8 +402,8 @@ class SpareKeyAuthorisationView(ApprovalRequestView):
     form_choices = {"key": spare_keys}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if is_created and (model.key is None or not model.key.is_spare):
-            raise RuleViolation(_("Authorisation is needed for spare keys only."))
+        if is_created:
+            key_register.check_spare_authorisation(model.key)
 
 
 class KeySpotCheckView(RegisterView):
@@ -460,8 +422,7 @@ class KeySpotCheckView(RegisterView):
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:
             model.checked_by_id = current_staff().id
-        if model.checked_on and model.checked_on > local_today():
-            raise RuleViolation(_("A spot check cannot be dated in the future."))
+        key_register.check_spot_check(model.checked_on)
 
     def last_check(self) -> tuple[date | None, bool]:
         """The latest check of the user's property and whether one is overdue."""

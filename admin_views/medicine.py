@@ -15,12 +15,12 @@ from i18n import local_now, local_today
 from models.base import db
 from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
 from rules import medicine as medicine_rules
-from rules.errors import RuleViolation
 
 from .base import RegisterView, current_staff, requires
 from .due_page import DuePageView
 from .write_path import commit
 from .choices import issuable_batches, staff_with_role
+from .occupant_lookup import fill_from_room
 from .params import parse_count
 
 MEDICINE_LABELS = {
@@ -77,8 +77,7 @@ class MedicineItemView(RegisterView):
     column_formatters_export = {"stock": lambda v, c, m, n: m.stock}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if model.min_stock is None or model.min_stock < 0:
-            raise RuleViolation(_("The minimum stock cannot be negative."))
+        medicine_rules.check_item(model)
 
 
 class MedicineBatchView(RegisterView):
@@ -102,14 +101,10 @@ class MedicineBatchView(RegisterView):
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:
-            if model.quantity is None or model.quantity < 0:
-                raise RuleViolation(_("A counted quantity cannot be negative."))
-            if model.expires_on is not None and model.expires_on < local_today():
-                raise RuleViolation(_("This batch is already expired: do not put it in the box."))
+            medicine_rules.check_new_batch(model)
 
     def check_void(self, model) -> None:
-        if model.quantity:
-            raise RuleViolation(_("Count the batch out first (a count of 0) before voiding it."))
+        medicine_rules.check_batch_void(model)
 
 
 class MedicineUsageView(RegisterView):
@@ -125,13 +120,13 @@ class MedicineUsageView(RegisterView):
                     "issued_at", "expiry_reconfirmed")
     form_args = {"issued_at": {"default": local_now}, "quantity": {"default": 1}}
     form_ajax_refs = {"recipient_unit": {"fields": ("room",), "page_size": 20}}
+    form_widget_args = fill_from_room("recipient_unit", name="recipient_name")
     column_labels = MEDICINE_LABELS
 
     form_choices = {"batch": issuable_batches}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created:
-            raise RuleViolation(_("An issue is not edited: void it with a reason."))
+        medicine_rules.check_issue_unchanged(is_created)
         model.issued_by_id = current_staff().id
         if model.batch is not None:
             model.property_id = model.batch.property_id
@@ -179,9 +174,7 @@ class MedicineCountView(RegisterView):
                 for b in batches:
                     raw = (request.form.get(f"counted-{b.id}") or "").strip()
                     if raw:
-                        if parse_count(raw) is None:
-                            raise RuleViolation(_("A counted quantity cannot be negative."))
-                        counted[b.id] = parse_count(raw)
+                        counted[b.id] = medicine_rules.check_counted(parse_count(raw))
                 done = medicine_rules.take_count(user, user.property_id, counted,
                                                  form.restock_needed.data, form.notes.data)
                 db.session.flush()

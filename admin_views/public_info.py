@@ -10,6 +10,7 @@ from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import public_info as info_rules
 
 from .base import RegisterView, current_staff
+from .occupant_lookup import fill_from_room
 
 PUBLIC_INFO_LABELS = {
     "received_at": _l("Date and time"), "unit": _l("Room"), "caller_name": _l("Caller"),
@@ -48,6 +49,7 @@ class PublicInfoView(RegisterView):
                                                    for d in DEPARTMENTS]},
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+    form_widget_args = fill_from_room(name="caller_name", phone="caller_phone")
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.forwarded_to = model.forwarded_to or None

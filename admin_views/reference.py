@@ -1,10 +1,14 @@
 """Reference data: property (管理处/小区), building (楼栋), unit (房号), occupant (业主/住户)."""
+from flask import jsonify, request
+from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from models.reference import OCCUPANT_KINDS
+from rules import occupants as occupant_rules
 
-from .base import RegisterView
+from .base import RegisterView, current_staff, requires
+from .params import parse_id
 
 OCCUPANT_KIND_LABELS = {
     "owner": _l("Owner"), "tenant": _l("Tenant"), "family": _l("Family member"),
@@ -55,3 +59,16 @@ class OccupantView(RegisterView):
     column_formatters = {"kind": lambda v, c, m, n: OCCUPANT_KIND_LABELS.get(m.kind, m.kind)}
     column_choices = {"kind": list(OCCUPANT_KIND_LABELS.items())}
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+
+    @expose("/of_unit/")
+    @requires("view")
+    def of_unit_view(self):
+        """A room's occupants and butler as JSON, for the forms that fill a person from
+        the room (``static/kefu.js``); another property's room is not found."""
+        user = current_staff()
+        unit = occupant_rules.visible_unit(user, parse_id(request.args.get("unit")))
+        if unit is None:
+            return jsonify({"unit": None, "occupants": [], "butler": None}), 404
+        resp = jsonify(occupant_rules.room_card(user, unit, OCCUPANT_KIND_LABELS))
+        resp.headers["Cache-Control"] = "private, no-store"
+        return resp

@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
-from sqlalchemy import inspect as sa_inspect
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -27,12 +26,13 @@ from models.service_orders import (DEPARTMENT_LABELS, DEPARTMENTS, ON_TIME, ON_T
                                    SATISFACTION, SATISFACTION_LABELS, ServiceOrder,
                                    ServiceOrderLine)
 from rules import service_orders as order_rules
+from rules import service_prices
 from rules import water as water_rules
-from rules.errors import RuleViolation
 
 from rules.personal_data import mask_personal
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .occupant_lookup import fill_from_room
 from .write_path import commit
 from .params import BadParam, bounded_int, id_or_404, parse_day, parse_id, parse_month
 
@@ -143,6 +143,7 @@ class ServiceOrderBase(RegisterView):
                                                           for k in ON_TIME]},
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+    form_widget_args = fill_from_room(name="customer_name", phone="customer_phone")
     # The end of every order's details and export: settlement, finance, follow-up.
     settlement_columns = ("settled_at", "settled_by", "cash_handed_by", "finance_received_at",
                           "finance_received_by", "followup_at", "followup_by", "sat_quality",
@@ -169,10 +170,7 @@ class ServiceOrderBase(RegisterView):
         order_rules.price_lines(model)
 
     def check_void(self, model) -> None:
-        if model.settled_at is not None and model.payment_method == "cash" \
-                and model.finance_received_at is not None:
-            raise RuleViolation(_("Finance has received the cash of this order; it cannot be "
-                                  "voided here."))
+        order_rules.check_void(model)
 
     # -- print: the four parts ----------------------------------------------------------
     @expose("/print/")
@@ -370,8 +368,4 @@ class ServicePriceView(RegisterView):
     column_choices = {"department": list(DEPARTMENT_LABELS.items())}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if model.unit_price is None or model.unit_price < 0:
-            raise RuleViolation(_("The price cannot be negative."))
-        if not is_created and sa_inspect(model).attrs.unit_price.history.has_changes():
-            raise RuleViolation(_("A price is revised by adding a new line with its effective "
-                                  "date, so earlier orders keep theirs."))
+        service_prices.check_price(model, is_created)

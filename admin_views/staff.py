@@ -5,17 +5,15 @@ Given passwords/PINs must be replaced at the next login (``rules.staff``).  The
 secret hashes appear in no list, detail, export or history page."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from rules.errors import RuleViolation
 from rules.roles import ROLE_LABELS, ROLES
-from rules.staff import (check_home_property, check_last_admin, check_roles, give_secrets,
-                         unlock)
+from rules.staff import (check_home_property, check_initial_secrets, check_last_admin,
+                         check_roles, give_secrets, unlock)
 
 from .base import RegisterView
 from .cosign import FormOnlyPassword, _FormOnly
@@ -95,8 +93,7 @@ class StaffView(RegisterView):
             model.locale = None
         password, pin = form.new_password.data or None, form.new_pin.data or None
         if is_created:
-            if not (password and pin):
-                raise RuleViolation(_("A new staff member needs an initial password and PIN."))
+            check_initial_secrets(password, pin)
             give_secrets(model, password, pin)
             return
         check_last_admin(model, _old(model, "active"), frozenset((_old(model, "roles") or "")

@@ -15,14 +15,15 @@ from models.base import db
 from models.staff import Staff
 from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_KINDS,
                               SIZE_CLASS_LABELS, SIZE_CLASSES, SMALL_CONTAINER_LABELS,
-                              SMALL_CONTAINERS, DepositPhoto)
+                              PROHIBITED_KINDS, SMALL_CONTAINERS, DepositPhoto)
 from rules import valuables as valuables_rules
-from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
-from .choices import staff_with_role
+from .choices import butlers_first
+from .occupant_lookup import OccupantLookupMixin, fill_from_room
+from .offered_select import OfferedSelectField
 from .params import BadParam, id_or_404, parse_id, parse_moment
 
 DEPOSIT_LABELS = {
@@ -59,7 +60,7 @@ def deposit_state(view, context, model, name):
                   f'{escape(text)}</span>')
 
 
-class ValuablesDepositView(RegisterView):
+class ValuablesDepositView(OccupantLookupMixin, RegisterView):
     register = "valuables_deposit"
     property_from = "unit"
     details_template = "admin/valuables/deposit_details.html"
@@ -75,10 +76,11 @@ class ValuablesDepositView(RegisterView):
     form_excluded_columns_extra = ("photos",)
     form_extra_fields = {"new_photos": PhotoUpload(_l("Photos (JPEG, PNG or WebP, up to 5 MB "
                                                       "each)"))}
-    form_overrides = {"item_kind": SelectField, "size_class": SelectField,
+    form_overrides = {"item_kind": OfferedSelectField, "size_class": SelectField,
                       "container": SelectField}
     form_args = {
-        "item_kind": {"choices": [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS]},
+        "item_kind": {"choices": [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
+                      "offered": [k for k in ITEM_KINDS if k not in PROHIBITED_KINDS]},
         "size_class": {"choices": [(s, SIZE_CLASS_LABELS[s]) for s in SIZE_CLASSES]},
         "container": {"choices": [("", "—")] + [(c, SMALL_CONTAINER_LABELS[c])
                                                for c in SMALL_CONTAINERS]},
@@ -98,14 +100,13 @@ class ValuablesDepositView(RegisterView):
         "in_custody": deposit_state,
     }
 
-    form_choices = {"butler": staff_with_role("butler", "supervisor")}
+    form_choices = {"butler": butlers_first}
+    form_widget_args = fill_from_room(owner="owner", butler="butler")
 
     def _uploads(self, form) -> list:
         return [f for f in (form.new_photos.data or []) if getattr(f, "filename", "")]
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created and model.released_at is not None:
-            raise RuleViolation(_("A released deposit cannot be changed."))
         model.container = model.container or None
         uploads = self._uploads(form)
         valuables_rules.check_deposit(model, new_photos=len(uploads))
@@ -138,11 +139,8 @@ class ValuablesDepositView(RegisterView):
         back = self.get_url(".details_view", id=model.id)
 
         def add() -> None:
-            if model.released_at is not None or model.voided_at is not None:
-                raise RuleViolation(_("A released deposit cannot be changed."))
             files = [f for f in request.files.getlist("photo") if f.filename]
-            if not files:
-                raise RuleViolation(_("Choose a photo to upload."))
+            valuables_rules.check_photos_addable(model, files)
             for f in files:
                 valuables_rules.add_photo(model, f, current_staff())
 
@@ -166,13 +164,12 @@ class ValuablesDepositView(RegisterView):
                 called_by = db.session.get(Staff, parse_id(values["called_by_id"]))
                 if called_by is not None and called_by.property_id != model.property_id:
                     called_by = None
-            called_at = None
-            if values.get("called_at"):
-                try:
-                    called_at = local_to_utc(parse_moment(values["called_at"]))
-                except BadParam:
-                    raise RuleViolation(_("Give the time of the call as date and time.")) \
-                        from None
+            typed = values.get("called_at") or ""
+            try:
+                moment = local_to_utc(parse_moment(typed)) if typed else None
+            except BadParam:
+                moment = None
+            called_at = valuables_rules.call_time(typed, moment)
             cosigner, method = None, "pin"
             if values.get("release_to") == "other":
                 cosigner, method = cosigner_from(values, valuables_rules.VALUABLES_RELEASE,

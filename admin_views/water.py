@@ -16,7 +16,6 @@ from models.service_orders import ServiceOrder
 from models.staff import Staff
 from rules import service_orders as order_rules
 from rules import water as water_rules
-from rules.errors import RuleViolation
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .due_page import DuePageView
@@ -48,10 +47,7 @@ class WaterStockView(RegisterView):
                          or ""}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if model.price_per_bucket is None or model.price_per_bucket < 0:
-            raise RuleViolation(_("The price cannot be negative."))
-        if model.low_threshold is None or model.low_threshold < 0:
-            raise RuleViolation(_("The threshold cannot be negative."))
+        water_rules.check_stock(model)
         if is_created:
             model.quantity = 0         # stock arrives by receipts
 
@@ -71,8 +67,7 @@ class WaterReceiptView(RegisterView):
     column_labels = WATER_LABELS
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created:
-            raise RuleViolation(_("A receipt is not edited: void it with a reason."))
+        water_rules.check_receipt_unchanged(is_created)
         model.received_by_id = current_staff().id
         if model.received_at is None or model.received_at > utcnow():
             model.received_at = utcnow()
@@ -100,10 +95,7 @@ class WaterCountView(RegisterView):
                          if m.difference else "0"}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created:
-            raise RuleViolation(_("A count is not edited: void it with a reason."))
-        if model.counted and model.earliest_expiry is None:
-            raise RuleViolation(_("Confirm the earliest expiry date of the water in stock."))
+        water_rules.check_count_entry(model, is_created)
         model.counted_by_id = current_staff().id
         model.counted_at = utcnow()
         water_rules.count(model)
@@ -131,14 +123,12 @@ class WaterOrderView(ServiceOrderBase):
     form_args = {**ServiceOrderBase.form_args, "water_qty": {"default": 1}}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
-        if not is_created and model.delivered_at is not None:
-            raise RuleViolation(_("A delivered water order cannot be changed."))
+        water_rules.check_order_unchanged(model, is_created)
         model.department = "security"
         super().validate_rules(form, model, is_created)
 
     def price(self, model) -> None:
-        if model.water_stock is None or not model.water_qty or model.water_qty <= 0:
-            raise RuleViolation(_("A water order needs the brand and the number of buckets."))
+        water_rules.check_order_water(model)
         order_rules.water_line(model)
         order_rules.price_lines(model)
 
@@ -183,9 +173,8 @@ class WaterDeliveryView(SecureViewMixin, BaseView):
             try:
                 at = local_to_utc(parse_moment(f.get("delivered_at", "")))
             except BadParam:
-                raise RuleViolation(_("Give the time of delivery (not in the future).")) \
-                    from None
-            water_rules.deliver(order, deliverer, at, parse_count(f.get("empties_returned")),
+                at = None
+            water_rules.deliver(order, deliverer, water_rules.delivery_time(at), parse_count(f.get("empties_returned")),
                                 owner_signed=bool(f.get("owner_signed")),
                                 installed=bool(f.get("installed")))
 

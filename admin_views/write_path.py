@@ -63,6 +63,7 @@ def explain_failure(exc: BaseException, where: str = "") -> bool:
     if isinstance(exc, HTTPException):
         return False
     db.session.rollback()
+    _after_rollback(exc, where)
     if isinstance(exc, StaleEdit):
         flash(str(exc), "error")
     elif isinstance(exc, StaleDataError):
@@ -84,6 +85,20 @@ def explain_failure(exc: BaseException, where: str = "") -> bool:
         flash(_("This change could not be saved; nothing was saved. If it happens again, "
                 "tell the system administrator."), "error")
     return True
+
+
+def _after_rollback(exc: BaseException, where: str) -> None:
+    """What a refusal keeps although the action is rolled back (a refused co-sign's
+    failure count: ``credentials.CosignRefused``), committed on its own."""
+    keep = getattr(exc, "after_rollback", None)
+    if keep is None:
+        return
+    try:
+        keep()
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not record what %s keeps after a refusal", where)
 
 
 def commit(write: Callable[[], object], success: str | Callable[[], str] | None = None,

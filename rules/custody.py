@@ -19,7 +19,8 @@ from sqlalchemy import func, or_, select
 
 from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
-from models.custody import CustodyAgreement, CustodyInspection, VacantHomeInspection
+from models.custody import (VACANT_CHECKLIST, VACANT_CHECKLIST_LABELS, CustodyAgreement,
+                            CustodyInspection, VacantHomeInspection)
 from models.reference import Unit
 from models.staff import Staff
 
@@ -81,6 +82,18 @@ def check_inspection(i: CustodyInspection, now: datetime | None = None) -> None:
         key = i.key_checkout.key
         if key is None or key.custody_agreement_id != a.id:
             raise RuleViolation(_("The key checkout must be of a key of this agreement."))
+
+
+def check_vacant_inspection(v: VacantHomeInspection, now: datetime | None = None) -> None:
+    """空置房巡查: a vacant unit, not in the future, and every failed item described."""
+    if v.unit is not None and not v.unit.vacant:
+        raise RuleViolation(_("This unit is not vacant."))
+    if v.inspected_at and v.inspected_at > (now or utcnow()) + CLOCK_SKEW:
+        raise RuleViolation(_("The inspection time cannot be in the future."))
+    failed = [str(VACANT_CHECKLIST_LABELS[c]) for c in VACANT_CHECKLIST if not getattr(v, c)]
+    if failed and not (v.findings or "").strip():
+        raise RuleViolation(_("Describe what is wrong with: %(items)s.",
+                              items="、".join(failed)))
 
 
 def cosign_later(i: CustodyInspection, cosigner: Staff) -> None:

@@ -157,7 +157,7 @@ def issue_key(key: Key | None, borrower: Staff | None, reason: str, clerk: Staff
 
 
 def return_key(checkout: KeyCheckout | None, clerk: Staff, at: datetime | None = None) -> None:
-    if checkout is None:
+    if checkout is None or checkout.voided_at is not None:
         raise RuleViolation(_("This key is not out."))
     if checkout.returned_at is not None:
         raise RuleViolation(_("This key was already returned."))

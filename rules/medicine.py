@@ -30,6 +30,37 @@ COUNT_EVERY_DAYS = 15          # 每半月清点一次
 EXPIRY_WARNING_DAYS = 30
 
 
+def check_item(item: MedicineItem) -> None:
+    """药品清单: a minimum stock is a count, never below zero."""
+    if item.min_stock is None or item.min_stock < 0:
+        raise RuleViolation(_("The minimum stock cannot be negative."))
+
+
+def check_counted(quantity: int | None) -> int:
+    """A counted quantity (``None`` when it could not be read as a count) is 0 or more."""
+    if quantity is None or quantity < 0:
+        raise RuleViolation(_("A counted quantity cannot be negative."))
+    return quantity
+
+
+def check_new_batch(batch: MedicineBatch, today: date | None = None) -> None:
+    """A received batch has a quantity and is not already expired (not put in the box)."""
+    check_counted(batch.quantity)
+    if batch.expires_on is not None and batch.expires_on < (today or local_today()):
+        raise RuleViolation(_("This batch is already expired: do not put it in the box."))
+
+
+def check_batch_void(batch: MedicineBatch) -> None:
+    """A batch with stock is counted out first, so the count explains where it went."""
+    if batch.quantity:
+        raise RuleViolation(_("Count the batch out first (a count of 0) before voiding it."))
+
+
+def check_issue_unchanged(is_created: bool) -> None:
+    """An issue moved stock: it is voided with a reason (which puts it back), never edited."""
+    if not is_created:
+        raise RuleViolation(_("An issue is not edited: void it with a reason."))
+
 
 def check_usage(u: MedicineUsage, today: date | None = None) -> None:
     today = today or local_today()

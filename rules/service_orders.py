@@ -146,6 +146,14 @@ def check_order(order: ServiceOrder) -> None:
         raise RuleViolation(_("Record the result of the on-time confirmation call."))
 
 
+def check_void(order: ServiceOrder) -> None:
+    """Cash finance has received is settled there, not by voiding the order."""
+    if order.settled_at is not None and order.payment_method == "cash" \
+            and order.finance_received_at is not None:
+        raise RuleViolation(_("Finance has received the cash of this order; it cannot be "
+                              "voided here."))
+
+
 def water_line(order: ServiceOrder) -> None:
     """A water order's one line: buckets at the brand's price (the stock's price)."""
     s = order.water_stock

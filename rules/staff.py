@@ -71,6 +71,12 @@ def check_last_admin(staff: Staff, was_active: bool, old_roles: frozenset[str]) 
                           "admin role."))
 
 
+def check_initial_secrets(password: str | None, pin: str | None) -> None:
+    """A new staff member starts with both a password and a PIN (co-signs need the PIN)."""
+    if not (password and pin):
+        raise RuleViolation(_("A new staff member needs an initial password and PIN."))
+
+
 def give_secrets(staff: Staff, password: str | None, pin: str | None) -> None:
     """The admin sets a password and/or PIN; the person must replace each at their
     next login.  Ends the person's sessions (``Staff.set_password``)."""

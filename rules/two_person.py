@@ -23,7 +23,7 @@ from audit import mark_action
 from models.base import db, utcnow
 from models.staff import Staff
 
-from credentials import check_credentials
+from credentials import CosignRefused, check_credentials
 from .errors import RuleViolation
 from .matrix import permits
 from .roles import ROLE_LABELS
@@ -92,7 +92,10 @@ def verify_cosigner(rule: CosignRule, *, username: str, secret: str, method: str
                               "and password or PIN."))
     result = check_credentials(username, secret, pin=(method == "pin"))
     if not result.ok:
-        raise RuleViolation(_("Second person: %(e)s", e=result.error))
+        message = _("Second person: %(e)s", e=result.error)
+        if result.failed_staff_id is not None:
+            raise CosignRefused(message, result.failed_staff_id)
+        raise RuleViolation(message)
     check_cosigner(rule, result.staff, actor_id, property_id)
     return result.staff
 

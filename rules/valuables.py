@@ -126,6 +126,21 @@ def add_photo(d: ValuablesDeposit, upload, user: Staff) -> DepositPhoto:
     return photo
 
 
+def check_photos_addable(d: ValuablesDeposit, files: list) -> None:
+    """Photos are added to a deposit still in custody, and at least one is chosen."""
+    if d.released_at is not None or d.voided_at is not None:
+        raise RuleViolation(_("A released deposit cannot be changed."))
+    if not files:
+        raise RuleViolation(_("Choose a photo to upload."))
+
+
+def call_time(typed: str, moment: datetime | None) -> datetime | None:
+    """The phone confirmation's time: none typed, or one that could be read (``moment``)."""
+    if typed and moment is None:
+        raise RuleViolation(_("Give the time of the call as date and time."))
+    return moment
+
+
 def owner_recipient(d: ValuablesDeposit, recipient_name: str = "") -> str:
     """The collector of a release "to the owner": the deposit's owner, by the name on
     the deposit.  A different name is someone else, who needs the third-party path

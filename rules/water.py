@@ -36,6 +36,46 @@ COUNT_EVERY_DAYS = 3           # 每三天清点
 EXPIRY_WARNING_DAYS = 30
 
 
+def check_stock(s: WaterStock) -> None:
+    """A brand's price and reorder threshold are amounts, never below zero."""
+    if s.price_per_bucket is None or s.price_per_bucket < 0:
+        raise RuleViolation(_("The price cannot be negative."))
+    if s.low_threshold is None or s.low_threshold < 0:
+        raise RuleViolation(_("The threshold cannot be negative."))
+
+
+def check_receipt_unchanged(is_created: bool) -> None:
+    """A receipt moved stock: it is voided with a reason, never edited."""
+    if not is_created:
+        raise RuleViolation(_("A receipt is not edited: void it with a reason."))
+
+
+def check_count_entry(c: WaterCount, is_created: bool) -> None:
+    """A count is never edited, and a store with water in it has its earliest expiry."""
+    if not is_created:
+        raise RuleViolation(_("A count is not edited: void it with a reason."))
+    if c.counted and c.earliest_expiry is None:
+        raise RuleViolation(_("Confirm the earliest expiry date of the water in stock."))
+
+
+def check_order_unchanged(order: ServiceOrder, is_created: bool) -> None:
+    """A delivered water order is a fact: it is not changed afterwards."""
+    if not is_created and order.delivered_at is not None:
+        raise RuleViolation(_("A delivered water order cannot be changed."))
+
+
+def check_order_water(order: ServiceOrder) -> None:
+    """A water order names the brand and at least one bucket (its price comes from both)."""
+    if order.water_stock is None or not order.water_qty or order.water_qty <= 0:
+        raise RuleViolation(_("A water order needs the brand and the number of buckets."))
+
+
+def delivery_time(at: datetime | None) -> datetime:
+    """The delivery time as typed (``None`` when it could not be read)."""
+    if at is None:
+        raise RuleViolation(_("Give the time of delivery (not in the future)."))
+    return at
+
 
 def receive(r: WaterReceipt, today: date | None = None) -> None:
     today = today or local_today()

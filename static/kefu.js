@@ -67,3 +67,97 @@ document.addEventListener("click", function (event) {
     if (!f.value && f.offsetParent !== null) { f.focus(); break; }
   }
 })();
+
+// Rooms linked to people (admin_views/occupant_lookup.py): choosing a room fills the
+// caller/customer/recipient and phone from its occupants (a list to choose another
+// one appears under the name; everything stays editable), sets the owner and the
+// unit's butler, and limits the owner lookup to that room.
+(function ($) {
+  if (!$) { return; }
+  function marked(role, unitName) { return $("[data-room-" + role + '="' + unitName + '"]'); }
+  function setOnce($field, value) {
+    // Fill a field the user has not typed into (a value we filled may be replaced).
+    if (!$field.length) { return; }
+    if ($field.val() && $field.data("roomFilled") !== $field.val()) { return; }
+    $field.val(value).data("roomFilled", value);
+  }
+  function usePerson($name, $phone, person) {
+    setOnce($name, person ? person.name : "");
+    if (!person || !person.phone_masked) { setOnce($phone, person ? person.phone : ""); }
+  }
+  function chooser($unit, $name, $phone, card) {
+    var $list = $name.nextAll("select.kefu-room-people");
+    if (!$list.length) {
+      $list = $('<select class="form-control form-control-sm kefu-room-people"></select>');
+      $name.after($list);
+      $list.on("change", function () {
+        var person = $list.data("people")[$list.val()];
+        if (person) {
+          $name.val(person.name).data("roomFilled", person.name);
+          if (!person.phone_masked) { $phone.val(person.phone).data("roomFilled", person.phone); }
+        }
+      });
+    }
+    $list.empty().data("people", card.occupants).toggle(card.occupants.length > 0);
+    $list.append($("<option>").val("").text($unit.attr("data-room-choose") || ""));
+    card.occupants.forEach(function (o, i) {
+      $list.append($("<option>").val(String(i)).text(
+        o.name + "（" + o.kind + "）" + (o.phone ? " " + o.phone : "")));
+    });
+  }
+  function apply($unit, card) {
+    var unitName = $unit.attr("name");
+    var $name = marked("name", unitName), $phone = marked("phone", unitName);
+    if ($name.length) {
+      chooser($unit, $name, $phone, card);
+      usePerson($name, $phone, card.occupants[0]);
+    }
+    marked("owner", unitName).each(function () {
+      var $owner = $(this), mine = card.occupants.some(function (o) {
+        return String(o.id) === String($owner.val());
+      });
+      if (!mine && $owner.data("select2")) {
+        var first = card.occupants[0];
+        $owner.select2("data", first ? {id: first.id, text: first.name + " · " + card.room} : null);
+      }
+    });
+    marked("butler", unitName).each(function () {
+      var $butler = $(this);
+      if (card.butler && !$butler.data("roomTouched")) {
+        $butler.val(String(card.butler.id)).trigger("change", ["room"]);
+      }
+    });
+  }
+  $(document).on("change", "[data-room-card]", function () {
+    var $unit = $(this), id = $unit.val();
+    if (!id) { return; }
+    fetch($unit.attr("data-room-card") + "?unit=" + encodeURIComponent(id),
+          {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (resp) { return resp.ok ? resp.json() : null; })
+      .then(function (card) { if (card) { apply($unit, card); } })
+      .catch(function () {});
+  });
+  $(document).on("change", "[data-room-butler]", function (event, origin) {
+    if (origin !== "room") { $(this).data("roomTouched", true); }
+  });
+  // The owner lookup searches the chosen room only (its rows: room, name, phone).
+  $(document).on("select2-opening", "[data-room-owner]", function () {
+    var el = this, s2 = $(el).data("select2");
+    if (!s2 || !s2.opts.ajax || s2.opts.ajax.kefuRoom) { return; }
+    var original = s2.opts.ajax.data;
+    s2.opts.ajax.data = function (term, page) {
+      var params = original.call(this, term, page);
+      var unit = $('[name="' + $(el).attr("data-room-owner") + '"]').val();
+      if (unit) { params.unit = unit; }
+      return params;
+    };
+    s2.opts.ajax.kefuRoom = true;
+  });
+})(window.jQuery);
+
+// A long static list (the key desk's borrowers) is searched by typing a name or a
+// role: select2, which the admin already loads, on selects marked data-kefu-search.
+(function ($) {
+  if (!$ || !$.fn.select2) { return; }
+  $("select[data-kefu-search]").select2({width: "100%"});
+})(window.jQuery);

@@ -12,7 +12,7 @@ def test_key_journey_issue_return_approve_execute_audit(new_page):
     # -- the desk: issue by label, then return by label
     page.goto("/admin/key_desk/")
     page.fill("#issue-label", "配电房")
-    page.select_option("#issue-borrower", label="孙强 (保安)")
+    page.select_option("#issue-borrower", label="孙强 (保安)", force=True)   # select2-enhanced
     page.fill("#issue-reason", "配电房月度检查")
     page.click("#issue-submit")
     page.wait_for_selector("#keys-out tr[data-key='配电房']")

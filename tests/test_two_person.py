@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from admin_views.write_path import commit
 from models.base import db
 from models.staff import LoginState, Staff
 from rules.errors import RuleViolation
@@ -42,9 +43,14 @@ def test_same_form_cosign_checks_password_or_pin_on_the_server(app):
         with pytest.raises(RuleViolation):
             verify_cosigner(rule, username="clerk2", secret=DEMO_PIN, method="password",
                             actor_id=clerk, property_id=demo)
-        with pytest.raises(RuleViolation):
-            verify_cosigner(rule, username="clerk2", secret=DEMO_PASSWORD, method="pin",
-                            actor_id=clerk, property_id=demo)
+        db.session.rollback()
+        # through the one write path: the action is rolled back, the failure sticks
+        assert not commit(lambda: verify_cosigner(
+            rule, username="clerk2", secret=DEMO_PIN, method="password", actor_id=clerk,
+            property_id=demo))
+        assert not commit(lambda: verify_cosigner(
+            rule, username="clerk2", secret=DEMO_PASSWORD, method="pin", actor_id=clerk,
+            property_id=demo))
         db.session.rollback()
         state = db.session.get(LoginState, staff_id("clerk2"))
         assert state.cosign_failures == 2      # both failures counted, despite the rollback

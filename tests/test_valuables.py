@@ -3,6 +3,7 @@ kept when voided), release once to the owner or to another person with ID, phone
 confirmation and a co-signer; items in custody."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,15 @@ def test_prohibited_items_are_refused(app, browser, over):
     resp = post_deposit(browser("clerk"), deposit_form(app, **over))
     assert resp.status_code == 200 and "一律不予寄存" in text_of(resp)
     assert len(deposits(app)) == before
+
+
+def test_kinds_always_refused_are_not_offered(app, browser):
+    """现金, 食品, 易燃易爆剧毒 are not choices (the rule above still refuses them)."""
+    page = browser("clerk").get("/admin/valuables_deposit/new/").get_data(as_text=True)
+    select = page.split('name="item_kind"', 1)[1].split("</select>", 1)[0]
+    offered = set(re.findall(r'<option[^>]*value="([^"]*)"', select))
+    assert {"jewellery", "document", "key", "other"} <= offered
+    assert not offered & {"cash", "food", "hazardous"}
 
 
 def test_large_item_needs_seal_and_photo(app, browser):
