@@ -28,8 +28,8 @@ from .base import SecureIndexView
 from .custody import (CustodyAgreementView, CustodyInspectionView, InspectionsDueView,
                       VacantHomeInspectionView)
 from .valuables import InCustodyView, ValuablesDepositView
-from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotCheckView,
-                   KeyView, SpareKeyAuthorisationView)
+from .key_applications import KeyApplicationView, KeySpotCheckView, SpareKeyAuthorisationView
+from .keys import KeyCheckoutView, KeyDeskView, KeyView
 from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
                        MedicineItemView, MedicineUsageView)
 from .public_info import PublicInfoView

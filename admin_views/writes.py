@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
 from wtforms import Form, HiddenField
 
 from models.base import db
-from rules.errors import RuleViolation, StaleEdit
+from rules.errors import StaleEdit
+from rules.records import check_not_void, check_own_property
 
 from .labels import label_blank_choices
 from .scoping import scope_query
@@ -103,16 +103,12 @@ class FormsMixin:
                 model.created_by_id = user.id
             self._assign_property(model, user)
         else:
-            if getattr(model, "voided_at", None) is not None and \
-                    sa_inspect(model).attrs.voided_at.history.unchanged:
-                raise RuleViolation(_("A voided record cannot be changed."))
+            check_not_void(model)
             seen = getattr(getattr(form, "version_seen", None), "data", None)
             if hasattr(model, "version") and str(seen) != str(model.version):
                 raise StaleEdit(model)
         # Staff may belong to head office (no property): rules.staff.check_home_property
-        if hasattr(model, "property_id") and type(model).__name__ not in ("Property", "Staff"):
-            if model.property_id is None or not user.can_see_property(model.property_id):
-                raise RuleViolation(_("You may only record data for your own property."))
+        check_own_property(user, model)
         self.validate_rules(form, model, is_created)
 
     def _assign_property(self, model, user) -> None:

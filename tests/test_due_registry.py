@@ -43,3 +43,9 @@ def test_every_due_page_and_cosign_link_resolves(app, role):
             assert page_url(item.page).startswith("/admin/"), item
         for register, rec in due.cosigns_waiting(user):
             assert page_url(register, id=rec.id).startswith("/admin/")
+
+
+def test_views_raise_no_rule_of_their_own():
+    """Refusals are rules (rules/), testable without a request; views only call them."""
+    for path in (ROOT / "admin_views").glob("*.py"):
+        assert "RuleViolation(" not in path.read_text(encoding="utf-8"), path.name
