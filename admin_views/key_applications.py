@@ -19,6 +19,7 @@ from i18n import local_today
 from models.keys import (APPLICATION_KIND_LABELS, APPLICATION_KINDS, APPLICATION_REASON_LABELS,
                          APPLICATION_REASONS, Key, KeyApplicationItem)
 from rules import key_register
+from rules import key_applications as application_rules
 from rules import keys as key_rules
 from rules.two_person import KEY_APPLICATION_EXECUTION, verify_cosigner
 
@@ -106,13 +107,13 @@ class KeyApplicationView(ApprovalRequestView):
 
         def execute() -> None:
             if later:
-                key_rules.execute_pending_cosign(model, user)
+                application_rules.execute_pending_cosign(model, user)
                 return
-            key_rules.check_executable(model)
+            application_rules.check_executable(model)
             cosigner = verify_cosigner(KEY_APPLICATION_EXECUTION, username=username,
                                        secret=secret, method=method, actor_id=user.id,
                                        property_id=model.property_id)
-            touched.extend(key_rules.execute_with_cosigner(model, user, cosigner, method))
+            touched.extend(application_rules.execute_with_cosigner(model, user, cosigner, method))
 
         if later:
             if commit(execute, where=self.endpoint):
@@ -131,7 +132,7 @@ class KeyApplicationView(ApprovalRequestView):
             return redirect(self.get_url(".index_view"))
         back = self.get_url(".details_view", id=model.id)
         touched: list[Key] = []
-        commit(lambda: touched.extend(key_rules.cosign_execution(model, current_staff())),
+        commit(lambda: touched.extend(application_rules.cosign_execution(model, current_staff())),
                lambda: _("Co-signed; application executed: %(keys)s.",
                          keys="、".join(k.label for k in touched)), self.endpoint)
         return redirect(back)
