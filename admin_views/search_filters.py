@@ -50,16 +50,25 @@ class ValuesNotLikeFilter(sqla_filters.FilterNotLike):
         return super().apply(query, value, alias) if values is None \
             else query.filter(col.is_not(None), col.not_in(values))
 
-def _local_time_filter(cls):
-    """``cls`` with its typed value(s) read as the property's local time: lists show
-    local time (``list_datetime``) and every datetime column is stored in UTC."""
+def _local_time_filter(cls, local: bool = True):
+    """``cls`` reading a range typed "A 至 B" as well as Flask-Admin's "A to B" (the
+    Chinese picker writes 至) and, for datetimes (``local``), its value(s) as the
+    property's local time: lists show local time and datetimes are stored in UTC."""
     from i18n import local_to_utc
 
+    def same_separator(value):
+        return value.replace(" 至 ", " to ") if isinstance(value, str) else value
+
+    def validate(self, value):
+        return super(sub, self).validate(same_separator(value))
+
     def clean(self, value):
-        got = super(sub, self).clean(value)
+        got = super(sub, self).clean(same_separator(value))
+        if not local:
+            return got
         return [local_to_utc(v) for v in got] if isinstance(got, list) else local_to_utc(got)
 
-    sub = type(f"Local{cls.__name__}", (cls,), {"clean": clean})
+    sub = type(f"Local{cls.__name__}", (cls,), {"clean": clean, "validate": validate})
     return sub
 
 
@@ -67,6 +76,9 @@ class LocalTimeFilterConverter(sqla_filters.FilterConverter):
     datetime_filters = tuple(
         f if f is sqla_filters.FilterEmpty else _local_time_filter(f)
         for f in sqla_filters.FilterConverter.datetime_filters)
+    date_filters = tuple(
+        f if f is sqla_filters.FilterEmpty else _local_time_filter(f, local=False)
+        for f in sqla_filters.FilterConverter.date_filters)
 
 
 def _in_small_table(local, subquery):

@@ -123,3 +123,21 @@ def test_void_rows_are_struck_through_and_cells_never_wrap(new_page, live_server
         "table.model-list tr:not(.void-row) td.col-place",
         "tds => tds.map(td => td.getBoundingClientRect().height)")
     assert heights and max(heights) < 2 * min(heights)       # one line each
+
+
+def test_the_date_filter_picker_speaks_chinese_from_monday(new_page):
+    page = new_page()
+    login(page, "clerk")
+    page.goto("/admin/key_checkout/")
+    page.click("text=添加筛选器")
+    page.locator(".field-filters a.filter", has_text="领用时间").first.click()
+    page.wait_for_selector("#filter_form input.filter-val")
+    page.locator("#filter_form input.filter-val").first.click()
+    picker = page.locator(".daterangepicker:visible")
+    picker.wait_for()
+    text = picker.inner_text()
+    assert "确定" in text and "取消" in text and "Apply" not in text
+    first_day = picker.locator("th").filter(has_text="一").count() + picker.locator("th").filter(has_text="日").count()
+    assert first_day >= 2
+    heads = picker.locator("thead tr").nth(1).locator("th").all_inner_texts()
+    assert heads[0].strip() == "一", heads

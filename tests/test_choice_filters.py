@@ -37,3 +37,23 @@ def test_search_finds_a_choice_by_its_chinese_label(app, browser):
     everything = text_of(mgr.get("/admin/service_price/"))
     assert prices.count('class="col-item"') >= 1
     assert prices.count('class="col-item"') < everything.count('class="col-item"')
+
+
+def test_a_time_range_typed_with_zhi_filters_like_to(app, browser):
+    """The Chinese picker writes "A 至 B"; the server reads it as Flask-Admin's "A to B"."""
+    from i18n import local_now
+
+    view = view_of(app, "key_checkout")
+    i = next(i for i, f in enumerate(view._filters)
+             if getattr(f.column, "key", None) == "out_at" and "Between" in type(f).__name__
+             and "Not" not in type(f).__name__)
+    now = local_now()
+    lo, hi = f"{now.year - 1}-01-01 00:00:00", f"{now.year + 1}-12-31 23:59:59"
+    clerk = browser("clerk")
+    with_to = text_of(clerk.get(f"/admin/key_checkout/?flt0_{i}={lo} to {hi}"))
+    with_zhi = text_of(clerk.get(f"/admin/key_checkout/?flt0_{i}={lo} 至 {hi}"))
+    rows = with_to.count('class="col-key"')
+    assert rows > 0 and with_zhi.count('class="col-key"') == rows
+    # a range without any record: an unread filter would list them all
+    past = "2001-01-01 00:00:00 至 2001-12-31 23:59:59"
+    assert text_of(clerk.get(f"/admin/key_checkout/?flt0_{i}={past}")).count('class="col-key"') == 0
