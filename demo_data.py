@@ -56,6 +56,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_home_care(prop)
         _demo_stock_and_orders(prop)
         _demo_public_info(prop)
+        _demo_patrols(prop)
         db.session.commit()
 
 
@@ -238,6 +239,48 @@ def _demo_public_info(prop: Property) -> None:
             completed_at=now - timedelta(hours=done) if done else None, completion=completion,
             work_order_no=order_no.serial_no if order_no is not None else None,
             receiver_id=clerk.id, created_by_id=clerk.id))
+
+
+def _demo_patrols(prop: Property) -> None:
+    """巡查区域 and two 公共区域巡查记录表 (idempotent): the car park has no butler
+    (a vacant post); a reviewed patrol with a corridor light still out after four
+    days; yesterday's patrol waiting for the manager's review."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.patrols import Patrol, PatrolArea, PatrolProblem
+
+    if db.session.execute(select(PatrolArea).where(PatrolArea.property_id == prop.id)).first():
+        return
+
+    def staff(username: str) -> Staff:
+        return db.session.execute(select(Staff).where(Staff.username == username)).scalar_one()
+
+    butler, supervisor, manager = staff("butler"), staff("supervisor"), staff("dept_manager")
+    garden, towers, garage = (
+        PatrolArea(property_id=prop.id, name=name, scope=scope, butler_id=who,
+                   created_by_id=manager.id)
+        for name, scope, who in (("1栋及中心花园", "1栋大堂、楼道、中心花园", butler.id),
+                                 ("2栋、3栋", "2栋、3栋大堂及楼道", supervisor.id),
+                                 ("地下车库及会所", "负一层车库、会所", None)))
+    db.session.add_all([garden, towers, garage])
+    db.session.flush()
+    now = utcnow().replace(second=0, microsecond=0)     # as typed into the form
+    old = Patrol(property_id=prop.id, area_id=garden.id, butler_id=butler.id,
+                 patrolled_at=now - timedelta(days=4), corridor_lights_ok=False,
+                 corridor_lights_ok_note="1栋3楼楼道灯不亮", renovation="1-801 装修中，无违规",
+                 reviewed_by_id=manager.id, reviewed_at=now - timedelta(days=3, hours=20),
+                 review_opinion="请工程部三日内更换灯具，管家跟踪", created_by_id=butler.id,
+                 created_at=now - timedelta(days=4))
+    old.problems.append(PatrolProblem(
+        property_id=prop.id, item="corridor_lights_ok", problem="楼道灯不亮",
+        location="1栋3楼", forwarded_to="engineering", tracker_id=butler.id,
+        created_by_id=butler.id, created_at=now - timedelta(days=4)))
+    db.session.add(old)
+    db.session.add(Patrol(property_id=prop.id, area_id=towers.id, butler_id=supervisor.id,
+                          patrolled_at=now - timedelta(days=1), customer_info="2-302 业主反映快递柜满",
+                          created_by_id=supervisor.id))
+    db.session.flush()
 
 
 def _demo_stock_and_orders(prop: Property) -> None:

@@ -18,6 +18,7 @@ from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKey
 from models.medicine import MedicineBatch, MedicineBox, MedicineCount, MedicineItem, MedicineUsage
 from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
+from models.patrols import Patrol, PatrolArea
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from web_security import csp_nonce
@@ -33,6 +34,7 @@ from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotChec
 from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
                        MedicineItemView, MedicineUsageView)
 from .public_info import PublicInfoView
+from .patrols import PatrolAreaView, PatrolsDueView, PatrolView
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -49,6 +51,7 @@ MEDICINE = _l("Medicine box")
 WATER = _l("Bottled water")
 ORDERS = _l("Service orders")
 FRONT_DESK = _l("Front desk")
+PATROLS = _l("Patrols")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -61,6 +64,9 @@ VIEWS = [
     (SpareKeyAuthorisationView, SpareKeyAuthorisation, _l("Spare-key authorisation"), KEYS,
      "spare_key_authorisation"),
     (KeySpotCheckView, KeySpotCheck, _l("Key spot checks"), KEYS, "key_spot_check"),
+    (PatrolsDueView, None, _l("Patrols due"), PATROLS, "patrols_due"),
+    (PatrolView, Patrol, _l("Public-area patrol record"), PATROLS, "patrol"),
+    (PatrolAreaView, PatrolArea, _l("Patrol areas"), PATROLS, "patrol_area"),
     (InspectionsDueView, None, _l("Inspections due"), HOMES, "inspections_due"),
     (CustodyAgreementView, CustodyAgreement, _l("Key custody agreement"), HOMES,
      "custody_agreement"),
