@@ -78,7 +78,7 @@ class PatrolView(RegisterView):
     register = "patrol"
     details_template = "admin/patrols/patrol_details.html"
     column_list = ("patrolled_at", "area", "butler", "failed", "renovation", "review_state",
-                   "reviewed_by")
+                   "reviewed_by", "reviewed_at")
     column_details_list = ("patrolled_at", "area", "butler",
                            *[n for c in CHECK_ITEMS for n in (c, f"{c}_note")],
                            "renovation", "customer_info", "reviewed_by", "reviewed_at",
@@ -86,7 +86,7 @@ class PatrolView(RegisterView):
     column_export_list = column_details_list
     column_labels = PATROL_LABELS
     column_default_sort = ("patrolled_at", True)
-    column_sortable_list = ("patrolled_at",)
+    column_sortable_list = ("patrolled_at", "reviewed_at")
     column_searchable_list = ("renovation", "customer_info", "review_opinion")
     column_filters = ("patrolled_at", "reviewed_at")
     column_formatters = {"review_state": review_state, "failed": failed_items}

@@ -62,6 +62,8 @@ class Patrol(RegisterMixin, db.Model):
         # the list (newest first) and its date filter, per property and across them
         Index("ix_patrol_property_time", "property_id", "patrolled_at", "id"),
         Index("ix_patrol_time", "patrolled_at", "id"),
+        Index("ix_patrol_property_reviewed", "property_id", "reviewed_at", "id"),
+        Index("ix_patrol_reviewed", "reviewed_at", "id"),
         # "patrolled today?" per area
         Index("ix_patrol_area_time", "area_id", "patrolled_at"),
         # waiting for review: only unreviewed patrols are in it
@@ -100,7 +102,7 @@ class Patrol(RegisterMixin, db.Model):
     customer_info: Mapped[str | None] = mapped_column(Text)       # 收集客户信息
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     reviewed_by = relationship("Staff", foreign_keys=[reviewed_by_id], lazy="joined")
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     review_opinion: Mapped[str | None] = mapped_column(Text)      # 解决意见
     problems = relationship("PatrolProblem", back_populates="patrol", lazy="selectin",
                             order_by="PatrolProblem.id", cascade="save-update, merge")

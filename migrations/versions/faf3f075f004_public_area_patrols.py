@@ -105,7 +105,8 @@ def upgrade():
         batch_op.create_index('ix_patrol_not_reviewed', ['property_id', 'patrolled_at'], unique=False, sqlite_where=sa.text('reviewed_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('reviewed_at IS NULL AND voided_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_patrol_property_id'), ['property_id'], unique=False)
         batch_op.create_index('ix_patrol_property_time', ['property_id', 'patrolled_at', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_patrol_reviewed_at'), ['reviewed_at'], unique=False)
+        batch_op.create_index('ix_patrol_property_reviewed', ['property_id', 'reviewed_at', 'id'], unique=False)
+        batch_op.create_index('ix_patrol_reviewed', ['reviewed_at', 'id'], unique=False)
         batch_op.create_index('ix_patrol_time', ['patrolled_at', 'id'], unique=False)
 
     op.create_table('patrol_problem',
@@ -162,7 +163,8 @@ def downgrade():
     op.drop_table('patrol_problem')
     with op.batch_alter_table('patrol', schema=None) as batch_op:
         batch_op.drop_index('ix_patrol_time')
-        batch_op.drop_index(batch_op.f('ix_patrol_reviewed_at'))
+        batch_op.drop_index('ix_patrol_reviewed')
+        batch_op.drop_index('ix_patrol_property_reviewed')
         batch_op.drop_index('ix_patrol_property_time')
         batch_op.drop_index(batch_op.f('ix_patrol_property_id'))
         batch_op.drop_index('ix_patrol_not_reviewed', sqlite_where=sa.text('reviewed_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('reviewed_at IS NULL AND voided_at IS NULL'))
