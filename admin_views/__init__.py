@@ -19,6 +19,7 @@ from models.medicine import MedicineBatch, MedicineBox, MedicineCount, MedicineI
 from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
 from models.patrols import Patrol, PatrolArea
+from models.activities import ActivityPlan, ActivityProposal, ActivityRecord
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from web_security import csp_nonce
@@ -35,6 +36,8 @@ from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, Me
                        MedicineItemView, MedicineUsageView)
 from .public_info import PublicInfoView
 from .patrols import PatrolAreaView, PatrolsDueView, PatrolView
+from .activities import (ActivitiesDueView, ActivityPlanView, ActivityProposalView,
+                         ActivityRecordView)
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -52,6 +55,7 @@ WATER = _l("Bottled water")
 ORDERS = _l("Service orders")
 FRONT_DESK = _l("Front desk")
 PATROLS = _l("Patrols")
+ACTIVITIES = _l("Community activities")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -67,6 +71,13 @@ VIEWS = [
     (PatrolsDueView, None, _l("Patrols due"), PATROLS, "patrols_due"),
     (PatrolView, Patrol, _l("Public-area patrol record"), PATROLS, "patrol"),
     (PatrolAreaView, PatrolArea, _l("Patrol areas"), PATROLS, "patrol_area"),
+    (ActivitiesDueView, None, _l("Activities due"), ACTIVITIES, "activities_due"),
+    (ActivityRecordView, ActivityRecord, _l("Community activity record"), ACTIVITIES,
+     "activity_record"),
+    (ActivityProposalView, ActivityProposal, _l("Activity proposal"), ACTIVITIES,
+     "activity_proposal"),
+    (ActivityPlanView, ActivityPlan, _l("Community activity annual plan"), ACTIVITIES,
+     "activity_plan"),
     (InspectionsDueView, None, _l("Inspections due"), HOMES, "inspections_due"),
     (CustodyAgreementView, CustodyAgreement, _l("Key custody agreement"), HOMES,
      "custody_agreement"),

@@ -15,3 +15,5 @@ from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequenc
                              ServicePrice)
 from .public_info import PublicInfoEntry  # noqa: F401
 from .patrols import Patrol, PatrolArea, PatrolProblem  # noqa: F401
+from .activities import (ActivityPhoto, ActivityPlan, ActivityPlanLine,  # noqa: F401
+                         ActivityProposal, ActivityRecord)

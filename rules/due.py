@@ -29,6 +29,7 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
     ("patrol", "rules.patrols:due_items"),
+    ("activity_record", "rules.activities:due_items"),
 ]
 
 

@@ -279,6 +279,34 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "export": managers | auditor,
         "history": managers | auditor,
     },
+    # -- community activities (社区文化活动工作流程) ------------------------------------------
+    # The dept manager plans, proposes and records (the supervisor helps); the general
+    # manager approves plans and proposals (rules/approvals.py); all staff read.
+    "activity_plan": {
+        "view": all_staff,
+        "create": has_role("dept_manager", "supervisor"),
+        "void": has_role("dept_manager", "supervisor"),   # withdraw: check_withdraw
+        "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "activity_proposal": {
+        "view": all_staff,
+        "create": has_role("dept_manager", "supervisor"),
+        "edit": has_role("dept_manager", "supervisor"),   # record the owners' notice
+        "void": has_role("dept_manager", "supervisor"),   # withdraw: check_withdraw
+        "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "activity_record": {
+        "view": all_staff,
+        "create": has_role("dept_manager", "supervisor"),
+        "edit": has_role("dept_manager", "supervisor"),   # incl. photos
+        "void": has_role("dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
     # 待我审批 / 我的申请: every member of staff has the page; deciding needs a
     # manager role here, then the chain step's role and the request register's
     # "approve" (rules/approvals.why_not).
