@@ -313,7 +313,7 @@ def _demo_activities(prop: Property) -> None:
     db.session.add(ActivityRecord(
         property_id=prop.id, theme="中秋节游园会", held_at=local_to_utc(datetime(year, 9, 25, 19)),
         place="中心花园", participants=120, leader_id=manager.id, visited_count=12,
-        summary="猜灯谜、月饼 DIY，业主反映良好", album_no=f"{year}-03",
+        summary="猜灯谜、月饼手工制作，业主反映良好", album_no=f"{year}-03",
         report_submitted_at=local_to_utc(datetime(year, 9, 27, 10)), created_by_id=manager.id))
     db.session.flush()
 
