@@ -56,6 +56,8 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_home_care(prop)
         _demo_stock_and_orders(prop)
         _demo_public_info(prop)
+        _demo_patrols(prop)
+        _demo_activities(prop)
         db.session.commit()
 
 
@@ -238,6 +240,82 @@ def _demo_public_info(prop: Property) -> None:
             completed_at=now - timedelta(hours=done) if done else None, completion=completion,
             work_order_no=order_no.serial_no if order_no is not None else None,
             receiver_id=clerk.id, created_by_id=clerk.id))
+
+
+def _demo_patrols(prop: Property) -> None:
+    """巡查区域 and two 公共区域巡查记录表 (idempotent): the car park has no butler
+    (a vacant post); a reviewed patrol with a corridor light still out after four
+    days; yesterday's patrol waiting for the manager's review."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.patrols import Patrol, PatrolArea, PatrolProblem
+
+    if db.session.execute(select(PatrolArea).where(PatrolArea.property_id == prop.id)).first():
+        return
+
+    def staff(username: str) -> Staff:
+        return db.session.execute(select(Staff).where(Staff.username == username)).scalar_one()
+
+    butler, supervisor, manager = staff("butler"), staff("supervisor"), staff("dept_manager")
+    garden, towers, garage = (
+        PatrolArea(property_id=prop.id, name=name, scope=scope, butler_id=who,
+                   created_by_id=manager.id)
+        for name, scope, who in (("1栋及中心花园", "1栋大堂、楼道、中心花园", butler.id),
+                                 ("2栋、3栋", "2栋、3栋大堂及楼道", supervisor.id),
+                                 ("地下车库及会所", "负一层车库、会所", None)))
+    db.session.add_all([garden, towers, garage])
+    db.session.flush()
+    now = utcnow().replace(second=0, microsecond=0)     # as typed into the form
+    old = Patrol(property_id=prop.id, area_id=garden.id, butler_id=butler.id,
+                 patrolled_at=now - timedelta(days=4), corridor_lights_ok=False,
+                 corridor_lights_ok_note="1栋3楼楼道灯不亮", renovation="1-801 装修中，无违规",
+                 reviewed_by_id=manager.id, reviewed_at=now - timedelta(days=3, hours=20),
+                 review_opinion="请工程部三日内更换灯具，管家跟踪", created_by_id=butler.id,
+                 created_at=now - timedelta(days=4))
+    old.problems.append(PatrolProblem(
+        property_id=prop.id, item="corridor_lights_ok", problem="楼道灯不亮",
+        location="1栋3楼", forwarded_to="engineering", tracker_id=butler.id,
+        created_by_id=butler.id, created_at=now - timedelta(days=4)))
+    db.session.add(old)
+    db.session.add(Patrol(property_id=prop.id, area_id=towers.id, butler_id=supervisor.id,
+                          patrolled_at=now - timedelta(days=1), customer_info="2-302 业主反映快递柜满",
+                          created_by_id=supervisor.id))
+    db.session.flush()
+
+
+def _demo_activities(prop: Property) -> None:
+    """This year's 社区文化年度活动计划 (approved), next Christmas's 活动方案 (approved, owners
+    not told yet) and the Mid-Autumn 社区文化活动记录表 (idempotent)."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from i18n import local_today, local_to_utc
+    from models.activities import ActivityPlan, ActivityPlanLine, ActivityProposal, ActivityRecord
+
+    if db.session.execute(select(ActivityPlan).where(ActivityPlan.property_id == prop.id)).first():
+        return
+    manager = db.session.execute(select(Staff).where(Staff.username == "dept_manager")).scalar_one()
+    year = local_today().year
+    plan = ActivityPlan(property_id=prop.id, year=year, status="approved", applicant_id=manager.id,
+                        created_by_id=manager.id, notes="每年 12 月编制下年度计划")
+    for month, day, theme, budget in ((6, 1, "儿童节亲子游园", 3000), (9, 25, "中秋节游园会", 5000),
+                                      (12, 24, "圣诞节亲子联欢会", 4000)):
+        plan.lines.append(ActivityPlanLine(property_id=prop.id, planned_on=date(year, month, day),
+                                           theme=theme, budget=Decimal(budget),
+                                           created_by_id=manager.id))
+    db.session.add(plan)
+    db.session.add(ActivityProposal(
+        property_id=prop.id, theme="圣诞节亲子联欢会", planned_on=date(year, 12, 24),
+        content="会所大厅亲子手工、圣诞老人派发礼物", costs_materials="礼品 200 份、装饰物料",
+        staffing="客服部 4 人、保安 2 人", budget=Decimal("4000"), status="approved",
+        applicant_id=manager.id, created_by_id=manager.id))
+    db.session.add(ActivityRecord(
+        property_id=prop.id, theme="中秋节游园会", held_at=local_to_utc(datetime(year, 9, 25, 19)),
+        place="中心花园", participants=120, leader_id=manager.id, visited_count=12,
+        summary="猜灯谜、月饼手工制作，业主反映良好", album_no=f"{year}-03",
+        report_submitted_at=local_to_utc(datetime(year, 9, 27, 10)), created_by_id=manager.id))
+    db.session.flush()
 
 
 def _demo_stock_and_orders(prop: Property) -> None:

@@ -18,6 +18,8 @@ from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKey
 from models.medicine import MedicineBatch, MedicineBox, MedicineCount, MedicineItem, MedicineUsage
 from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
+from models.patrols import Patrol, PatrolArea
+from models.activities import ActivityPlan, ActivityProposal, ActivityRecord
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from web_security import csp_nonce
@@ -33,6 +35,9 @@ from .keys import KeyCheckoutView, KeyDeskView, KeyView
 from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
                        MedicineItemView, MedicineUsageView)
 from .public_info import PublicInfoView
+from .patrols import PatrolAreaView, PatrolsDueView, PatrolView
+from .activities import (ActivitiesDueView, ActivityPlanView, ActivityProposalView,
+                         ActivityRecordView)
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -49,6 +54,8 @@ MEDICINE = _l("Medicine box")
 WATER = _l("Bottled water")
 ORDERS = _l("Service orders")
 FRONT_DESK = _l("Front desk")
+PATROLS = _l("Patrols")
+ACTIVITIES = _l("Community activities")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -61,6 +68,16 @@ VIEWS = [
     (SpareKeyAuthorisationView, SpareKeyAuthorisation, _l("Spare-key authorisation"), KEYS,
      "spare_key_authorisation"),
     (KeySpotCheckView, KeySpotCheck, _l("Key spot checks"), KEYS, "key_spot_check"),
+    (PatrolsDueView, None, _l("Patrols due"), PATROLS, "patrols_due"),
+    (PatrolView, Patrol, _l("Public-area patrol record"), PATROLS, "patrol"),
+    (PatrolAreaView, PatrolArea, _l("Patrol areas"), PATROLS, "patrol_area"),
+    (ActivitiesDueView, None, _l("Activities due"), ACTIVITIES, "activities_due"),
+    (ActivityRecordView, ActivityRecord, _l("Community activity record"), ACTIVITIES,
+     "activity_record"),
+    (ActivityProposalView, ActivityProposal, _l("Activity proposal"), ACTIVITIES,
+     "activity_proposal"),
+    (ActivityPlanView, ActivityPlan, _l("Community activity annual plan"), ACTIVITIES,
+     "activity_plan"),
     (InspectionsDueView, None, _l("Inspections due"), HOMES, "inspections_due"),
     (CustodyAgreementView, CustodyAgreement, _l("Key custody agreement"), HOMES,
      "custody_agreement"),

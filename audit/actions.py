@@ -22,6 +22,8 @@ ACTION_LABELS = {
     # stock (medicine box, bottled water)
     "receive": _l("Received into stock"), "void_receipt": _l("Receipt voided"),
     "void_issue": _l("Issue voided, stock restored"), "count": _l("Stock counted"),
+    # patrols
+    "review": _l("Reviewed"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

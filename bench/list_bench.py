@@ -39,7 +39,9 @@ CALLS = ["电梯异响需要维保", "楼道声控灯不亮", "咨询本月物�
          "快递无人签收请代收", "家中水管漏水", "小区门禁卡失灵", "投诉夜间车辆乱停", "建议增加儿童游乐设施"]
 ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "空调清洗两台", "家庭保洁三小时", "更换水龙头",
                "维修门锁", "疏通马桶", "安装晾衣架"]
-REGISTERS = ("key_checkout", "public_info", "service_order")
+PATROL_NOTES = ["1-801 装修中，无违规", "2-302 装修拆墙，已制止并上报工程部", "无装修户", "3-1202 装修噪音，已提醒",
+                "15-1203 装修垃圾堆放楼道"]
+REGISTERS = ("key_checkout", "public_info", "service_order", "patrol")
 
 
 def _name(rng: random.Random) -> str:
@@ -62,6 +64,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from audit import system_actor
     from models.base import db
     from models.keys import Key, KeyCheckout
+    from models.patrols import CHECK_ITEMS, Patrol, PatrolArea
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
     from models.service_orders import ServiceOrder, ServiceOrderSequence
@@ -138,6 +141,24 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     for i in range(rows)), "service orders", rows)
                 conn.execute(update(ServiceOrderSequence).where(
                     ServiceOrderSequence.property_id == pid).values(last_no=first + rows - 1))
+        if "patrol" in registers:
+            areas = db.session.execute(select(PatrolArea.id).where(
+                PatrolArea.property_id == pid)).scalars().all()
+            butler = db.session.execute(select(Staff.id).where(
+                Staff.username == "butler")).scalar()
+            manager = db.session.execute(select(Staff.id).where(
+                Staff.username == "dept_manager")).scalar()
+            with db.engine.begin() as conn:
+                _insert(conn, Patrol.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i),
+                    "created_by_id": butler, "patrolled_at": at(i), "butler_id": butler,
+                    "area_id": rng.choice(areas), "renovation": rng.choice(PATROL_NOTES),
+                    "customer_info": "欧阳稀有 反映快递柜已满" if i % 100_000 == 5 else None,
+                    **{c: True for c in CHECK_ITEMS},
+                    "reviewed_by_id": manager if i % 1000 else None,
+                    "reviewed_at": at(i) + timedelta(hours=20) if i % 1000 else None,
+                    "review_opinion": "已阅" if i % 1000 else None}
+                    for i in range(rows)), "patrols", rows)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -176,7 +197,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
     with app.app_context(), force_locale("en"):
         between = {"key_checkout": ("out_at", "returned_at"),
                    "public_info": ("received_at", "completed_at"),
-                   "service_order": ("created_at", "completed_at")}[register]
+                   "service_order": ("created_at", "completed_at"),
+                   "patrol": ("patrolled_at", "reviewed_at")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -192,6 +214,9 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "service_order": [("rare customer (欧阳稀有, 10 rows)", "欧阳稀有"),
                           ("common 2 characters (维修)", "维修"), ("3+ characters (下水道)", "下水道"),
                           ("room (15-1203)", "15-1203")],
+        "patrol": [("rare customer information (欧阳稀有, 10 rows)", "欧阳稀有"),
+                   ("common 2 characters (装修)", "装修"), ("3+ characters (已制止)", "已制止"),
+                   ("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]

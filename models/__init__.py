@@ -14,3 +14,6 @@ from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
 from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
                              ServicePrice)
 from .public_info import PublicInfoEntry  # noqa: F401
+from .patrols import Patrol, PatrolArea, PatrolProblem  # noqa: F401
+from .activities import (ActivityPhoto, ActivityPlan, ActivityPlanLine,  # noqa: F401
+                         ActivityProposal, ActivityRecord)

@@ -77,6 +77,15 @@ SPARE_KEY_USE = declare(
     "spare_key_use", _l("Spare key use"), "spare_key_authorisation",
     Step("authorise", "general_manager", _l("General manager authorisation")),
 )
+# 社区文化活动工作流程: the year's plan and each activity's proposal (rules/activities.py)
+ACTIVITY_PLAN = declare(
+    "activity_plan", _l("Community activity annual plan"), "activity_plan",
+    Step("review", "general_manager", _l("General manager review")),
+)
+ACTIVITY_PROPOSAL = declare(
+    "activity_proposal", _l("Community activity proposal"), "activity_proposal",
+    Step("approve", "general_manager", _l("General manager approval")),
+)
 
 
 # -- predicates --------------------------------------------------------------------------

@@ -257,6 +257,56 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "edit": has_role("finance"),   # confirm cash received
         "export": has_role("finance") | managers | auditor,
     },
+    # -- patrols (辖区巡查工作流程) ---------------------------------------------------------
+    # Areas are divided among butlers by the dept manager or the supervisor.
+    "patrol_area": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": has_role("supervisor", "dept_manager"),
+        "edit": has_role("supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # 公共区域巡查记录表: a butler or the supervisor patrols; anyone of the desk follows
+    # up the problems (edit); "approve" is the daily review: the dept manager, and the
+    # supervisor deputising; never the patroller (rules/patrols.review).
+    "patrol": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": has_role("butler", "supervisor"),
+        "edit": has_role("butler", "supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "approve": has_role("dept_manager", "supervisor"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # -- community activities (社区文化活动工作流程) ------------------------------------------
+    # The dept manager plans, proposes and records (the supervisor helps); the general
+    # manager approves plans and proposals (rules/approvals.py); all staff read.
+    "activity_plan": {
+        "view": all_staff,
+        "create": has_role("dept_manager", "supervisor"),
+        "void": has_role("dept_manager", "supervisor"),   # withdraw: check_withdraw
+        "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "activity_proposal": {
+        "view": all_staff,
+        "create": has_role("dept_manager", "supervisor"),
+        "edit": has_role("dept_manager", "supervisor"),   # record the owners' notice
+        "void": has_role("dept_manager", "supervisor"),   # withdraw: check_withdraw
+        "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "activity_record": {
+        "view": all_staff,
+        "create": has_role("dept_manager", "supervisor"),
+        "edit": has_role("dept_manager", "supervisor"),   # incl. photos
+        "void": has_role("dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
     # 待我审批 / 我的申请: every member of staff has the page; deciding needs a
     # manager role here, then the chain step's role and the request register's
     # "approve" (rules/approvals.why_not).
