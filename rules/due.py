@@ -28,6 +28,7 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
+    ("staff", "ops.backup_status:due_items"),        # admin and auditor: backups
 ]
 
 
