@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     @click.option("--to", "folder", default=None, type=click.Path(file_okay=False),
                   help="Folder for the copy (default KEFU_BACKUP_DIR).")
     @click.pass_context
+    @with_appcontext
     def backup(ctx: click.Context, folder: str | None) -> None:
         """Write the copy, its .sha256 and its .head; prune old copies; record the run."""
         if ctx.invoked_subcommand is not None:
@@ -39,11 +40,18 @@ def register(app: Flask) -> None:
 
     @backup.command("check")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-    def backup_check(file: str) -> None:
+    @click.option("--server", envvar="KEFU_BACKUP_CHECK_URL", default=None,
+                  help="PostgreSQL: a URL of a role that may create databases (the owner), "
+                       "for the scratch database; default DATABASE_URL.")
+    def backup_check(file: str, server: str | None) -> None:
         """Restore FILE into a scratch database; checksum, schema head, history."""
+        from sqlalchemy.engine import make_url
+
+        from config import normalise_database_url
         from .restore_check import check
 
-        res = check(Path(file), db.engine.url)
+        url = make_url(normalise_database_url(server)) if server else db.engine.url
+        res = check(Path(file), url)
         if res.ok:
             total = sum(res.rows.values())
             click.echo(f"OK: {file} restores; schema at {res.revision}; {res.entries} history "
