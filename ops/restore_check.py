@@ -66,7 +66,10 @@ def _scratch_postgresql(file: Path, server: URL) -> tuple[Engine, callable]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     target = server.set(database=name)
     conninfo, env = libpq(target)
-    done = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", conninfo,
+    # no owners, no grants: the scratch database belongs to the checking role, which
+    # need not be (or be a member of) the owner and the app role
+    done = subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+                           "-d", conninfo,
                            str(file)], env=env, capture_output=True, text=True)
     engine = create_engine(target)
 
@@ -98,10 +101,14 @@ def check(file: Path, server: URL) -> CheckResult:
         return res
     hid, hhash = head_file.read_text().strip().split(":", 1)
     with tempfile.TemporaryDirectory(prefix="kefu-restore-") as workdir:
-        if file.suffix == ".dump":
-            engine, drop = _scratch_postgresql(file, server)
-        else:
-            engine, drop = _scratch_sqlite(file, Path(workdir))
+        try:
+            if file.suffix == ".dump":
+                engine, drop = _scratch_postgresql(file, server)
+            else:
+                engine, drop = _scratch_sqlite(file, Path(workdir))
+        except Exception as exc:  # noqa: BLE001 — a copy that does not restore fails the check
+            res.problems.append(f"the copy does not restore: {str(exc)[:500]}")
+            return res
         try:
             with engine.connect() as conn:
                 res.revision = conn.execute(text("SELECT version_num FROM alembic_version")
