@@ -70,10 +70,14 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
                    default_translation_directories=str(translations))
     lengths.install()
     audit.install()
+    from ops import backup_status, health, reqlog  # noqa: F401 — backup_status: a due provider
+
+    reqlog.install(app)              # first hook: every later line has the request id
 
     from auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(health.bp)
 
     from admin_views import init_admin
 

@@ -1,4 +1,5 @@
-"""Commands: ``demo-data``, ``create-user``, ``audit verify``, ``audit head``."""
+"""Commands: ``demo-data``, ``create-user``, ``audit verify``, ``audit head``; the
+operations commands (backup, roles) are in ``ops/cli.py``."""
 from __future__ import annotations
 
 import sys
@@ -89,16 +90,18 @@ def register(app: Flask) -> None:
     @audit_group.command("verify")
     @click.option("--no-rows", is_flag=True, help="Check the chain only, not the live rows.")
     @click.option("--anchor", default=None, metavar="ID:HASH",
-                  help="An entry id and hash exported earlier with 'audit head'.")
+                  help="An entry id and hash exported earlier with 'audit head' "
+                       "(default: the newest line of KEFU_ANCHOR_FILE).")
     def audit_verify(no_rows: bool, anchor: str | None) -> None:
         """Exit 0 when the chain is intact; otherwise name the first bad entry."""
-        from audit.verify import record_checkpoint, verify
+        from audit.anchor import verify_anchored
+        from audit.verify import record_checkpoint
 
         anchor_t = None
         if anchor:
             aid, ahash = anchor.split(":", 1)
             anchor_t = (int(aid), ahash)
-        res = verify(db.engine, check_rows=not no_rows, anchor=anchor_t)
+        res = verify_anchored(db.engine, check_rows=not no_rows, anchor=anchor_t)
         record_checkpoint(db.engine, res, "cli: flask audit verify")
         if res.ok:
             click.echo(f"OK: {res.entries} entries verified, head #{res.head_id} "
@@ -120,5 +123,9 @@ def register(app: Flask) -> None:
             select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
         ).first()
         click.echo(f"{row[0]}:{row[1]}" if row else "0:" + "0" * 64)
+
+    from ops.cli import register as register_ops
+
+    register_ops(app)
 
 

@@ -61,8 +61,23 @@ class Config:
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    # Deposit photos: outside the web root, served only through the deposit's view.
+    # Deposit photos uploaded before they moved into the database (copied in by the
+    # migration 810b38f86810); new ones go to KEFU_BLOB_STORE (ops/blobs.py).
     KEFU_UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+    KEFU_BLOB_STORE = os.environ.get("KEFU_BLOB_STORE", "db")
+    KEFU_S3_BUCKET = os.environ.get("KEFU_S3_BUCKET")
+    KEFU_S3_ENDPOINT = os.environ.get("KEFU_S3_ENDPOINT")
+    # History anchored outside the database (audit/anchor.py): every checkpoint's
+    # head is appended to this file, with an HMAC under this key (never stored in
+    # the database).  Unset: no external anchor.
+    KEFU_ANCHOR_FILE = os.environ.get("KEFU_ANCHOR_FILE")
+    KEFU_ANCHOR_KEY = os.environ.get("KEFU_ANCHOR_KEY")
+    # Backups (ops/backup.py): where, and how many daily / monthly copies to keep.
+    KEFU_BACKUP_DIR = os.environ.get("KEFU_BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+    KEFU_BACKUP_KEEP_DAILY = int(os.environ.get("KEFU_BACKUP_KEEP_DAILY", "7"))
+    KEFU_BACKUP_KEEP_MONTHLY = int(os.environ.get("KEFU_BACKUP_KEEP_MONTHLY", "12"))
+    # The dashboard warns admin and auditor when the newest backup is older (hours).
+    KEFU_BACKUP_MAX_AGE_HOURS = 24
     KEFU_PHOTO_MAX_BYTES = 5 * 1024 * 1024
     # Strict-Transport-Security max-age; 0 = no header (the demo and tests use HTTP).
     KEFU_HSTS_SECONDS = 0

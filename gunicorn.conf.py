@@ -11,7 +11,9 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = "-"
+# the app logs one line per request itself (ops/reqlog.py: request id, user, endpoint,
+# status, time); GUNICORN_ACCESSLOG=- adds gunicorn's own
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -2,6 +2,8 @@
 社区文化活动记录表 with its numbered photos, and 活动待办."""
 from __future__ import annotations
 
+import io
+
 from flask import abort, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
@@ -14,8 +16,8 @@ from wtforms.validators import DataRequired
 from i18n import local_now, local_to_utc, local_today
 from models.activities import ActivityPhoto, ActivityPlanLine
 from models.base import db
+from ops import blobs
 from rules import activities as activity_rules
-from rules import valuables as valuables_rules
 from rules.matrix import permits
 
 from .approvals import ApprovalRequestView
@@ -136,10 +138,10 @@ class ActivityRecordView(RegisterView):
         photo = db.session.get(ActivityPhoto, id_or_404(request.args.get("id")))
         if photo is None or self.get_one(photo.record_id) is None:
             abort(404)
-        path = valuables_rules.photo_dir() / photo.stored_name
-        if not path.is_file():
+        data = blobs.read_checked(photo.stored_name, photo.sha256)
+        if data is None:
             abort(404)
-        resp = send_file(path, mimetype=photo.content_type, max_age=0,
+        resp = send_file(io.BytesIO(data), mimetype=photo.content_type, max_age=0,
                          download_name=photo.stored_name)
         resp.headers["Cache-Control"] = "private, no-store"
         resp.headers["Content-Security-Policy"] = "default-src 'none'"

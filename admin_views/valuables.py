@@ -2,6 +2,7 @@
 items in custody now (for the shift handover)."""
 from __future__ import annotations
 
+import io
 
 from flask import abort, redirect, request, send_file
 from flask_admin import BaseView, expose
@@ -12,6 +13,7 @@ from wtforms import MultipleFileField, SelectField
 
 from i18n import local_now, local_to_utc
 from models.base import db
+from ops import blobs
 from models.staff import Staff
 from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_KINDS,
                               SIZE_CLASS_LABELS, SIZE_CLASSES, SMALL_CONTAINER_LABELS,
@@ -121,10 +123,10 @@ class ValuablesDepositView(OccupantLookupMixin, RegisterView):
         photo = db.session.get(DepositPhoto, id_or_404(request.args.get("id")))
         if photo is None or self.get_one(photo.deposit_id) is None:
             abort(404)
-        path = valuables_rules.photo_dir() / photo.stored_name
-        if not path.is_file():
+        data = blobs.read_checked(photo.stored_name, photo.sha256)
+        if data is None:
             abort(404)
-        resp = send_file(path, mimetype=photo.content_type, max_age=0,
+        resp = send_file(io.BytesIO(data), mimetype=photo.content_type, max_age=0,
                          download_name=photo.stored_name)
         resp.headers["Cache-Control"] = "private, no-store"
         resp.headers["Content-Security-Policy"] = "default-src 'none'"

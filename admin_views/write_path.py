@@ -64,6 +64,8 @@ def explain_failure(exc: BaseException, where: str = "") -> bool:
         return False
     db.session.rollback()
     _after_rollback(exc, where)
+    if isinstance(exc, RuleViolation):       # refusals are routine: info, no traceback
+        log.info("refused in %s: %s: %s", where, type(exc).__name__, exc)
     if isinstance(exc, StaleEdit):
         flash(str(exc), "error")
     elif isinstance(exc, StaleDataError):

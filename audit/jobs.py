@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from models.audit import AuditVerifyJob
 from models.base import utcnow
 
-from .verify import record_checkpoint, verify
+from .anchor import verify_anchored as verify   # with the external anchor, if any
+from .verify import record_checkpoint
 
 # progress is written at most this often (seconds) ...
 PROGRESS_EVERY = 1.0

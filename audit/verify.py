@@ -172,9 +172,17 @@ def record_checkpoint(engine: Engine, res: VerifyResult, run_by: str) -> int:
     from models.audit import AuditCheckpoint
     from models.base import utcnow
 
+    from . import anchor
+
+    now = utcnow()
     with engine.begin() as conn:
-        return conn.execute(AuditCheckpoint.__table__.insert().values(
-            verified_at=utcnow(), ok=res.ok, entries=res.entries, head_id=res.head_id,
+        cp_id = conn.execute(AuditCheckpoint.__table__.insert().values(
+            verified_at=now, ok=res.ok, entries=res.entries, head_id=res.head_id,
             head_hash=res.head_hash, bad_entry_id=res.bad_entry_id,
             problems="\n".join(res.problems)[:4000] or None, rows_checked=res.rows_checked,
-            seconds=round(res.seconds, 3), run_by=run_by[:120])).inserted_primary_key[0]
+            seconds=round(res.seconds, 3), run_by=run_by[:120],
+            hmac=anchor.sign(now, res.ok, res.head_id, res.head_hash))
+        ).inserted_primary_key[0]
+    if res.ok and res.head_id:
+        anchor.append(res.head_id, res.head_hash, now)
+    return cp_id

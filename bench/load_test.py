@@ -1,4 +1,8 @@
-"""Twenty clerks at once: gunicorn + (by default) PostgreSQL, 60 seconds.
+"""Clerks at once against gunicorn + (by default) PostgreSQL, 60 seconds; with
+``--instances 2`` two gunicorn instances on different ports share one database
+and every clerk's requests go to either at random (one session cookie for both:
+nothing lives in one instance), the instances connecting as the least-privilege
+app role (``ops.pgroles``).
 
 Each simulated clerk signs in with their own login and, until the time is up,
 repeats a desk's mix of work with a short pause between actions (a clerk types;
@@ -6,9 +10,13 @@ repeats a desk's mix of work with a short pause between actions (a clerk types;
 公共信息记录表, raise a service order, open the key checkout log and the public
 information log.  Every request is timed on the client; the report gives, per
 action, the count, median, p95 and any 5xx, then runs ``audit verify`` on the
-database to show the history chain is intact after the burst.
+database to show the history chain is intact after the burst, checks that no key
+was out twice at once and that service-order numbers have no gap, and (``--chain-
+seconds``) measures the single history chain's ceiling: writers committing one
+audited row each as fast as they can, in-process, for that long.
 
     .venv/bin/python bench/load_test.py --pg postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/load_test.py --pg … --instances 2 --clerks 40 --chain-seconds 20
     .venv/bin/python bench/load_test.py                  # SQLite (WAL, busy timeout)
 
 Bounded: --seconds (default 60), --clerks (default 20); loopback only.
@@ -16,6 +24,7 @@ Bounded: --seconds (default 60), --clerks (default 20); loopback only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -24,6 +33,8 @@ import sys
 import threading
 import time
 from collections import defaultdict
+
+from sqlalchemy.engine import make_url
 
 from common import ROOT, Client, backend_name, csrf_token, database, pct, sa_url, serve
 
@@ -69,15 +80,16 @@ def build(url: str, clerks: int) -> dict:
     return {"units": units, "price": price, "borrower": borrower}
 
 
-def clerk_loop(base: str, n: int, ids: dict, stop: float, think: tuple[float, float],
+def clerk_loop(bases: list[str], n: int, ids: dict, stop: float, think: tuple[float, float],
                results: dict, lock: threading.Lock, seed: int) -> None:
     rng = random.Random(seed)
-    c = Client(base)
+    c = Client(bases[n % len(bases)])
     c.login(f"load{n:02d}", PASSWORD)
     token = csrf_token(c.get("/admin/key_desk/")[1])
     out: set[str] = set()
 
     def timed(name, fn):
+        c.base = rng.choice(bases)          # any instance: the session is the cookie
         t = time.perf_counter()
         try:
             status = fn()
@@ -140,26 +152,51 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--think", type=float, nargs=2, default=(0.2, 1.0),
                     metavar=("MIN", "MAX"), help="pause between a clerk's actions (s)")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
+    ap.add_argument("--instances", type=int, default=1, help="gunicorn instances (ports)")
+    ap.add_argument("--chain-seconds", type=float, default=0,
+                    help="then measure the history chain's ceiling for this long")
+    ap.add_argument("--chain-writers", type=int, default=40)
     args = ap.parse_args()
     with database(args.pg) as url:
         ids = build(sa_url(url), args.clerks)
-        with serve(url, args.workers) as (base, _proc):
-            results = run(base, ids, args)
+        app_url = app_role_url(url) if args.pg else url
+        with contextlib.ExitStack() as stack:
+            bases = [stack.enter_context(serve(app_url, args.workers))[0]
+                     for _ in range(args.instances)]
+            results = run(bases, ids, args)
         report(results, url, args)
+        print(integrity(sa_url(url)))
+        if args.chain_seconds:
+            print(chain_ceiling(sa_url(app_url), args.chain_writers, args.chain_seconds))
 
 
-def run(base: str, ids: dict, args) -> dict[str, list]:
-    warm = Client(base)                 # templates compiled, pools filled, per worker
-    warm.login("clerk")
-    for _ in range(4 * args.workers):
-        for path in ("/admin/key_desk/", "/admin/key_checkout/", "/admin/public_info/",
-                     "/admin/public_info/new/", "/admin/service_order/new/"):
-            warm.get(path)
+def app_role_url(url: str) -> str:
+    """Grant the least-privilege role in the new database; its URL."""
+    from sqlalchemy import create_engine
+
+    from ops.pgroles import grant
+
+    engine = create_engine(sa_url(url))
+    with engine.begin() as conn:
+        grant(conn, "kefu_bench_app", "kefu-bench-app")
+    engine.dispose()
+    return make_url(url).set(username="kefu_bench_app", password="kefu-bench-app"
+                             ).render_as_string(hide_password=False)
+
+
+def run(bases: list[str], ids: dict, args) -> dict[str, list]:
+    for base in bases:
+        warm = Client(base)             # templates compiled, pools filled, per worker
+        warm.login("clerk")
+        for _ in range(4 * args.workers):
+            for path in ("/admin/key_desk/", "/admin/key_checkout/", "/admin/public_info/",
+                         "/admin/public_info/new/", "/admin/service_order/new/"):
+                warm.get(path)
     results: dict[str, list] = defaultdict(list)
     lock = threading.Lock()
     stop = time.time() + args.seconds
-    threads = [threading.Thread(target=clerk_loop, args=(base, n, ids, stop, args.think,
+    threads = [threading.Thread(target=clerk_loop, args=(bases, n, ids, stop, args.think,
                                                          results, lock, n))
                for n in range(args.clerks)]
     for t in threads:
@@ -169,10 +206,78 @@ def run(base: str, ids: dict, args) -> dict[str, list]:
     return results
 
 
+def integrity(url: str) -> str:
+    """No key out twice at once; service-order numbers 1…N per property, no gap."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        spans = conn.execute(text(
+            "SELECT key_id, out_at, returned_at FROM key_checkout WHERE voided_at IS NULL "
+            "ORDER BY key_id, out_at")).all()
+        serials = conn.execute(text(
+            "SELECT property_id, serial_no FROM service_order ORDER BY 1, 2")).all()
+    engine.dispose()
+    twice = 0
+    for (k1, _o1, r1), (k2, o2, _r2) in zip(spans, spans[1:]):
+        if k1 == k2 and (r1 is None or r1 > o2):
+            twice += 1
+    per: dict[int, list[int]] = defaultdict(list)
+    for pid, no in serials:
+        per[pid].append(no)
+    gaps = sum(len(set(range(1, max(v) + 1)) - set(v)) for v in per.values())
+    dupes = sum(len(v) - len(set(v)) for v in per.values())
+    return (f"integrity: {len(spans)} key checkouts, {twice} keys out twice at once; "
+            f"{len(serials)} service orders, {gaps} numbers missing, {dupes} used twice")
+
+
+def chain_ceiling(url: str, writers: int, seconds: float) -> str:
+    """``writers`` threads, each committing one audited row (a building) per
+    transaction as fast as it can: history entries per second through the one
+    chain (its lock serialises them)."""
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from audit import system_actor
+    from models.audit import AuditEntry
+    from models.base import db
+    from models.reference import Building, Property
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "pool_size": writers, "max_overflow": 0}})
+    with app.app_context():
+        pid = db.session.execute(select(Property.id).where(Property.code == "DEMO")).scalar()
+        first = db.session.execute(select(func.max(AuditEntry.id))).scalar()
+        db.session.remove()
+    counts = [0] * writers
+    stop = time.perf_counter() + seconds
+
+    def work(i: int) -> None:
+        with app.app_context(), system_actor(f"chain{i}"):
+            while time.perf_counter() < stop:
+                db.session.add(Building(property_id=pid, name=f"链{i}-{counts[i]}"))
+                db.session.commit()
+                counts[i] += 1
+            db.session.remove()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(writers)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - started
+    with app.app_context():
+        last = db.session.execute(select(func.max(AuditEntry.id))).scalar()
+        db.engine.dispose()
+    return (f"history chain ceiling: {writers} writers, {took:.1f} s: {sum(counts)} commits, "
+            f"{last - first} entries, {(last - first) / took:.0f} entries/s")
+
+
 def report(results: dict[str, list], url: str, args) -> None:
     total = sum(len(v) for v in results.values())
-    print(f"{backend_name(url)}: {args.clerks} clerks, {args.seconds:.0f} s, gunicorn "
-          f"{args.workers} workers × 2 threads, pause {args.think[0]}–{args.think[1]} s between "
+    print(f"{backend_name(url)}: {args.clerks} clerks, {args.seconds:.0f} s, "
+          f"{args.instances} gunicorn instance(s) × {args.workers} workers × 2 threads, pause {args.think[0]}–{args.think[1]} s between "
           f"actions; {total} requests ({total / args.seconds:.1f}/s)")
     every = []
     for name, rows in results.items():

@@ -17,3 +17,4 @@ from .public_info import PublicInfoEntry  # noqa: F401
 from .patrols import Patrol, PatrolArea, PatrolProblem  # noqa: F401
 from .activities import (ActivityPhoto, ActivityPlan, ActivityPlanLine,  # noqa: F401
                          ActivityProposal, ActivityRecord)
+from .ops import BackupRun, StoredBlob  # noqa: F401

@@ -83,6 +83,9 @@ class AuditCheckpoint(db.Model):
     rows_checked: Mapped[int] = mapped_column(AuditId, nullable=False, default=0)
     seconds: Mapped[float] = mapped_column(Float, nullable=False)
     run_by: Mapped[str] = mapped_column(String(120), nullable=False)
+    # HMAC-SHA256 of the checkpoint's head under KEFU_ANCHOR_KEY (a key kept out of
+    # the database): a checkpoint row forged in the database cannot carry a valid one
+    hmac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditVerifyJob(db.Model):

@@ -19,15 +19,21 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from i18n import local_today
-from models.activities import (REQUIRED_FESTIVALS, ActivityPhoto, ActivityPlan, ActivityProposal,
-                               ActivityRecord)
+from models.activities import (
+    REQUIRED_FESTIVALS,
+    ActivityPhoto,
+    ActivityPlan,
+    ActivityProposal,
+    ActivityRecord,
+)
 from models.base import db, utcnow
 from models.staff import Staff
+from ops import blobs
 
 from .due import DueRow, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
-from .valuables import photo_dir, read_photo
+from .valuables import read_photo
 
 PROPOSAL_LEAD_DAYS = 30
 NOTICE_LEAD_DAYS = 7
@@ -113,14 +119,15 @@ def check_record(r: ActivityRecord, now: datetime | None = None) -> None:
 
 
 def add_photo(r: ActivityRecord, upload, user: Staff, **back) -> ActivityPhoto:
-    """Number the photo (1, 2, … per record) and store it as deposits' photos are."""
+    """Number the photo (1, 2, … per record) and store it as deposits' photos are
+    (ops/blobs.py: in the database by default, where every app instance sees it)."""
     if r.voided_at is not None:
         raise RuleViolation(_("This record is void."))
     data, ctype, ext = read_photo(upload)
     last = db.session.execute(select(func.max(ActivityPhoto.seq_no)).where(
         ActivityPhoto.record_id == r.id)).scalar() or 0
     name = f"{uuid.uuid4().hex}{ext}"
-    (photo_dir() / name).write_bytes(data)
+    blobs.store().put(name, data, ctype)          # every instance sees it (ops/blobs.py)
     photo = ActivityPhoto(property_id=r.property_id, record_id=r.id, seq_no=last + 1,
                           stored_name=name, original_name=(upload.filename or "")[:200],
                           content_type=ctype, size_bytes=len(data),

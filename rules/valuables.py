@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from audit import mark_action
+from ops import blobs
 from models.base import db, utcnow
 from models.keys import Key
 from models.staff import Staff
@@ -94,12 +94,6 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def photo_dir() -> Path:
-    path = Path(current_app.config["KEFU_UPLOAD_DIR"]) / "deposits"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def read_photo(upload) -> tuple[bytes, str, str]:
     """Check an uploaded file; return (data, content type, extension)."""
     limit = current_app.config["KEFU_PHOTO_MAX_BYTES"]
@@ -117,10 +111,12 @@ def read_photo(upload) -> tuple[bytes, str, str]:
 def add_photo(d: ValuablesDeposit, upload, user: Staff) -> DepositPhoto:
     data, ctype, ext = read_photo(upload)
     name = f"{uuid.uuid4().hex}{ext}"
-    (photo_dir() / name).write_bytes(data)       # written before the row: a failed
-    photo = DepositPhoto(property_id=d.property_id, stored_name=name,  # commit leaves an
-                         original_name=(upload.filename or "")[:200],   # orphan file, never
-                         content_type=ctype, size_bytes=len(data),      # a row without one
+    # where every instance sees it (ops/blobs.py; the database by default, in the
+    # same transaction as the row)
+    blobs.store().put(name, data, ctype)
+    photo = DepositPhoto(property_id=d.property_id, stored_name=name,
+                         original_name=(upload.filename or "")[:200],
+                         content_type=ctype, size_bytes=len(data),
                          sha256=hashlib.sha256(data).hexdigest(), created_by_id=user.id)
     d.photos.append(photo)
     return photo

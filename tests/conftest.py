@@ -13,6 +13,13 @@ PostgreSQL: ``KEFU_TEST_PG_URL`` (default postgresql://postgres@127.0.0.1:5432/p
 names a server where the tests may create and drop databases.  When none is
 reachable the PostgreSQL half is skipped with a message saying so.
 ``KEFU_TEST_DATABASES=sqlite`` runs one backend only.
+
+Least privilege (``KEFU_TEST_PG_APP_ROLE``, default 1): on PostgreSQL the template
+is migrated as the server's role (the owner) and the app then connects as
+``kefu_test_app``, granted by ``ops.pgroles`` like production's app role (it can
+only insert history, cannot alter tables or disable triggers).  Tests that act
+as a DBA would (tampering with history) use ``owner_engine(app)``.  ``0`` runs
+the app as the owner.
 """
 from __future__ import annotations
 
@@ -43,6 +50,8 @@ PG_SERVER = os.environ.get("KEFU_TEST_PG_URL", "postgresql://postgres@127.0.0.1:
 BACKENDS = [b for b in os.environ.get("KEFU_TEST_DATABASES", "sqlite,postgresql").split(",") if b]
 _counter = itertools.count()
 _pg_reason: str | None = None
+PG_APP_ROLE = ("kefu_test_app", "kefu-test-app") \
+    if os.environ.get("KEFU_TEST_PG_APP_ROLE", "1") != "0" else None
 
 
 def pg_admin_conn():
@@ -51,9 +60,56 @@ def pg_admin_conn():
     return psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
 
 
-def pg_url(dbname: str) -> str:
-    base = PG_SERVER.rsplit("/", 1)[0]
-    return base.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + dbname
+def pg_url(dbname: str, role: tuple[str, str] | None = None) -> str:
+    """The database's URL as the server's role, or as ``role`` (name, password)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://",
+                                                       1) + "/" + dbname)
+    if role:
+        url = url.set(username=role[0], password=role[1])
+    return url.render_as_string(hide_password=False)
+
+
+def _grant_app_role(url: str) -> None:
+    """The restricted role's grants in the template (copied with it)."""
+    import sqlalchemy.exc
+    from sqlalchemy import create_engine
+
+    from ops.pgroles import grant
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            grant(conn, *PG_APP_ROLE)
+    except sqlalchemy.exc.DBAPIError:      # another worker created or granted it meanwhile
+        with engine.begin() as conn:
+            grant(conn, *PG_APP_ROLE)
+    finally:
+        engine.dispose()
+
+
+_owner_engines: dict[str, object] = {}
+
+
+def owner_engine(app):
+    """An engine on the app's database as its owner: what a DBA (or an attacker
+    with the owner's password) can do that the app's role cannot."""
+    from sqlalchemy import create_engine
+
+    database = app.extensions.get("kefu_test_db")
+    if database is None or database.url == database.app_url:
+        with app.app_context():
+            return db.engine
+    if database.url not in _owner_engines:
+        _owner_engines[database.url] = create_engine(database.url, poolclass=_null_pool())
+    return _owner_engines[database.url]
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool     # no connection kept: the database is refilled
+
+    return NullPool
 
 
 def _pg_available() -> str | None:
@@ -103,6 +159,8 @@ def _template_for(backend: str, templates: dict) -> str:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         _build_template(pg_url(name))
+        if PG_APP_ROLE:
+            _grant_app_role(pg_url(name))
         templates[backend] = name
     return templates[backend]
 
@@ -118,13 +176,14 @@ class Database:
             self.path = _TMP / f"test_{n}.sqlite3"
             if tpl:
                 shutil.copyfile(tpl, self.path)
-            self.url = f"sqlite:///{self.path}"
+            self.url = self.app_url = f"sqlite:///{self.path}"
         else:
             self.name = f"kefu_test_{os.getpid()}_{n}"
             with pg_admin_conn() as conn:
                 conn.execute(f'CREATE DATABASE "{self.name}"' +
                              (f' TEMPLATE "{tpl}"' if tpl else ""))
-            self.url = pg_url(self.name)
+            self.url = pg_url(self.name)            # the owner's (migrations, DBA)
+            self.app_url = pg_url(self.name, PG_APP_ROLE) if tpl and PG_APP_ROLE else self.url
 
     def refill(self, templates: dict) -> None:
         """Make this database a fresh copy of the template again, under the same
@@ -164,7 +223,7 @@ def backend(request) -> str:
 
 def _make_app(backend: str, templates: dict, extra: dict | None = None):
     database = Database(backend, templates)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.url, **(extra or {})})
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.app_url, **(extra or {})})
     app.extensions["kefu_test_db"] = database
     return app, database
 
@@ -396,4 +455,4 @@ def text_of(resp) -> str:
     return resp.get_data(as_text=True)
 
 
-__all__ = ["Browser", "csrf_from", "text_of", "DEMO_PASSWORD", "DEMO_PIN"]
+__all__ = ["Browser", "csrf_from", "text_of", "owner_engine", "DEMO_PASSWORD", "DEMO_PIN"]

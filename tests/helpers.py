@@ -157,10 +157,12 @@ def first_ids(app) -> dict[str, int]:
 
 
 def _tamper(app, *statements: str) -> None:
-    """Run raw SQL as the database superuser, bypassing the app (and on
+    """Run raw SQL as the database's owner, bypassing the app (and on
     PostgreSQL the append-only triggers, as an attacker with DBA rights would)."""
+    from .conftest import owner_engine
+
     with app.app_context():
-        with db.engine.begin() as conn:
+        with owner_engine(app).begin() as conn:
             pg = conn.dialect.name == "postgresql"
             if pg:
                 conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))

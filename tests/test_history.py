@@ -12,6 +12,7 @@ from models.base import db
 from .helpers import (audit_count, building_named, changes, entries_for, property_id, run_cli,
                       snapshot, staff_id)
 from .helpers import _tamper
+from .conftest import owner_engine
 
 
 def create_building(b, name: str, app) -> int:
@@ -161,9 +162,9 @@ def test_postgresql_refuses_update_delete_truncate_on_history(app, backend, sql)
     import sqlalchemy.exc
 
     with app.app_context():
-        for role in ("origin", "replica"):
+        for role in ("origin", "replica"):      # even the owner (only it may set the role)
             with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
-                with db.engine.begin() as conn:
+                with owner_engine(app).begin() as conn:
                     conn.execute(text(f"SET LOCAL session_replication_role = {role}"))
                     conn.execute(text(sql))
         assert audit_count() > 0

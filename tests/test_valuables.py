@@ -10,6 +10,7 @@ import pytest
 
 from models.base import db
 from models.staff import LoginState
+from models.ops import StoredBlob
 from models.valuables import DepositPhoto
 
 from .conftest import text_of
@@ -101,12 +102,13 @@ def test_photos_are_served_only_to_roles_that_see_the_deposit(app, browser):
     for who in ("courier", "security", "finance"):
         assert browser(who).get(url).status_code == 403, who
     assert browser("clerk").get("/admin/valuables_deposit/photo/?id=99999").status_code == 404
-    # stored outside the web root, under instance/
+    # stored in the database (every app instance serves it), not on this one's disk
     with app.app_context():
         stored = db.session.get(DepositPhoto, pid).stored_name
+        blob = db.session.get(StoredBlob, stored)
         folder = Path(app.config["KEFU_UPLOAD_DIR"])
-    assert (folder / "deposits" / stored).is_file()
-    assert app.static_folder not in str(folder)
+    assert blob is not None and blob.data == png_bytes()
+    assert not (folder / "deposits" / stored).exists()
     assert browser("clerk").get(f"/static/{stored}").status_code == 404
 
 
