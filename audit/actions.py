@@ -22,6 +22,9 @@ ACTION_LABELS = {
     # stock (medicine box, bottled water)
     "receive": _l("Received into stock"), "void_receipt": _l("Receipt voided"),
     "void_issue": _l("Issue voided, stock restored"), "count": _l("Stock counted"),
+    # exit passes and fees
+    "gate_release": _l("Released at the gate"), "fee_check": _l("Account checked"),
+    "fee_payment": _l("Payment recorded"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

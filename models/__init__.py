@@ -14,3 +14,6 @@ from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
 from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
                              ServicePrice)
 from .public_info import PublicInfoEntry  # noqa: F401
+from .sequence import RegisterSequence  # noqa: F401
+from .exit_pass import ExitPass, ExitPassItem, MoveOut  # noqa: F401
+from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa: F401

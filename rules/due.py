@@ -28,6 +28,8 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
+    ("exit_pass", "rules.exit_pass:due_items"),
+    ("fee_notice", "rules.fees:due_items"),
 ]
 
 
