@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
 
-from i18n import local_now, local_today
+from i18n import local_now, local_today, utc_to_local
 from models.base import db, utcnow
 from models.exit_pass import (CALL_RESULT_LABELS, CALL_RESULTS, GATE_LABELS, GATES,
                               PURPOSE_LABELS, PURPOSES, STATE_LABELS, ExitPass, ExitPassItem)
@@ -22,11 +22,11 @@ from .service_orders import _LinesConverter
 from .write_path import commit
 
 EXIT_LABELS = {
-    "pass_no": _l("Pass No."), "purpose": _l("Purpose"), "issued_at": _l("Issued at"),
+    "pass_no": _l("Pass No."), "purpose": _l("Purpose"), "issued_at": _l("Pass issued at"),
     "valid_until": _l("Valid until"), "unit": _l("Unit"), "move_out": _l("Move-out registration"),
-    "company": _l("Company (contractor, removal firm) or unit"), "holder_name": _l("Name"),
+    "company": _l("Company (contractor, removal firm) or unit"), "holder_name": _l("Name of the holder"),
     "id_number": _l("ID number"), "items": _l("Goods carried and quantities"),
-    "gate": _l("Exit gate"), "plate": _l("Vehicle plate"), "issuer": _l("Issued by"),
+    "gate": _l("Exit gate"), "plate": _l("Vehicle plate"), "issuer": _l("Signed by (issuer)"),
     "owner": _l("Owner phoned"), "confirm_called_by": _l("Owner phoned by"),
     "confirm_called_at": _l("Owner phoned at"), "confirm_result": _l("Owner's answer"),
     "public_info": _l("Public information log line"), "guard": _l("Security signature"),
@@ -48,6 +48,13 @@ def _id_number(view, context, model, name) -> str:
     if "id_number" in view.masked_columns():
         return pass_rules.mask_id_number(model.id_number)
     return model.id_number
+
+
+def _public_info(view, context, model, name) -> str:
+    info = model.public_info
+    if info is None:
+        return ""
+    return f"{utc_to_local(info.received_at):%Y-%m-%d %H:%M} {info.reason}"
 
 
 def _state(view, context, model, name) -> str:
@@ -76,10 +83,11 @@ class ExitPassView(RegisterView):
     column_choices = {"gate": list(GATE_LABELS.items()), "purpose": list(PURPOSE_LABELS.items()),
                       "confirm_result": list(CALL_RESULT_LABELS.items())}
     column_formatters = {"pass_no": lambda v, c, m, n: m.number, "id_number": _id_number,
-                         "items": lambda v, c, m, n: pass_rules.goods_text(m), "state": _state}
+                         "items": lambda v, c, m, n: pass_rules.goods_text(m), "state": _state,
+                         "public_info": _public_info}
     column_formatters_export = {"pass_no": lambda v, c, m, n: m.number,
                                 "items": lambda v, c, m, n: pass_rules.goods_text(m),
-                                "state": _state}
+                                "state": _state, "public_info": _public_info}
     form_columns = ("purpose", "unit", "move_out", "company", "holder_name", "id_number",
                     "items", "gate", "plate", "owner", "confirm_called_at", "confirm_result")
     form_overrides = {"purpose": SelectField, "gate": SelectField, "confirm_result": SelectField}

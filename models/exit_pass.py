@@ -26,7 +26,7 @@ CALL_RESULTS = ("agreed", "refused", "not_reached")
 CALL_RESULT_LABELS = {"agreed": _l("Owner agreed to the release"),
                       "refused": _l("Owner refused"), "not_reached": _l("Owner not reached")}
 STATES = ("issued", "used", "expired", "void")
-STATE_LABELS = {"issued": _l("Issued"), "used": _l("Released at the gate"),
+STATE_LABELS = {"issued": _l("Pass issued"), "used": _l("Released at the gate"),
                 "expired": _l("Expired"), "void": _l("Void")}
 OPEN_PASS = "checked_at IS NULL AND voided_at IS NULL"
 
