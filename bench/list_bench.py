@@ -39,7 +39,9 @@ CALLS = ["电梯异响需要维保", "楼道声控灯不亮", "咨询本月物�
          "快递无人签收请代收", "家中水管漏水", "小区门禁卡失灵", "投诉夜间车辆乱停", "建议增加儿童游乐设施"]
 ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "空调清洗两台", "家庭保洁三小时", "更换水龙头",
                "维修门锁", "疏通马桶", "安装晾衣架"]
-REGISTERS = ("key_checkout", "public_info", "service_order")
+REGISTERS = ("key_checkout", "public_info", "service_order", "fee_notice", "arrears_case")
+# Who reads each list in the benchmark (the clerk unless named here).
+READERS = {"fee_notice": "finance", "arrears_case": "butler"}
 
 
 def _name(rng: random.Random) -> str:
@@ -62,6 +64,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from audit import system_actor
     from models.base import db
     from models.keys import Key, KeyCheckout
+    from models.fees import ArrearsCase, FeeNotice
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
     from models.service_orders import ServiceOrder, ServiceOrderSequence
@@ -138,6 +141,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     for i in range(rows)), "service orders", rows)
                 conn.execute(update(ServiceOrderSequence).where(
                     ServiceOrderSequence.property_id == pid).values(last_no=first + rows - 1))
+        _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, ArrearsCase)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -145,6 +149,36 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
         db.engine.dispose()
+
+
+def _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, ArrearsCase) -> None:
+    """Fee notices: one per unit and month, as many months back from 2026-11 as
+    ``rows`` needs; arrears cases spread over three years."""
+    from datetime import date
+
+    def period(i: int) -> str:
+        m = 2026 * 12 + 10 - i // len(unit_ids)          # 2026-11, then back a month
+        return f"{m // 12}-{m % 12 + 1:02d}"
+
+    with db.engine.begin() as conn:
+        if "fee_notice" in registers:
+            _insert(conn, FeeNotice.__table__, ({
+                "property_id": pid, "version": 1, "created_at": datetime(2026, 1, 1),
+                "created_by_id": clerk, "period": period(i),
+                "unit_id": unit_ids[i % len(unit_ids)],
+                "amount_due": rng.choice((180, 245, 320, 410)),
+                "paid_amount": None if i % 10 == 0 else 245,
+                "paid_at": None if i % 10 == 0 else datetime(2026, 1, 1) - timedelta(
+                    days=i // len(unit_ids) * 30),
+                "finance_id": clerk} for i in range(rows)), "fee notices", rows)
+        if "arrears_case" in registers:
+            _insert(conn, ArrearsCase.__table__, ({
+                "property_id": pid, "version": 1, "created_at": datetime(2026, 1, 1),
+                "created_by_id": clerk, "unit_id": rng.choice(unit_ids),
+                "months": rng.randrange(1, 20), "amount": rng.randrange(100, 9000),
+                "since": date(2023, 11, 1) + timedelta(days=i * 1095 // rows),
+                "cause": rng.choice(("owner", "service", "third_party", "hardship"))}
+                for i in range(rows)), "arrears cases", rows)
 
 
 def filter_arg(app, endpoint: str, column: str, operation: str = "between") -> str:
@@ -176,12 +210,16 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
     with app.app_context(), force_locale("en"):
         between = {"key_checkout": ("out_at", "returned_at"),
                    "public_info": ("received_at", "completed_at"),
-                   "service_order": ("created_at", "completed_at")}[register]
+                   "service_order": ("created_at", "completed_at"),
+                   "fee_notice": ("paid_at", "amount_due"),
+                   "arrears_case": ("since", "amount")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
     base = f"/admin/{register}/"
     month = q("2025-03-01 00:00:00 to 2025-03-31 23:59:59")
+    if register == "arrears_case":
+        month = q("2025-03-01 to 2025-03-31")
     searches = {
         "key_checkout": [("rare name (欧阳稀有, 10 rows)", "欧阳稀有"),
                          ("common 2 characters (维修)", "维修"), ("2 characters mid-word (修水)", "修水"),
@@ -192,6 +230,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "service_order": [("rare customer (欧阳稀有, 10 rows)", "欧阳稀有"),
                           ("common 2 characters (维修)", "维修"), ("3+ characters (下水道)", "下水道"),
                           ("room (15-1203)", "15-1203")],
+        "fee_notice": [("month (2019-05)", "2019-05"), ("room (15-1203)", "15-1203")],
+        "arrears_case": [("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]
@@ -272,14 +312,16 @@ def main() -> None:
         if not args.reuse:
             build(sa_url(url), args.rows, tuple(args.registers))
         with serve(url) as (base, _proc):
-            client, auditor = Client(base), Client(base)
-            client.login("clerk")
-            auditor.login("auditor")
-            measure(client, auditor, url, args)
+            clients = {}
+            for user in {"clerk", "auditor", *READERS.values()}:
+                clients[user] = Client(base)
+                clients[user].login(user)
+            measure(clients, url, args)
 
 
-def measure(clerk: Client, auditor: Client, url: str, args) -> None:
-    """Each scenario as the clerk (one property), head-office ones as the auditor."""
+def measure(clients: dict[str, Client], url: str, args) -> None:
+    """Each scenario as the register's reader (one property), head-office ones as
+    the auditor."""
     from app import create_app
 
     app = create_app("default", {"SQLALCHEMY_DATABASE_URI": sa_url(url)})
@@ -294,8 +336,8 @@ def measure(clerk: Client, auditor: Client, url: str, args) -> None:
               f"time from its Server-Timing header; SQL = the database's share, in-process)")
         print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
         for name, path in scenarios(app, register):
-            user = "auditor" if name.startswith(HEAD_OFFICE) else "clerk"
-            client = auditor if user == "auditor" else clerk
+            user = "auditor" if name.startswith(HEAD_OFFICE) else READERS.get(register, "clerk")
+            client = clients[user]
             if "{" in path:
                 path = path.format(**exact_pages(client, path.split("?")[0]))
             for _ in range(4):                     # warm both workers

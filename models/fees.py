@@ -39,6 +39,11 @@ class FeeNotice(RegisterMixin, db.Model):
         Index("ix_fee_notice_property_period", "property_id", "period", "id"),
         Index("ix_fee_notice_period", "period", "id"),
         Index("ix_fee_notice_unit_period", "unit_id", "period"),
+        # the list's other orders and the paid-at filter, per property and across
+        Index("ix_fee_notice_property_amount", "property_id", "amount_due", "id"),
+        Index("ix_fee_notice_amount", "amount_due", "id"),
+        Index("ix_fee_notice_property_paid", "property_id", "paid_at", "id"),
+        Index("ix_fee_notice_paid", "paid_at", "id"),
         CheckConstraint("amount_due >= 0", name="due_not_negative"),
     )
     period: Mapped[str] = mapped_column(String(7), nullable=False)
@@ -58,7 +63,7 @@ class FeeNotice(RegisterMixin, db.Model):
     objection: Mapped[str | None] = mapped_column(Text)
     objection_handling: Mapped[str | None] = mapped_column(Text)
     paid_amount: Mapped[Decimal | None] = mapped_column(MONEY)
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
     collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     collected_by = relationship("Staff", foreign_keys=[collected_by_id], lazy="joined")
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -103,6 +108,11 @@ class ArrearsCase(RegisterMixin, db.Model):
     __table_args__ = (
         Index("ix_arrears_case_property_since", "property_id", "since", "id"),
         Index("ix_arrears_case_since", "since", "id"),
+        Index("ix_arrears_case_property_amount", "property_id", "amount", "id"),
+        Index("ix_arrears_case_amount", "amount", "id"),
+        Index("ix_arrears_case_property_months", "property_id", "months", "id"),
+        Index("ix_arrears_case_months", "months", "id"),
+        Index("ix_arrears_case_property_open", "property_id", "settled_on", "months"),
     )
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False, index=True)
     unit = relationship("Unit", lazy="joined")

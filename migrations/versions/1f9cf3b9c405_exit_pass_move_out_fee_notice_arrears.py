@@ -62,7 +62,12 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_arrears_case'))
     )
     with op.batch_alter_table('arrears_case', schema=None) as batch_op:
+        batch_op.create_index('ix_arrears_case_amount', ['amount', 'id'], unique=False)
+        batch_op.create_index('ix_arrears_case_months', ['months', 'id'], unique=False)
+        batch_op.create_index('ix_arrears_case_property_amount', ['property_id', 'amount', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_arrears_case_property_id'), ['property_id'], unique=False)
+        batch_op.create_index('ix_arrears_case_property_months', ['property_id', 'months', 'id'], unique=False)
+        batch_op.create_index('ix_arrears_case_property_open', ['property_id', 'settled_on', 'months'], unique=False)
         batch_op.create_index('ix_arrears_case_property_since', ['property_id', 'since', 'id'], unique=False)
         batch_op.create_index('ix_arrears_case_since', ['since', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_arrears_case_unit_id'), ['unit_id'], unique=False)
@@ -136,11 +141,14 @@ def upgrade():
     sa.UniqueConstraint('property_id', 'period', 'unit_id', name='fee_notice_once')
     )
     with op.batch_alter_table('fee_notice', schema=None) as batch_op:
+        batch_op.create_index('ix_fee_notice_amount', ['amount_due', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fee_notice_checked_by_id'), ['checked_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fee_notice_owner_id'), ['owner_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_fee_notice_paid_at'), ['paid_at'], unique=False)
+        batch_op.create_index('ix_fee_notice_paid', ['paid_at', 'id'], unique=False)
         batch_op.create_index('ix_fee_notice_period', ['period', 'id'], unique=False)
+        batch_op.create_index('ix_fee_notice_property_amount', ['property_id', 'amount_due', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fee_notice_property_id'), ['property_id'], unique=False)
+        batch_op.create_index('ix_fee_notice_property_paid', ['property_id', 'paid_at', 'id'], unique=False)
         batch_op.create_index('ix_fee_notice_property_period', ['property_id', 'period', 'id'], unique=False)
         batch_op.create_index('ix_fee_notice_unit_period', ['unit_id', 'period'], unique=False)
 
@@ -331,11 +339,14 @@ def downgrade():
     with op.batch_alter_table('fee_notice', schema=None) as batch_op:
         batch_op.drop_index('ix_fee_notice_unit_period')
         batch_op.drop_index('ix_fee_notice_property_period')
+        batch_op.drop_index('ix_fee_notice_property_paid')
         batch_op.drop_index(batch_op.f('ix_fee_notice_property_id'))
+        batch_op.drop_index('ix_fee_notice_property_amount')
         batch_op.drop_index('ix_fee_notice_period')
-        batch_op.drop_index(batch_op.f('ix_fee_notice_paid_at'))
+        batch_op.drop_index('ix_fee_notice_paid')
         batch_op.drop_index(batch_op.f('ix_fee_notice_owner_id'))
         batch_op.drop_index(batch_op.f('ix_fee_notice_checked_by_id'))
+        batch_op.drop_index('ix_fee_notice_amount')
 
     op.drop_table('fee_notice')
     with op.batch_alter_table('arrears_attempt', schema=None) as batch_op:
@@ -347,7 +358,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_arrears_case_unit_id'))
         batch_op.drop_index('ix_arrears_case_since')
         batch_op.drop_index('ix_arrears_case_property_since')
+        batch_op.drop_index('ix_arrears_case_property_open')
+        batch_op.drop_index('ix_arrears_case_property_months')
         batch_op.drop_index(batch_op.f('ix_arrears_case_property_id'))
+        batch_op.drop_index('ix_arrears_case_property_amount')
+        batch_op.drop_index('ix_arrears_case_months')
+        batch_op.drop_index('ix_arrears_case_amount')
 
     op.drop_table('arrears_case')
     op.drop_table('register_sequence')
