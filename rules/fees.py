@@ -185,6 +185,10 @@ def due_items(user) -> list[tuple[str, int, str]]:
         if late:
             out.append((_("Fee notices not delivered by day %(n)s", n=DELIVER_BY_DAY), late,
                         "fee_notice.index_view"))
+    first = db.session.execute(_open_cases(user).where(ArrearsCase.cause.is_(None))).scalar()
+    if first:
+        out.append((_("Arrears: contact the owner and record the cause"), first,
+                    "arrears_case.index_view"))
     half = db.session.execute(_open_cases(user).where(
         ArrearsCase.months >= HALF_YEAR,
         (ArrearsCase.letter_sent_at.is_(None)) | (ArrearsCase.reported_at.is_(None)))).scalar()

@@ -167,3 +167,20 @@ def test_collection_rate_per_butler_and_the_chart(app, browser):
     dash = text_of(browser("finance").get("/admin/"))
     assert "每月收费率" in dash
     assert browser("security").get("/admin/fee_rates/").status_code == 403
+
+
+def test_undelivered_notices_and_arrears_without_a_cause_are_due(app, browser, monkeypatch):
+    generate(browser("finance"))
+    first = local_today().replace(day=1)
+    monkeypatch.setattr(fee_rules, "local_today", lambda: first + timedelta(days=14))
+    assert "每月 10 日前未发放的缴费通知单" in text_of(browser("butler").get("/admin/"))
+    monkeypatch.setattr(fee_rules, "local_today", lambda: first + timedelta(days=5))
+    dash = text_of(browser("butler").get("/admin/"))
+    assert "每月 10 日前未发放的缴费通知单" not in dash
+    assert "与业主沟通并登记欠费原因" not in dash
+    with app.app_context(), system_actor("test"):
+        unit = db.session.get(Unit, unit_id(app, "1-302"))
+        db.session.add(ArrearsCase(property_id=unit.property_id, unit=unit, months=1,
+                                   amount=Decimal("245"), since=first))
+        db.session.commit()
+    assert "与业主沟通并登记欠费原因" in text_of(browser("butler").get("/admin/"))
