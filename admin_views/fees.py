@@ -11,6 +11,7 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from wtforms import SelectField
 
@@ -49,7 +50,8 @@ FEE_LABELS = {
     "visited_at": _l("Visited by the managers at"), "legal_on": _l("Legal action from"),
     "settled_on": _l("Settled on"), "notes": _l("Notes"), "attempts": _l("Collection attempts"),
     "at": _l("Time"), "method": _l("Method"), "staff_name": _l("Staff"), "result": _l("Result"),
-    "flag": _l("Flag"),
+    "flag": _l("Flag"), "extended_to": _l("Deadline extended to"),
+    "extension_approved_by": _l("Extension approved by"),
 }
 
 
@@ -224,7 +226,8 @@ class ArrearsCaseView(RegisterView):
                    "letter_deadline", "reported_at", "legal_on", "flag")
     column_details_list = ("unit", "months", "amount", "since", "cause", "attempts",
                            "letter_sent_at", "letter_deadline", "reported_at", "visited_at",
-                           "legal_on", "settled_on", "notes", "flag", "created_at", "voided_at")
+                           "extended_to", "extension_approved_by", "legal_on", "settled_on",
+                           "notes", "flag", "created_at", "voided_at")
     column_export_list = column_details_list
     column_labels = FEE_LABELS
     column_default_sort = ("since", False)
@@ -238,8 +241,8 @@ class ArrearsCaseView(RegisterView):
         "flag": arrears_flag_text,
         "attempts": lambda v, c, m, n: "; ".join(str(a) for a in m.attempts)}
     form_columns = ("unit", "months", "amount", "since", "cause", "attempts", "letter_sent_at",
-                    "letter_deadline", "reported_at", "visited_at", "legal_on", "settled_on",
-                    "notes")
+                    "letter_deadline", "reported_at", "visited_at", "extended_to", "legal_on",
+                    "settled_on", "notes")
     form_overrides = {"cause": SelectField}
     form_args = {"cause": {"choices": [("", "—")] + [(c, CAUSE_LABELS[c]) for c in CAUSES]}}
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
@@ -260,6 +263,8 @@ class ArrearsCaseView(RegisterView):
             if months:                       # the fee register says how much, not the form
                 model.amount, model.months = amount, months
         fee_rules.check_case(model)
+        fee_rules.check_extension(model, current_staff(),
+                                  sa_inspect(model).attrs.extended_to.history.has_changes())
 
 
 class FeeRatesView(SecureViewMixin, BaseView):

@@ -125,6 +125,11 @@ class ArrearsCase(RegisterMixin, db.Model):
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
     visited_at: Mapped[datetime | None] = mapped_column(DateTime)
     legal_on: Mapped[date | None] = mapped_column(Date)
+    # 经济实在有困难的客户，可视情况延长期限: granted by a manager, who is recorded
+    extended_to: Mapped[date | None] = mapped_column(Date)
+    extension_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    extension_approved_by = relationship("Staff", foreign_keys=[extension_approved_by_id],
+                                         lazy="joined")
     settled_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     attempts = relationship("ArrearsAttempt", back_populates="case", lazy="selectin",

@@ -149,6 +149,25 @@ def unit_arrears(unit_id: int) -> tuple[Decimal, int]:
 
 # -- 欠费催缴 -----------------------------------------------------------------------------
 
+EXTENSION_APPROVERS = ("dept_manager", "general_manager")
+
+
+def check_extension(c: ArrearsCase, user: Staff, changed: bool) -> None:
+    """延长期限: only for financial hardship, granted by the department or general
+    manager (the one who saves it is recorded as the approver)."""
+    if not changed:
+        return
+    if c.extended_to is None:
+        c.extension_approved_by_id = None
+        return
+    if c.cause != "hardship":
+        raise RuleViolation(_("A deadline is extended only for an owner in financial hardship."))
+    if not user.has_role(*EXTENSION_APPROVERS):
+        raise RuleViolation(_("An extension needs the approval of the department manager or "
+                              "the general manager."))
+    c.extension_approved_by_id = user.id
+
+
 def check_case(c: ArrearsCase, today: date | None = None) -> None:
     today = today or local_today()
     if c.unit is None or c.unit.property_id != c.property_id:

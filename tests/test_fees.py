@@ -184,3 +184,24 @@ def test_undelivered_notices_and_arrears_without_a_cause_are_due(app, browser, m
                                    amount=Decimal("245"), since=first))
         db.session.commit()
     assert "与业主沟通并登记欠费原因" in text_of(browser("butler").get("/admin/"))
+
+
+def test_an_extension_needs_hardship_and_a_managers_approval(app, browser):
+    with app.app_context():
+        case = db.session.execute(select(ArrearsCase)).scalars().first()
+        case_id, room = case.id, case.unit.room
+    url = f"/admin/arrears_case/edit/?id={case_id}"
+    data = {"unit": unit_id(app, room), "months": "7", "amount": "1500",
+            "since": (local_today() - timedelta(days=200)).isoformat(), "cause": "hardship",
+            "extended_to": (local_today() + timedelta(days=60)).isoformat()}
+    for role in ("butler", "supervisor"):
+        assert "须经客服部经理或项目总经理批准" in text_of(browser(role).post_form(url, data)), role
+    resp = browser("dept_manager").post_form(url, {**data, "cause": "owner"})
+    assert "经济确有困难" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(ArrearsCase, case_id).extended_to is None
+    resp = browser("dept_manager").post_form(url, data)
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    with app.app_context():
+        assert db.session.get(ArrearsCase, case_id).extension_approved_by_id == \
+            staff_id("dept_manager")
