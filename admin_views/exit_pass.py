@@ -16,7 +16,7 @@ from models.exit_pass import (CALL_RESULT_LABELS, CALL_RESULTS, GATE_LABELS, GAT
 from rules import exit_pass as pass_rules
 from rules.matrix import reads_personal_data
 
-from .base import RegisterView, SecureViewMixin, current_staff, requires
+from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .params import bounded_int, parse_id
 from .service_orders import _LinesConverter
 from .write_path import commit
@@ -147,7 +147,7 @@ class ExitPassGateView(SecureViewMixin, BaseView):
         wanted = parse_id(request.args.get("no")) if request.args.get("no") else None
         found = None
         if wanted is not None:
-            found = db.session.execute(pass_rules.scoped(select(ExitPass).where(
+            found = db.session.execute(scope_query(select(ExitPass).where(
                 ExitPass.pass_no == wanted), ExitPass, user)).scalar_one_or_none()
             if found is None:
                 flash(_("There is no exit pass No.%(n)s at this property.", n=wanted), "error")
