@@ -58,6 +58,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_public_info(prop)
         _demo_patrols(prop)
         _demo_activities(prop)
+        _demo_exit_and_fees(prop)
         db.session.commit()
 
 
@@ -419,3 +420,62 @@ def _demo_stock_and_orders(prop: Property) -> None:
     water.deliver(wo, security, now - timedelta(hours=4), 2, True, True)
     service_orders.settle(wo, clerk2, "sign_bill")
     db.session.flush()
+
+
+def _demo_exit_and_fees(prop: Property) -> None:
+    """出门条, 住户搬出登记表, last month's 缴费通知单 and an 欠费催缴 case (idempotent),
+    made through the rule functions the views use (numbers, the public-info line)."""
+    from datetime import timedelta
+
+    from i18n import local_today
+    from models.base import utcnow
+    from models.exit_pass import ExitPass, ExitPassItem, MoveOut
+    from models.fees import ArrearsAttempt, ArrearsCase, FeeNotice
+    from rules import exit_pass as pass_rules
+    from rules import fees as fee_rules
+
+    if db.session.execute(select(ExitPass).where(ExitPass.property_id == prop.id)).first():
+        return
+    clerk = db.session.execute(select(Staff).where(Staff.username == "clerk")).scalar_one()
+    finance = db.session.execute(select(Staff).where(Staff.username == "finance")).scalar_one()
+    butler = db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one()
+    owners = {o.unit.room: o for o in db.session.execute(select(Occupant).where(
+        Occupant.property_id == prop.id, Occupant.kind == "owner")).scalars()}
+    mover = owners["3-301"]
+    move = MoveOut(property_id=prop.id, unit=mover.unit, occupant=mover,
+                   planned_on=local_today() + timedelta(days=3), phone=mover.phone,
+                   reason="工作调动，举家迁往外地", goods="家具、电器、衣物约 40 箱",
+                   created_by_id=clerk.id)
+    with db.session.no_autoflush:
+        pass_rules.check_move_out(move, clerk, True)
+    db.session.add(move)
+    owner = owners["2-301"]
+    p = ExitPass(property_id=prop.id, purpose="construction", unit=owner.unit,
+                 company="鑫盛装饰工程公司", holder_name="周师傅", id_number="440301198001011234",
+                 gate="main", plate="粤B12345", owner=owner,
+                 confirm_called_at=utcnow() - timedelta(minutes=20), confirm_result="agreed",
+                 created_by_id=clerk.id)
+    p.items = [ExitPassItem(property_id=prop.id, name="电钻", quantity=2, created_by_id=clerk.id),
+               ExitPassItem(property_id=prop.id, name="剩余瓷砖（箱）", quantity=5,
+                            created_by_id=clerk.id)]
+    with db.session.no_autoflush:
+        pass_rules.issue(p, clerk)
+    db.session.add(p)
+    last = local_today().replace(day=1) - timedelta(days=1)
+    fee_rules.generate_month(finance, last.year, last.month)
+    db.session.flush()
+    notices = db.session.execute(select(FeeNotice).where(
+        FeeNotice.property_id == prop.id).order_by(FeeNotice.id)).scalars().all()
+    for n in notices[:-2]:                     # all but two paid and confirmed
+        fee_rules.check_account(n, butler)
+        fee_rules.deliver(n, "mailbox", utcnow())
+        fee_rules.record_payment(n, n.amount_due, utcnow(), butler)
+        fee_rules.confirm_payment(n, finance)
+    late = notices[-1]
+    case = ArrearsCase(property_id=prop.id, unit=late.unit, months=7, amount=late.amount_due * 7,
+                       since=local_today().replace(day=1) - timedelta(days=200), cause="owner",
+                       created_by_id=butler.id)
+    case.attempts = [ArrearsAttempt(property_id=prop.id, at=utcnow() - timedelta(days=30),
+                                    method="phone", staff_name=butler.full_name,
+                                    result="业主称月底前缴清", created_by_id=butler.id)]
+    db.session.add(case)

@@ -42,6 +42,11 @@ from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
                     WaterReceiptView, WaterStockView)
+from models.exit_pass import ExitPass, MoveOut
+from .exit_pass import ExitPassGateView, ExitPassView
+from .move_out import MoveOutView
+from models.fees import ArrearsCase, FeeNotice
+from .fees import ArrearsCaseView, FeeNoticeView, FeeRatesView
 from .reference import BuildingView, OccupantView, PropertyView, UnitView
 from .staff import StaffView
 
@@ -56,11 +61,19 @@ ORDERS = _l("Service orders")
 FRONT_DESK = _l("Front desk")
 PATROLS = _l("Patrols")
 ACTIVITIES = _l("Community activities")
+MOVING_OUT = _l("Goods leaving")
+FEES = _l("Fees and arrears")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
     (ApprovalsView, None, _l("My approvals"), None, "approvals"),
     (PublicInfoView, PublicInfoEntry, _l("Public information log"), FRONT_DESK, "public_info"),
+    (ExitPassView, ExitPass, _l("Exit pass"), MOVING_OUT, "exit_pass"),
+    (ExitPassGateView, None, _l("Gate release"), MOVING_OUT, "exit_pass_gate"),
+    (MoveOutView, MoveOut, _l("Occupant move-out register"), MOVING_OUT, "move_out"),
+    (FeeNoticeView, FeeNotice, _l("Fee notices"), FEES, "fee_notice"),
+    (ArrearsCaseView, ArrearsCase, _l("Arrears collection"), FEES, "arrears_case"),
+    (FeeRatesView, None, _l("Collection rate"), FEES, "fee_rates"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "void_issue": _l("Issue voided, stock restored"), "count": _l("Stock counted"),
     # patrols
     "review": _l("Reviewed"),
+    # exit passes and fees
+    "gate_release": _l("Released at the gate"), "fee_check": _l("Account checked"),
+    "fee_payment": _l("Payment recorded"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

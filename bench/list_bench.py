@@ -41,7 +41,10 @@ ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "�
                "维修门锁", "疏通马桶", "安装晾衣架"]
 PATROL_NOTES = ["1-801 装修中，无违规", "2-302 装修拆墙，已制止并上报工程部", "无装修户", "3-1202 装修噪音，已提醒",
                 "15-1203 装修垃圾堆放楼道"]
-REGISTERS = ("key_checkout", "public_info", "service_order", "patrol")
+REGISTERS = ("key_checkout", "public_info", "service_order", "patrol", "fee_notice",
+             "arrears_case")
+# Who reads each list in the benchmark (the clerk unless named here).
+READERS = {"fee_notice": "finance", "arrears_case": "butler"}
 
 
 def _name(rng: random.Random) -> str:
@@ -65,6 +68,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from models.base import db
     from models.keys import Key, KeyCheckout
     from models.patrols import CHECK_ITEMS, Patrol, PatrolArea
+    from models.fees import ArrearsCase, FeeNotice
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
     from models.service_orders import ServiceOrder, ServiceOrderSequence
@@ -159,6 +163,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "reviewed_at": at(i) + timedelta(hours=20) if i % 1000 else None,
                     "review_opinion": "已阅" if i % 1000 else None}
                     for i in range(rows)), "patrols", rows)
+        _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, ArrearsCase)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -166,6 +171,36 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
         db.engine.dispose()
+
+
+def _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, ArrearsCase) -> None:
+    """Fee notices: one per unit and month, as many months back from 2026-11 as
+    ``rows`` needs; arrears cases spread over three years."""
+    from datetime import date
+
+    def period(i: int) -> str:
+        m = 2026 * 12 + 10 - i // len(unit_ids)          # 2026-11, then back a month
+        return f"{m // 12}-{m % 12 + 1:02d}"
+
+    with db.engine.begin() as conn:
+        if "fee_notice" in registers:
+            _insert(conn, FeeNotice.__table__, ({
+                "property_id": pid, "version": 1, "created_at": datetime(2026, 1, 1),
+                "created_by_id": clerk, "period": period(i),
+                "unit_id": unit_ids[i % len(unit_ids)],
+                "amount_due": rng.choice((180, 245, 320, 410)),
+                "paid_amount": None if i % 10 == 0 else 245,
+                "paid_at": None if i % 10 == 0 else datetime(2026, 1, 1) - timedelta(
+                    days=i // len(unit_ids) * 30),
+                "finance_id": clerk} for i in range(rows)), "fee notices", rows)
+        if "arrears_case" in registers:
+            _insert(conn, ArrearsCase.__table__, ({
+                "property_id": pid, "version": 1, "created_at": datetime(2026, 1, 1),
+                "created_by_id": clerk, "unit_id": rng.choice(unit_ids),
+                "months": rng.randrange(1, 20), "amount": rng.randrange(100, 9000),
+                "since": date(2023, 11, 1) + timedelta(days=i * 1095 // rows),
+                "cause": rng.choice(("owner", "service", "third_party", "hardship"))}
+                for i in range(rows)), "arrears cases", rows)
 
 
 def filter_arg(app, endpoint: str, column: str, operation: str = "between") -> str:
@@ -198,12 +233,16 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         between = {"key_checkout": ("out_at", "returned_at"),
                    "public_info": ("received_at", "completed_at"),
                    "service_order": ("created_at", "completed_at"),
-                   "patrol": ("patrolled_at", "reviewed_at")}[register]
+                   "patrol": ("patrolled_at", "reviewed_at"),
+                   "fee_notice": ("paid_at", "amount_due"),
+                   "arrears_case": ("since", "amount")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
     base = f"/admin/{register}/"
     month = q("2025-03-01 00:00:00 to 2025-03-31 23:59:59")
+    if register == "arrears_case":
+        month = q("2025-03-01 to 2025-03-31")
     searches = {
         "key_checkout": [("rare name (欧阳稀有, 10 rows)", "欧阳稀有"),
                          ("common 2 characters (维修)", "维修"), ("2 characters mid-word (修水)", "修水"),
@@ -217,6 +256,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "patrol": [("rare customer information (欧阳稀有, 10 rows)", "欧阳稀有"),
                    ("common 2 characters (装修)", "装修"), ("3+ characters (已制止)", "已制止"),
                    ("room (15-1203)", "15-1203")],
+        "fee_notice": [("month (2019-05)", "2019-05"), ("room (15-1203)", "15-1203")],
+        "arrears_case": [("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]
@@ -297,14 +338,16 @@ def main() -> None:
         if not args.reuse:
             build(sa_url(url), args.rows, tuple(args.registers))
         with serve(url) as (base, _proc):
-            client, auditor = Client(base), Client(base)
-            client.login("clerk")
-            auditor.login("auditor")
-            measure(client, auditor, url, args)
+            clients = {}
+            for user in {"clerk", "auditor", *READERS.values()}:
+                clients[user] = Client(base)
+                clients[user].login(user)
+            measure(clients, url, args)
 
 
-def measure(clerk: Client, auditor: Client, url: str, args) -> None:
-    """Each scenario as the clerk (one property), head-office ones as the auditor."""
+def measure(clients: dict[str, Client], url: str, args) -> None:
+    """Each scenario as the register's reader (one property), head-office ones as
+    the auditor."""
     from app import create_app
 
     app = create_app("default", {"SQLALCHEMY_DATABASE_URI": sa_url(url)})
@@ -319,8 +362,8 @@ def measure(clerk: Client, auditor: Client, url: str, args) -> None:
               f"time from its Server-Timing header; SQL = the database's share, in-process)")
         print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
         for name, path in scenarios(app, register):
-            user = "auditor" if name.startswith(HEAD_OFFICE) else "clerk"
-            client = auditor if user == "auditor" else clerk
+            user = "auditor" if name.startswith(HEAD_OFFICE) else READERS.get(register, "clerk")
+            client = clients[user]
             if "{" in path:
                 path = path.format(**exact_pages(client, path.split("?")[0]))
             for _ in range(4):                     # warm both workers

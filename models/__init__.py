@@ -18,3 +18,6 @@ from .patrols import Patrol, PatrolArea, PatrolProblem  # noqa: F401
 from .activities import (ActivityPhoto, ActivityPlan, ActivityPlanLine,  # noqa: F401
                          ActivityProposal, ActivityRecord)
 from .ops import BackupRun, StoredBlob  # noqa: F401
+from .sequence import RegisterSequence  # noqa: F401
+from .exit_pass import ExitPass, ExitPassItem, MoveOut  # noqa: F401
+from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa: F401

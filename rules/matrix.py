@@ -250,6 +250,47 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "export": managers | finance | auditor,
         "history": managers | auditor,
     },
+    # -- 物品搬出: 住户搬出登记表 and 出门条 (the guide, Part 3 ch. 8) ----------------------
+    "move_out": {
+        "view": has_role("clerk", "butler", "security", *MANAGERS) | auditor,
+        "create": front_desk,
+        "edit": front_desk,            # keys returned, fees checked
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # issued by the desk, never edited (void and issue again); security reads it
+    # with the ID number masked but the last 4 digits (admin_views/exit_pass.py)
+    "exit_pass": {
+        "view": has_role("clerk", "butler", "security", *MANAGERS) | auditor,
+        "create": front_desk,
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # 门岗放行: only security releases a pass (rules.exit_pass.mark_used checks again)
+    "exit_pass_gate": {
+        "view": has_role("security", "clerk", "supervisor", "dept_manager") | auditor,
+        "edit": has_role("security"),
+    },
+    # -- 费用催缴: 缴费通知单 and 欠费催缴 (the guide, Part 3 ch. 7) -------------------------
+    "fee_notice": {
+        "view": has_role("butler", "finance", *MANAGERS) | auditor,
+        "create": finance,             # the month's notices
+        "edit": has_role("butler", "supervisor", "dept_manager", "finance"),
+        "void": has_role("finance", "dept_manager"),
+        "cosign": finance,             # 交财务确认 (rules.fees.confirm_payment checks again)
+        "export": finance | managers | auditor,
+        "history": finance | managers | auditor,
+    },
+    "arrears_case": {
+        "view": has_role("butler", "finance", *MANAGERS) | auditor,
+        "create": has_role("butler", "supervisor", "dept_manager"),
+        "edit": has_role("butler", "supervisor", "dept_manager", "general_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": finance | managers | auditor,
+        "history": managers | auditor,
+    },
     # Finance: the day's charged orders, the month's sign-bills per unit, cash received.
     "finance": {
         "view": has_role("finance", "supervisor", "dept_manager", "property_manager",

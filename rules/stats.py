@@ -80,7 +80,14 @@ def _charts():
 
     return [("key_checkout", _l("Key checkouts per day"), key_checkouts_per_day),
             ("water_order", _l("Bottled water used per month (buckets)"), water_used_per_month),
-            ("service_order", _l("Service orders per month"), service_orders_per_month)]
+            ("service_order", _l("Service orders per month"), service_orders_per_month),
+            ("fee_notice", _l("Fee collection rate per month (per cent)"), fee_collection_rates)]
+
+
+def fee_collection_rates(user, months: int = 12) -> tuple[list[str], list[int]]:
+    from .fees import rates_per_month
+
+    return rates_per_month(user, months)
 
 
 def charts_for(user) -> list[dict]:
