@@ -1,15 +1,7 @@
 """Reference data: property (管理处/小区), building (楼栋), unit (房号), occupant (业主/住户)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-
-from models.reference import OCCUPANT_KINDS
 
 from .base import RegisterView
-
-OCCUPANT_KIND_LABELS = {
-    "owner": _l("Owner"), "tenant": _l("Tenant"), "family": _l("Family member"),
-    "other": _l("Other"),
-}
 
 
 class PropertyView(RegisterView):
@@ -41,17 +33,5 @@ class UnitView(RegisterView):
     form_ajax_refs = {"building": {"fields": ("name",), "page_size": 20}}
 
 
-class OccupantView(RegisterView):
-    register = "occupant"
-    property_from = "unit"
-    column_list = ("unit", "name", "kind", "phone", "moved_in_on")
-    column_searchable_list = ("name", "phone")
-    column_filters = ("kind",)
-    form_columns = ("unit", "name", "kind", "phone", "phone2", "moved_in_on", "notes")
-    column_labels = {"name": _l("Name"), "kind": _l("Relation"), "phone2": _l("Second phone"),
-                     "moved_in_on": _l("Moved in on")}
-    form_overrides = {"kind": SelectField}
-    form_args = {"kind": {"choices": [(k, OCCUPANT_KIND_LABELS[k]) for k in OCCUPANT_KINDS]}}
-    column_formatters = {"kind": lambda v, c, m, n: OCCUPANT_KIND_LABELS.get(m.kind, m.kind)}
-    column_choices = {"kind": list(OCCUPANT_KIND_LABELS.items())}
-    form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+
+# The occupant register is the owner file: admin_views/owner_files.py (OwnerFileView).

@@ -77,6 +77,15 @@ SPARE_KEY_USE = declare(
     "spare_key_use", _l("Spare key use"), "spare_key_authorisation",
     Step("authorise", "general_manager", _l("General manager authorisation")),
 )
+# 档案借阅: by the file's secrecy level (guide ch.5 按密级由单位负责人批准; seed 004 2.6)
+FILE_LOAN_IMPORTANT = declare(
+    "file_loan_important", _l("Borrowing an important owner file"), "owner_file_loan",
+    Step("approve", "dept_manager", _l("Department manager approval")),
+)
+FILE_LOAN_SECRET = declare(
+    "file_loan_secret", _l("Borrowing a confidential owner file"), "owner_file_loan",
+    Step("approve", "general_manager", _l("General manager approval")),
+)
 
 
 # -- predicates --------------------------------------------------------------------------

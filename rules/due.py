@@ -28,6 +28,8 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
+    ("occupant", "rules.owner_files:due_items"),
+    ("owner_file_loan", "rules.owner_files:loan_due_items"),
 ]
 
 
