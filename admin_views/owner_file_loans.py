@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from models.base import db
-from models.owner_files import ACCESS_KINDS, OwnerFileLoan
+from models.owner_files import ACCESS_KINDS
 from models.reference import Occupant
 from rules import owner_files as file_rules
 from rules.scope import scoped

@@ -47,6 +47,7 @@ def _allowed(role: str, page: str) -> bool:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_personal_columns_by_role_on_every_page(app, browser, role):
+    assert sorted(READERS + MASKED + KEPT_OUT) == sorted(ROLES)      # every role decided
     b = browser(role)
     for page, url in _pages(occupant_id(app, "1-301")).items():
         resp = b.get(url)
