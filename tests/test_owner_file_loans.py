@@ -146,3 +146,11 @@ def test_units_without_an_owner_and_incomplete_files_are_due(app, browser):
     assert "2-301：已入住，无业主档案" in page
     assert "A-101" not in page                            # the other property's unit
     assert "已入住但无业主档案的房号" in text_of(browser("butler").get("/admin/"))
+
+
+def test_the_general_manager_finds_a_confidential_loan_waiting(app, browser):
+    oid = _set_secrecy(app, "1-302", "secret")
+    _apply(app, browser, "butler", oid)
+    page = text_of(browser("general_manager").get("/admin/approvals/"))
+    assert "的业主档案：核对产权资料" in page
+    assert "核对产权资料" not in text_of(browser("dept_manager").get("/admin/approvals/"))

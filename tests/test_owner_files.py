@@ -184,3 +184,24 @@ def staff_id_of(app, username: str) -> int:
 
     with app.app_context():
         return staff_id(username)
+
+
+@pytest.mark.parametrize("role,unmasked", [("admin", False), ("auditor", True),
+                                           ("dept_manager", True)])
+def test_the_global_log_masks_owner_files_and_family_lines_by_the_same_rule(app, browser, role,
+                                                                             unmasked):
+    from sqlalchemy import select
+
+    from models.audit import AuditEntry
+    from models.base import db
+    from models.owner_files import OccupantFamilyMember
+
+    with app.app_context():
+        member = db.session.execute(select(OccupantFamilyMember.id).where(
+            OccupantFamilyMember.phone == CHILD_PHONE)).scalar_one()
+        eid = db.session.execute(select(AuditEntry.id).where(
+            AuditEntry.table_name == "occupant_family_member",
+            AuditEntry.row_id == str(member))).scalars().first()
+    page = text_of(browser(role).get(f"/admin/audit_log/details/?id={eid}"))
+    assert "张小宇" in page
+    assert (CHILD_PHONE in page) is unmasked and (unmasked or "139****0099" in page)
