@@ -44,8 +44,10 @@ class OwnerFileAccess(PropertyScopedMixin, db.Model):
     only ever added (by ``rules.owner_files.record_opening``); no screen edits them."""
 
     __tablename__ = "owner_file_access"
+    # the list's order, per property and across properties (head office)
     __table_args__ = (Index("ix_owner_file_access_property_at", "property_id", "opened_at",
-                            "id"),)
+                            "id"),
+                      Index("ix_owner_file_access_at", "opened_at", "id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occupant_id: Mapped[int | None] = mapped_column(ForeignKey("occupant.id"), index=True)
     occupant = relationship("Occupant", lazy="joined")

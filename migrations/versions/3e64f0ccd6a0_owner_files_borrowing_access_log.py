@@ -61,6 +61,7 @@ def upgrade():
     with op.batch_alter_table('owner_file_access', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_owner_file_access_occupant_id'), ['occupant_id'], unique=False)
         batch_op.create_index('ix_owner_file_access_property_at', ['property_id', 'opened_at', 'id'], unique=False)
+        batch_op.create_index('ix_owner_file_access_at', ['opened_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_owner_file_access_property_id'), ['property_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_owner_file_access_staff_id'), ['staff_id'], unique=False)
 
@@ -148,6 +149,7 @@ def downgrade():
     with op.batch_alter_table('owner_file_access', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_owner_file_access_staff_id'))
         batch_op.drop_index(batch_op.f('ix_owner_file_access_property_id'))
+        batch_op.drop_index('ix_owner_file_access_at')
         batch_op.drop_index('ix_owner_file_access_property_at')
         batch_op.drop_index(batch_op.f('ix_owner_file_access_occupant_id'))
 
