@@ -299,8 +299,7 @@ PERSONAL_DATA_READERS: dict[str, Predicate] = {"staff": admin | auditor}
 # see 138****0001 (001: 严禁非工作人员私自翻阅客户档案).
 OWNER_FILE_READERS = has_role("butler", *MANAGERS) | auditor
 PERSONAL_DATA_READERS.update({"occupant": OWNER_FILE_READERS,
-                              "occupant_family_member": OWNER_FILE_READERS,
-                              "owner_file_access": OWNER_FILE_READERS})
+                              "occupant_family_member": OWNER_FILE_READERS})
 
 
 def reads_personal_data(user: Any, register: str) -> bool:

@@ -42,16 +42,21 @@ def missing_fields(occ: Occupant) -> list[str]:
 
 def record_opening(user: Any, kind: str, property_id: int | None,
                    occupant_id: int | None = None, scope: str | None = None) -> None:
-    """Add one line to 业主档案查阅记录 (the caller commits)."""
-    if property_id is None:           # head office opening the whole register
-        property_id = user.property_id
-    if property_id is None and occupant_id is not None:
-        property_id = db.session.get(Occupant, occupant_id).property_id
-    if property_id is None:
-        return
-    db.session.add(OwnerFileAccess(property_id=property_id, occupant_id=occupant_id,
-                                   staff_id=user.id, opened_at=utcnow(), kind=kind,
-                                   scope=(scope or None) and scope[:200]))
+    """Add 业主档案查阅记录 lines (the caller commits): one for a file, or for a list or
+    export one per property it covered (head office: every property)."""
+    from models.reference import Property
+
+    if property_id is not None:
+        properties = [property_id]
+    elif user.property_id is not None:
+        properties = [user.property_id]
+    else:
+        properties = list(db.session.execute(select(Property.id).where(
+            Property.voided_at.is_(None))).scalars())
+    for pid in properties:
+        db.session.add(OwnerFileAccess(property_id=pid, occupant_id=occupant_id,
+                                       staff_id=user.id, opened_at=utcnow(), kind=kind,
+                                       scope=(scope or None) and scope[:200]))
 
 
 # -- borrowing a paper file (档案借阅登记) ----------------------------------------------

@@ -205,3 +205,22 @@ def test_the_global_log_masks_owner_files_and_family_lines_by_the_same_rule(app,
     page = text_of(browser(role).get(f"/admin/audit_log/details/?id={eid}"))
     assert "张小宇" in page
     assert (CHILD_PHONE in page) is unmasked and (unmasked or "139****0099" in page)
+
+
+def test_a_head_office_export_is_logged_for_every_property(app, browser):
+    from sqlalchemy import func, select
+
+    from models.base import db
+    from models.owner_files import OwnerFileAccess
+    from models.reference import Property
+
+    before = len(accesses(app))
+    data = browser("auditor").get("/admin/occupant/export/csv/").data.decode("utf-8-sig")
+    assert PHONE in data and "钱多多" in data
+    new = accesses(app)[before:]
+    with app.app_context():
+        n = db.session.execute(select(func.count()).select_from(Property)).scalar()
+        props = db.session.execute(select(OwnerFileAccess.property_id)
+                                   .order_by(OwnerFileAccess.id.desc()).limit(n)).scalars()
+        assert sorted(props) == sorted(db.session.execute(select(Property.id)).scalars())
+    assert new == [("auditor", "export", None)] * n
