@@ -224,3 +224,11 @@ def test_a_head_office_export_is_logged_for_every_property(app, browser):
                                    .order_by(OwnerFileAccess.id.desc()).limit(n)).scalars()
         assert sorted(props) == sorted(db.session.execute(select(Property.id)).scalars())
     assert new == [("auditor", "export", None)] * n
+
+
+def test_a_masked_role_finds_a_file_by_the_whole_number_only(app, browser):
+    fragment = "/admin/occupant/?search=800000"            # the hidden middle digits
+    assert "张伟" not in text_of(browser("clerk").get(fragment))
+    assert "张伟" in text_of(browser("butler").get(fragment))
+    assert "张伟" in text_of(browser("clerk").get(f"/admin/occupant/?search={PHONE}"))
+    assert "张伟" in text_of(browser("clerk").get("/admin/occupant/?search=1-301"))
