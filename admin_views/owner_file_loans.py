@@ -150,7 +150,7 @@ class OwnerFilesDueView(SecureViewMixin, BaseView):
             {"id": "no-owner", "title": _("Occupied units without an owner file"),
              "rows": rows(file_rules.units_without_owner(user), "unit.details_view")},
             {"id": "incomplete", "title": _("Owner files incomplete after move-in"),
-             "rows": rows(file_rules.incomplete_files(user), "occupant.edit_view")},
+             "rows": rows(file_rules.incomplete_files(user), "occupant.details_view")},
         ]
         if permits(user, "owner_file_loan", "view"):
             sections.append({"id": "loans", "title": _("Owner files not returned by the due date"),
