@@ -35,10 +35,10 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_occupant_family_member_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_occupant_family_member_created_by_id_staff')),
     sa.ForeignKeyConstraint(['occupant_id'], ['occupant.id'], name=op.f('fk_occupant_family_member_occupant_id_occupant')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_occupant_family_member_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_occupant_family_member_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_occupant_family_member_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_occupant_family_member'))
     )
     with op.batch_alter_table('occupant_family_member', schema=None) as batch_op:
@@ -87,11 +87,11 @@ def upgrade():
     sa.Column('applicant_id', sa.Integer(), nullable=False),
     sa.CheckConstraint('returned_at IS NULL OR lent_at IS NOT NULL', name=op.f('ck_owner_file_loan_returned_after_lent')),
     sa.ForeignKeyConstraint(['applicant_id'], ['staff.id'], name=op.f('fk_owner_file_loan_applicant_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_owner_file_loan_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_owner_file_loan_created_by_id_staff')),
     sa.ForeignKeyConstraint(['lent_by_id'], ['staff.id'], name=op.f('fk_owner_file_loan_lent_by_id_staff')),
     sa.ForeignKeyConstraint(['occupant_id'], ['occupant.id'], name=op.f('fk_owner_file_loan_occupant_id_occupant')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_owner_file_loan_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_owner_file_loan_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_owner_file_loan_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_owner_file_loan'))
     )
     with op.batch_alter_table('owner_file_loan', schema=None) as batch_op:
