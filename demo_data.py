@@ -59,6 +59,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_patrols(prop)
         _demo_activities(prop)
         _demo_exit_and_fees(prop)
+        _demo_owner_files(prop, north)
         db.session.commit()
 
 
@@ -479,3 +480,47 @@ def _demo_exit_and_fees(prop: Property) -> None:
                                     method="phone", staff_name=butler.full_name,
                                     result="业主称月底前缴清", created_by_id=butler.id)]
     db.session.add(case)
+def _demo_owner_files(prop: Property, north: Property) -> None:
+    """业主基本情况登记表: a complete 重要 file with family, an incomplete one, a file at
+    the other property, and a loan waiting for approval (idempotent)."""
+    from datetime import timedelta
+
+    from i18n import local_today
+    from models.owner_files import ImportantFileLoan, OccupantFamilyMember
+
+    if db.session.execute(select(OccupantFamilyMember)).first():
+        return
+    today = local_today()
+
+    def occupant(room: str) -> Occupant:
+        return db.session.execute(select(Occupant).join(Unit).where(
+            Unit.room == room, Unit.property_id == prop.id)).scalars().first()
+
+    butler = db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one()
+    full = occupant("1-301")
+    full.id_type, full.id_number = "id_card", "440305198001011234"
+    full.moved_in_on, full.employer = today - timedelta(days=400), "深圳翠湖科技有限公司"
+    full.address, full.phone2 = "深圳市南山区翠湖路 1 号 1-301", "0755-26660001"
+    full.emergency_name, full.emergency_phone = "张强", "13900000088"
+    full.emergency_address, full.fee_cycle = "深圳市福田区莲花路 8 号", "quarter"
+    full.title_filed, full.title_filed_on = True, today - timedelta(days=380)
+    full.paper_location, full.secrecy, full.keeper_id = "业主档案柜 A-01", "important", butler.id
+    for name, relation, born, phone in (("李梅", "配偶", today.replace(year=1982, day=1), None),
+                                        ("张小宇", "儿子", today.replace(year=2012, day=1),
+                                         "13900000099")):
+        db.session.add(OccupantFamilyMember(property_id=prop.id, occupant_id=full.id, name=name,
+                                            relation=relation, birthday=born, phone=phone))
+    late = occupant("1-302")
+    late.moved_in_on = today - timedelta(days=60)            # 入住两月, 档案仍不全
+    building = Building(property_id=north.id, name="A座", floors=30)
+    db.session.add(building)
+    db.session.flush()
+    unit = Unit(property_id=north.id, building_id=building.id, room="A-101", floor=1)
+    db.session.add(unit)
+    db.session.flush()
+    db.session.add(Occupant(property_id=north.id, unit_id=unit.id, name="钱多多", kind="owner",
+                            phone="13700000001"))
+    db.session.add(ImportantFileLoan(property_id=prop.id, occupant_id=full.id,
+                                     applicant_id=butler.id, created_by_id=butler.id,
+                                     reason="核对产权备案资料", secrecy="important",
+                                     due_on=today + timedelta(days=3)))

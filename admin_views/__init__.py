@@ -47,7 +47,10 @@ from .exit_pass import ExitPassGateView, ExitPassView
 from .move_out import MoveOutView
 from models.fees import ArrearsCase, FeeNotice
 from .fees import ArrearsCaseView, FeeNoticeView, FeeRatesView
-from .reference import BuildingView, OccupantView, PropertyView, UnitView
+from .reference import BuildingView, PropertyView, UnitView
+from .owner_files import OwnerFileView
+from .owner_file_loans import OwnerFileAccessView, OwnerFileLoanView, OwnerFilesDueView
+from models.owner_files import OwnerFileAccess, OwnerFileLoan
 from .staff import StaffView
 
 REFERENCE = _l("Reference data")
@@ -63,6 +66,7 @@ PATROLS = _l("Patrols")
 ACTIVITIES = _l("Community activities")
 MOVING_OUT = _l("Goods leaving")
 FEES = _l("Fees and arrears")
+OWNER_FILES = _l("Owner files")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -120,10 +124,15 @@ VIEWS = [
      "service_price"),
     (ServiceOrderGapsView, None, _l("Service-order number gaps"), ORDERS, "service_order_gaps"),
     (FinanceView, None, _l("Finance: charged orders and sign-bills"), ORDERS, "finance"),
+    (OwnerFileView, Occupant, _l("Owner files"), OWNER_FILES, "occupant"),
+    (OwnerFileLoanView, OwnerFileLoan, _l("Owner file borrowing"), OWNER_FILES,
+     "owner_file_loan"),
+    (OwnerFileAccessView, OwnerFileAccess, _l("Owner file access log"), OWNER_FILES,
+     "owner_file_access"),
+    (OwnerFilesDueView, None, _l("Owner files: due"), OWNER_FILES, "owner_files_due"),
     (PropertyView, Property, _l("Properties"), REFERENCE, "property"),
     (BuildingView, Building, _l("Buildings"), REFERENCE, "building"),
     (UnitView, Unit, _l("Units"), REFERENCE, "unit"),
-    (OccupantView, Occupant, _l("Owners and occupants"), REFERENCE, "occupant"),
     (StaffView, Staff, _l("Staff"), SYSTEM, "staff"),
     (AuditLogView, AuditEntry, _l("Audit log"), SYSTEM, "audit_log"),
     (AuditChainView, None, _l("History chain status"), SYSTEM, "audit_chain"),

@@ -14,6 +14,7 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
 
 from models.base import db
 from rules import approvals as chains
@@ -123,6 +124,9 @@ def _find_request(table: str | None, id_: str | None):
     user = current_staff()
     for model in chains.request_models():
         if model.__table__.name == table:
+            # requests sharing a table by secrecy level (single-table inheritance):
+            # load through the base class, the row comes back as its own class
+            model = sa_inspect(model).base_mapper.class_
             pk = parse_id(id_)
             req = db.session.get(model, pk) if pk is not None else None
             if req is None or not user.can_see_property(req.property_id):

@@ -42,9 +42,10 @@ ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "�
 PATROL_NOTES = ["1-801 装修中，无违规", "2-302 装修拆墙，已制止并上报工程部", "无装修户", "3-1202 装修噪音，已提醒",
                 "15-1203 装修垃圾堆放楼道"]
 REGISTERS = ("key_checkout", "public_info", "service_order", "patrol", "fee_notice",
-             "arrears_case")
+             "arrears_case", "owner_file_access")
 # Who reads each list in the benchmark (the clerk unless named here).
-READERS = {"fee_notice": "finance", "arrears_case": "butler"}
+READERS = {"fee_notice": "finance", "arrears_case": "butler",
+           "owner_file_access": "dept_manager"}
 
 
 def _name(rng: random.Random) -> str:
@@ -164,6 +165,18 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "review_opinion": "已阅" if i % 1000 else None}
                     for i in range(rows)), "patrols", rows)
         _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, ArrearsCase)
+        if "owner_file_access" in registers:
+            from models.owner_files import OwnerFileAccess
+            from models.reference import Occupant
+
+            with db.engine.begin() as conn:
+                occupants = list(conn.execute(select(Occupant.id).where(
+                    Occupant.property_id == pid)).scalars())
+                _insert(conn, OwnerFileAccess.__table__, ({
+                    "property_id": pid, "occupant_id": rng.choice(occupants),
+                    "staff_id": rng.choice(staff_ids), "opened_at": at(i),
+                    "kind": rng.choice(("details", "details", "history", "phone_list"))}
+                    for i in range(rows)), "owner-file openings", rows)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -235,7 +248,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
                    "service_order": ("created_at", "completed_at"),
                    "patrol": ("patrolled_at", "reviewed_at"),
                    "fee_notice": ("paid_at", "amount_due"),
-                   "arrears_case": ("since", "amount")}[register]
+                   "arrears_case": ("since", "amount"),
+                   "owner_file_access": ("opened_at", "opened_at")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -258,6 +272,7 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
                    ("room (15-1203)", "15-1203")],
         "fee_notice": [("month (2019-05)", "2019-05"), ("room (15-1203)", "15-1203")],
         "arrears_case": [("room (15-1203)", "15-1203")],
+        "owner_file_access": [],            # no free-text search: filters and dates only
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, RegisterMixin, VersionedMixin, VoidableMixin, db
@@ -59,13 +60,20 @@ class Unit(RegisterMixin, db.Model):
 
 
 OCCUPANT_KINDS = ("owner", "tenant", "family", "other")
+ID_TYPES = ("id_card", "passport", "hk_macau", "taiwan", "other")
+FEE_CYCLES = ("month", "quarter", "half_year", "year")
+SECRECY_LEVELS = ("normal", "important", "secret")
 
 
 class Occupant(RegisterMixin, db.Model):
-    """业主/住户 — basic contact fields; the full owner file comes with its own register."""
+    """业主基本情况登记表 — one file per person and unit (owner, tenant, family member).
+
+    Every register that links an occupant (keys, custody, service orders) keeps its
+    link: the owner file is this row, extended (guide Part 3 ch.5)."""
 
     __tablename__ = "occupant"
-    __personal__ = frozenset({"phone", "phone2"})
+    __personal__ = frozenset({"phone", "phone2", "id_number", "employer", "address",
+                              "emergency_phone", "emergency_address"})
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False, index=True)
     unit: Mapped[Unit] = relationship(lazy="joined")
     name: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
@@ -74,6 +82,26 @@ class Occupant(RegisterMixin, db.Model):
     phone2: Mapped[str | None] = mapped_column(String(40))
     moved_in_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # -- the owner file (业主基本情况登记表); all nullable: older rows stay valid -----
+    id_type: Mapped[str | None] = mapped_column(String(16))
+    id_number: Mapped[str | None] = mapped_column(String(40))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(200))
+    emergency_name: Mapped[str | None] = mapped_column(String(60))
+    emergency_phone: Mapped[str | None] = mapped_column(String(40))
+    emergency_address: Mapped[str | None] = mapped_column(String(200))
+    fee_cycle: Mapped[str | None] = mapped_column(String(16))
+    title_filed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                              server_default=false())
+    title_filed_on: Mapped[date | None] = mapped_column(Date)
+    paper_location: Mapped[str | None] = mapped_column(String(100))
+    secrecy: Mapped[str] = mapped_column(String(16), nullable=False, default="normal",
+                                         server_default="normal")
+    # 档案管理人: a change of keeper is a change of this field, kept in its history
+    keeper_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    keeper = relationship("Staff", foreign_keys=[keeper_id], lazy="joined")
+    family = relationship("OccupantFamilyMember", back_populates="occupant",
+                          order_by="OccupantFamilyMember.id")
 
     def __str__(self) -> str:
         return f"{self.name} · {self.unit.room}" if self.unit else self.name

@@ -86,6 +86,15 @@ ACTIVITY_PROPOSAL = declare(
     "activity_proposal", _l("Community activity proposal"), "activity_proposal",
     Step("approve", "general_manager", _l("General manager approval")),
 )
+# 档案借阅: by the file's secrecy level (guide ch.5 按密级由单位负责人批准; seed 004 2.6)
+FILE_LOAN_IMPORTANT = declare(
+    "file_loan_important", _l("Borrowing an important owner file"), "owner_file_loan",
+    Step("approve", "dept_manager", _l("Department manager approval")),
+)
+FILE_LOAN_SECRET = declare(
+    "file_loan_secret", _l("Borrowing a confidential owner file"), "owner_file_loan",
+    Step("approve", "general_manager", _l("General manager approval")),
+)
 
 
 # -- predicates --------------------------------------------------------------------------

@@ -352,6 +352,22 @@ MATRIX: dict[str, dict[str, Predicate]] = {
     # manager role here, then the chain step's role and the request register's
     # "approve" (rules/approvals.why_not).
     "approvals": {"view": all_staff, "approve": managers},
+    # -- owner files (业主基本情况登记表, 业主电话联络表, 档案借阅登记; guide ch.5) ----------
+    # The occupant register above is the owner file; who reads its personal columns
+    # unmasked is OWNER_FILE_READERS below.
+    "owner_file_access": {             # who opened which file unmasked: read-only
+        "view": has_role("dept_manager", "property_manager", "general_manager") | auditor,
+        "export": auditor,
+    },
+    "owner_file_loan": {
+        "view": desk | managers | auditor,
+        "create": desk | managers,     # the borrower files the loan
+        "edit": front_desk | has_role("butler"),           # lend and take back
+        "void": desk | managers,       # withdraw: rules/approvals.check_withdraw
+        "approve": has_role("dept_manager", "general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
     # The global audit log: read-only for everyone, by construction.
     "audit_log": {
         "view": auditor | admin | has_role("dept_manager", "property_manager", "general_manager"),
@@ -369,6 +385,12 @@ unmasked_exports = has_role("auditor", "dept_manager")
 # the roles that serve residents; security, couriers and the admin see 138****0001.
 # A register may name its own readers (the admin manages staff and their phones).
 PERSONAL_DATA_READERS: dict[str, Predicate] = {"staff": admin | auditor}
+# Owner files: the area butler keeps them (guide: 区域管家负责辖区内的客户档案), managers
+# and the auditor read them; the desk clerk, finance, security, couriers and the admin
+# see 138****0001 (001: 严禁非工作人员私自翻阅客户档案).
+OWNER_FILE_READERS = has_role("butler", *MANAGERS) | auditor
+PERSONAL_DATA_READERS.update({"occupant": OWNER_FILE_READERS,
+                              "occupant_family_member": OWNER_FILE_READERS})
 
 
 def reads_personal_data(user: Any, register: str) -> bool:

@@ -11,7 +11,7 @@ def test_pages_are_chinese_by_default(app, browser):
     clerk = browser("clerk")
     html = text_of(clerk.get("/admin/occupant/"))
     assert '<html lang="zh-Hans-CN">' in html
-    for word in ("基础资料", "业主/住户", "列表", "创建", "退出登录", "前台客服"):
+    for word in ("基础资料", "业主档案", "列表", "创建", "退出登录", "前台客服"):
         assert word in html, word
     form = text_of(clerk.post_form("/admin/occupant/new/", {"name": ""}))
     assert "创建记录失败" in form  # Flask-Admin's own message, missing from its shipped .mo
@@ -24,7 +24,7 @@ def test_english_after_switching_and_the_choice_is_kept_per_user(app, browser):
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/admin/occupant/")
     html = text_of(clerk.get("/admin/occupant/"))
     assert '<html lang="en">' in html
-    for word in ("Reference data", "Owners and occupants", "List", "Create", "Log out"):
+    for word in ("Reference data", "Owner files", "List", "Create", "Log out"):
         assert word in html, word
     assert "基础资料" not in html
     with app.app_context():
