@@ -18,6 +18,7 @@ from models.keys import Key, KeyApplication, KeyCheckout, KeySpotCheck, SpareKey
 from models.medicine import MedicineBatch, MedicineBox, MedicineCount, MedicineItem, MedicineUsage
 from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
+from models.handover import ShiftHandover
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from web_security import csp_nonce
@@ -33,6 +34,7 @@ from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotChec
 from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
                        MedicineItemView, MedicineUsageView)
 from .public_info import PublicInfoView
+from .handover import ShiftHandoverView
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -54,6 +56,7 @@ FRONT_DESK = _l("Front desk")
 VIEWS = [
     (ApprovalsView, None, _l("My approvals"), None, "approvals"),
     (PublicInfoView, PublicInfoEntry, _l("Public information log"), FRONT_DESK, "public_info"),
+    (ShiftHandoverView, ShiftHandover, _l("Shift handover log"), FRONT_DESK, "shift_handover"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

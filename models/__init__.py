@@ -14,3 +14,4 @@ from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
 from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
                              ServicePrice)
 from .public_info import PublicInfoEntry  # noqa: F401
+from .handover import HandoverMatter, ShiftHandover  # noqa: F401

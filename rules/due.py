@@ -28,6 +28,7 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
+    ("shift_handover", "rules.handover:due_items"),
 ]
 
 
@@ -88,4 +89,9 @@ def cosigns_waiting(user) -> list[tuple[str, Any, str]]:
             CustodyInspection.inspector_id != user.id, CustodyInspection.voided_at.is_(None))
         out += [("custody_inspection", r, "custody_inspection.details_view")
                 for r in db.session.execute(q).scalars()]
+    if permits(user, "shift_handover", "cosign"):
+        from .handover import waiting_query
+
+        out += [("shift_handover", r, "shift_handover.details_view")
+                for r in db.session.execute(waiting_query(user)).scalars()]
     return out
