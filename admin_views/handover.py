@@ -26,7 +26,7 @@ from .write_path import commit
 
 HANDOVER_LABELS = {
     "shift": _l("Shift"), "handed_over_at": _l("Handed over at"),
-    "outgoing": _l("Outgoing (交班人)"), "incoming": _l("Incoming (接班人)"),
+    "outgoing": _l("Outgoing person"), "incoming": _l("Incoming person"),
     "duty_log": _l("Duty log"), "reported_to": _l("Important matters reported to"),
     "reported_at": _l("Reported at"), "keys_expected": _l("Keys expected at the desk"),
     "keys_counted": _l("Keys counted"), "key_discrepancy": _l("Key difference explained"),
@@ -47,7 +47,7 @@ def handover_state(view, context, model, name) -> Markup:
         return Markup("")
     if model.is_done:
         return Markup('<span class="badge badge-success handover-state" data-state="done">'
-                      f'{escape(_("Co-signed"))}</span>')
+                      f'{escape(_("Signed by the incoming person"))}</span>')
     return Markup('<span class="badge badge-warning handover-state" data-state="waiting">'
                   f'{escape(_("Waiting for the incoming person to sign"))}</span>')
 
@@ -68,8 +68,8 @@ class ShiftHandoverView(RegisterView):
     create_template = "admin/handover/create.html"
     list_template = "admin/handover/list.html"
     details_template = "admin/handover/details.html"
-    column_list = ("handed_over_at", "shift", "outgoing", "incoming", "keys_expected",
-                   "keys_counted", "order_no_from", "order_no_to", "state")
+    column_list = ("handed_over_at", "shift", "outgoing", "incoming", "duty_log",
+                   "keys_expected", "keys_counted", "order_no_from", "order_no_to", "state")
     column_details_list = ("handed_over_at", "shift", "outgoing", "incoming", "duty_log",
                            "reported_to", "reported_at", "keys_expected", "keys_counted",
                            "key_discrepancy", "deposits_checked", "order_no_from",
@@ -145,8 +145,8 @@ class ShiftHandoverView(RegisterView):
 
     def after_model_change(self, form, model, is_created: bool) -> None:
         if not model.is_done:
-            flash(_("Saved. It counts as handed over once the incoming person signs it "
-                    "(等待接班人签字)."), "warning")
+            flash(_("Saved, waiting for the incoming person to sign: it counts as handed "
+                    "over once signed."), "warning")
 
     @expose("/cosign/", methods=("POST",))
     @requires("cosign")

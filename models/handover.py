@@ -19,7 +19,7 @@ from .workflow import CosignMixin
 SHIFTS = ("day", "night")
 SHIFT_LABELS = {"day": _l("Day shift"), "night": _l("Night shift")}
 MATTER_STATES = ("open", "closed")
-MATTER_STATE_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+MATTER_STATE_LABELS = {"open": _l("Not done yet"), "closed": _l("Closed")}
 WAITING = "cosigned_by_id IS NULL AND voided_at IS NULL"
 
 

@@ -40,7 +40,7 @@ DUE_WINDOW = timedelta(hours=24)
 def check_incoming(h: ShiftHandover, incoming: Staff | None) -> None:
     """The incoming person, as the paper form's 接班人 must be."""
     if incoming is None:
-        raise RuleViolation(_("Choose the incoming person (接班人)."))
+        raise RuleViolation(_("Choose the incoming person."))
     if incoming.id == h.outgoing_id:
         raise RuleViolation(_("The incoming person cannot be the outgoing person."))
     if not incoming.active:
@@ -87,7 +87,8 @@ def check_cosign(h: ShiftHandover, cosigner: Staff) -> None:
     if h.is_cosigned:
         raise RuleViolation(_("This handover is already co-signed."))
     check_cosigner(SHIFT_HANDOVER, cosigner, h.outgoing_id, h.property_id)
-    if cosigner.id != h.incoming_id:
+    incoming_id = h.incoming.id if h.incoming is not None else h.incoming_id
+    if cosigner.id != incoming_id:
         raise RuleViolation(_("Only the incoming person named on the handover (%(name)s) "
                               "signs it.", name=h.incoming.full_name if h.incoming else ""))
 
