@@ -24,7 +24,8 @@ from models.handover import SHIFTS, HandoverMatter, ShiftHandover
 from models.staff import Staff
 
 from .errors import RuleViolation
-from .handover_sections import SECTIONS, SHIFT_TIMES, check, compute, section  # noqa: F401
+from .handover_sections import (SECTIONS, SHIFT_TIMES, check, compute, keys_at_desk,  # noqa: F401
+                                section)
 from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
 

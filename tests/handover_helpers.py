@@ -38,17 +38,40 @@ def handover_form(app, cosign: bool = True, **over) -> dict:
             "incoming": incoming, "duty_log": "白班平稳，2-302 报修已派工",
             "keys_counted": str(expected_keys(app)), "deposits_checked": "y",
             "charged_orders_handed": "y", "cosign_method": "pin"}
+    data.update(carried(app, "clerk"))
     if cosign:
         data.update({"cosigner_username": "clerk2", "cosigner_secret": DEMO_PIN})
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def with_matter(data: dict, i: int, text: str, status: str = "open", **over) -> dict:
+def carried(app, username: str) -> dict:
+    """The open matters the create form comes pre-filled with, as a browser posts them."""
+    from rules.handover import previous_open_matters
+
+    with app.app_context():
+        user = db.session.get(Staff, staff_id(username))
+        out = {}
+        for i, m in enumerate(previous_open_matters(user)):
+            out.update({f"matters-{i}-text": m.text, f"matters-{i}-status": "open",
+                        f"matters-{i}-butler": str(m.butler_id or "__None"),
+                        f"matters-{i}-public_info": str(m.public_info_id or "__None")})
+            if m.orally_handed:
+                out[f"matters-{i}-orally_handed"] = "y"
+        return out
+
+
+def with_matter(data: dict, text: str, status: str = "open", **over) -> dict:
+    """``data`` with one more open-matter line (after the carried ones)."""
+    i = len([k for k in data if k.startswith("matters-") and k.endswith("-text")])
     data = dict(data)
     data.update({f"matters-{i}-text": text, f"matters-{i}-status": status,
                  **{f"matters-{i}-{k}": v for k, v in over.items()}})
     return data
+
+
+def without_carried(data: dict) -> dict:
+    return {k: v for k, v in data.items() if not k.startswith("matters-")}
 
 
 def handovers(app) -> list[ShiftHandover]:

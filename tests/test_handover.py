@@ -19,7 +19,7 @@ from rules.errors import RuleViolation
 from .conftest import text_of
 from .custody_helpers import fmt
 from .handover_helpers import (URL, expected_keys, form_errors, handover_form, handovers,
-                               with_matter)
+                               with_matter, without_carried, carried)
 from .helpers import entries_for, staff_id
 from .key_helpers import add_staff
 
@@ -31,7 +31,7 @@ def sid(app, username: str) -> int:
 
 def test_outgoing_enters_and_incoming_cosigns_on_the_same_form(app, browser):
     resp = browser("clerk").post_form(URL + "new/", with_matter(
-        handover_form(app), 0, "3-801 投诉车辆乱停，待保安回复", orally_handed="y",
+        without_carried(handover_form(app)), "3-801 投诉车辆乱停，待保安回复", orally_handed="y",
         butler=sid(app, "butler")))
     assert resp.status_code == 302, form_errors(resp)
     h = handovers(app)[-1]
@@ -143,14 +143,16 @@ def test_no_edit_after_the_cosign_only_void(app, browser):
 
 
 def test_open_matters_carry_over_until_closed(app, browser):
-    data = with_matter(with_matter(handover_form(app), 0, "电梯异响待维保"), 1, "快递已转交业主",
+    data = with_matter(with_matter(handover_form(app), "电梯异响待维保"), "快递已转交业主",
                        status="closed")
     assert browser("clerk").post_form(URL + "new/", data).status_code == 302
     page = browser("clerk2").get(URL + "new/").get_data(as_text=True)
     assert "电梯异响待维保" in page and "快递已转交业主" not in page
-    data = with_matter(handover_form(app, incoming=str(sid(app, "clerk")),
-                                     cosigner_username="clerk"), 0, "电梯异响待维保",
-                       status="closed")
+    data = without_carried(handover_form(app, incoming=str(sid(app, "clerk")),
+                                         cosigner_username="clerk"))
+    data.update({k: v for k, v in carried(app, "clerk2").items()})
+    data = {k: ("closed" if v == "open" and "电梯异响待维保" == data.get(k.replace("status", "text"))
+                else v) for k, v in data.items()}
     assert browser("clerk2").post_form(URL + "new/", data).status_code == 302
     assert "电梯异响待维保" not in browser("clerk").get(URL + "new/").get_data(as_text=True)
 
@@ -177,13 +179,18 @@ def test_a_shift_end_without_a_cosigned_handover_is_due(app, browser):
 
 
 def test_printable_handover_and_month_bundle(app, browser):
-    assert browser("clerk").post_form(URL + "new/", handover_form(app)).status_code == 302
+    def bundle() -> str:
+        return browser("clerk").get(URL + "month/", query_string={
+            "month": f"{local_now():%Y-%m}"}).get_data(as_text=True)
+
+    before = bundle().count('class="handover"')
+    assert browser("clerk").post_form(URL + "new/", handover_form(
+        app, duty_log="月底装订测试")).status_code == 302
     h = handovers(app)[-1]
     page = text_of(browser("clerk").get(URL + f"print/?id={h.id}"))
     assert "交接班记录表" in page and "水泵房" in page and "接班人签字" in page
-    bundle = browser("clerk").get(URL + "month/", query_string={
-        "month": f"{local_now():%Y-%m}"}).get_data(as_text=True)
-    assert bundle.count('class="handover"') == 1 and "白班平稳" in bundle
+    after = bundle()
+    assert after.count('class="handover"') == before + 1 and "月底装订测试" in after
     assert browser("clerk").get(URL + "month/?month=2026-13").status_code == 400
 
 
