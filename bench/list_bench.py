@@ -39,7 +39,9 @@ CALLS = ["电梯异响需要维保", "楼道声控灯不亮", "咨询本月物�
          "快递无人签收请代收", "家中水管漏水", "小区门禁卡失灵", "投诉夜间车辆乱停", "建议增加儿童游乐设施"]
 ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "空调清洗两台", "家庭保洁三小时", "更换水龙头",
                "维修门锁", "疏通马桶", "安装晾衣架"]
-REGISTERS = ("key_checkout", "public_info", "service_order")
+DUTY_LOGS = ["白班平稳，电梯维保完成", "夜班巡查正常，地库积水已抽干", "1-302 报修已派工，待回访",
+             "停水通知已电话告知业主", "快递代收三件已通知业主", "水泵房钥匙保安夜巡借出未还"]
+REGISTERS = ("key_checkout", "public_info", "service_order", "shift_handover")
 
 
 def _name(rng: random.Random) -> str:
@@ -64,6 +66,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from models.keys import Key, KeyCheckout
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
+    from models.handover import ShiftHandover
     from models.service_orders import ServiceOrder, ServiceOrderSequence
     from models.staff import Staff
 
@@ -93,6 +96,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
             key_ids = [k.id for k in keys]
             unit_ids = [u.id for u in units]
         clerk = db.session.execute(select(Staff.id).where(Staff.username == "clerk")).scalar()
+        clerk2 = db.session.execute(select(Staff.id).where(Staff.username == "clerk2")).scalar()
         start = datetime(2023, 11, 1)
         span = 3 * 365 * 24 * 60
 
@@ -138,6 +142,16 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     for i in range(rows)), "service orders", rows)
                 conn.execute(update(ServiceOrderSequence).where(
                     ServiceOrderSequence.property_id == pid).values(last_no=first + rows - 1))
+            if "shift_handover" in registers:
+                _insert(conn, ShiftHandover.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "shift": ("day", "night")[i % 2], "handed_over_at": at(i),
+                    "outgoing_id": (clerk, clerk2)[i % 2], "incoming_id": (clerk2, clerk)[i % 2],
+                    "duty_log": "欧阳稀有来电已转管家" if i % 100_000 == 5 else rng.choice(DUTY_LOGS),
+                    "keys_expected": 1000, "keys_counted": 1000, "deposits_checked": True,
+                    "charged_orders_handed": True, "cosigned_by_id": (clerk2, clerk)[i % 2],
+                    "cosigned_at": at(i), "cosign_method": "pin"}
+                    for i in range(rows)), "shift handovers", rows)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -176,7 +190,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
     with app.app_context(), force_locale("en"):
         between = {"key_checkout": ("out_at", "returned_at"),
                    "public_info": ("received_at", "completed_at"),
-                   "service_order": ("created_at", "completed_at")}[register]
+                   "service_order": ("created_at", "completed_at"),
+                   "shift_handover": ("handed_over_at", "handed_over_at")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -192,6 +207,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "service_order": [("rare customer (欧阳稀有, 10 rows)", "欧阳稀有"),
                           ("common 2 characters (维修)", "维修"), ("3+ characters (下水道)", "下水道"),
                           ("room (15-1203)", "15-1203")],
+        "shift_handover": [("rare text (欧阳稀有, 10 rows)", "欧阳稀有"), ("common 2 characters (钥匙)", "钥匙"),
+                           ("3+ characters (地库积水)", "地库积水")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]
