@@ -103,7 +103,7 @@ def test_a_key_difference_with_its_explanation_is_accepted(app, browser):
 
 
 @pytest.mark.parametrize("case,message", [
-    ("inactive", "不是在职员工"), ("north", "接班人必须是本管理处的员工"),
+    ("inactive", "inactive_clerk 不是在职员工"), ("north", "接班人必须是本管理处的员工"),
 ])
 def test_incoming_inactive_or_of_another_property_is_refused(app, browser, case, message):
     """Refused by the rule (the form's choices do not even offer them)."""
