@@ -21,6 +21,7 @@ from rules import public_info as info_rules
 from .base import RegisterView, current_staff, requires, scope_query
 from .choices import staff_with_role
 from .cosign import COSIGN_FIELD_NAMES, cosign_fields, cosigner_from
+from .inline_rows import NoDeleteRowsConverter
 from .params import BadParam, parse_month
 from .write_path import commit
 
@@ -94,6 +95,7 @@ class ShiftHandoverView(RegisterView):
                            "default": default_shift},
                  "handed_over_at": {"default": local_now}}
     form_choices = {"incoming": staff_with_role(*handover_rules.HANDOVER_ROLES)}
+    inline_model_form_converter = NoDeleteRowsConverter   # matters are closed, never deleted
     inline_models = [(HandoverMatter, {
         "form_columns": ("id", "text", "butler", "orally_handed", "public_info", "status"),
         "form_label": _l("Open matter"),

@@ -62,7 +62,7 @@ def test_a_receiver_of_another_property_is_refused(app, browser):
             info_rules.check_entry(entry)
         db.session.rollback()
     before = last_line(app).id
-    resp = browser("clerk").post_form(URL + "new/", line(app, forwarded_to_person=str(north)))
+    browser("clerk").post_form(URL + "new/", line(app, forwarded_to_person=str(north)))
     new = last_line(app)          # not a choice: the line names nobody of another property
     assert new.id == before or new.forwarded_to_person_id != north
 
