@@ -57,11 +57,11 @@ def upgrade():
     sa.Column('cosign_method', sa.String(length=16), nullable=True),
     sa.Column('cosigned_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['cosigned_by_id'], ['staff.id'], name=op.f('fk_shift_handover_cosigned_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_shift_handover_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_shift_handover_created_by_id_staff')),
     sa.ForeignKeyConstraint(['incoming_id'], ['staff.id'], name=op.f('fk_shift_handover_incoming_id_staff')),
     sa.ForeignKeyConstraint(['outgoing_id'], ['staff.id'], name=op.f('fk_shift_handover_outgoing_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_shift_handover_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_shift_handover_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_shift_handover_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shift_handover'))
     )
     with op.batch_alter_table('shift_handover', schema=None) as batch_op:
@@ -88,11 +88,11 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['butler_id'], ['staff.id'], name=op.f('fk_handover_matter_butler_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_handover_matter_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_handover_matter_created_by_id_staff')),
     sa.ForeignKeyConstraint(['handover_id'], ['shift_handover.id'], name=op.f('fk_handover_matter_handover_id_shift_handover')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_handover_matter_property_id_property')),
     sa.ForeignKeyConstraint(['public_info_id'], ['public_info.id'], name=op.f('fk_handover_matter_public_info_id_public_info')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_handover_matter_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_handover_matter_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_handover_matter'))
     )
     with op.batch_alter_table('handover_matter', schema=None) as batch_op:
