@@ -2,6 +2,7 @@
 by one (A4) and as the month's bundle (每月装订)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time
 
 from flask import abort, flash, redirect, request
@@ -11,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import SelectField
 
+import i18n
+from audit.history import Readable
 from i18n import local_now, local_to_utc
 from models.base import db, utcnow
 from models.handover import (MATTER_STATE_LABELS, MATTER_STATES, SHIFT_LABELS, SHIFTS,
@@ -37,10 +40,28 @@ HANDOVER_LABELS = {
     "handed_to_finance_at": _l("Handed to finance at"), "incident_note": _l("Incidents"),
     "matters": _l("Open matters"), "cosigned_by": _l("Incoming person's signature"),
     "cosigned_at": _l("Signed at"), "state": _l("State"),
+    "sections_json": _l("At the desk at the handover"),
 }
 MATTER_LABELS = {"text": _l("Matter"), "butler": _l("Follow-up butler"),
                  "orally_handed": _l("Handed over orally"),
                  "public_info": _l("Public information line"), "status": _l("Status")}
+
+
+def sections_text(value: str) -> str:
+    """The snapshot as people read it in history: each section's title and lines."""
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return " / ".join(f"{d.get('title', name)}：{'；'.join(map(str, d.get('rows', [])))}"
+                      for name, d in data.items() if isinstance(d, dict))
+
+
+class HandoverReadable(Readable):
+    def value(self, field: str, value) -> str:
+        if field == "sections_json" and value:
+            return sections_text(value)
+        return super().value(field, value)
 
 
 def handover_state(view, context, model, name) -> Markup:
@@ -113,7 +134,8 @@ class ShiftHandoverView(RegisterView):
         if request.method == "GET" and obj is None:
             carried = handover_rules.previous_open_matters(current_staff())
             if carried:
-                obj = ShiftHandover(shift=default_shift(), handed_over_at=utcnow(), matters=[
+                at = local_to_utc(i18n.local_now())     # the form's default, as typed
+                obj = ShiftHandover(shift=default_shift(), handed_over_at=at, matters=[
                     HandoverMatter(text=m.text, butler_id=m.butler_id, butler=m.butler,
                                    orally_handed=m.orally_handed, public_info=m.public_info,
                                    public_info_id=m.public_info_id, status="open")
@@ -129,6 +151,11 @@ class ShiftHandoverView(RegisterView):
                           handed_over_at=utcnow(), outgoing=user)
         with db.session.no_autoflush:
             return handover_rules.compute(h, user)
+
+    def readable(self, masked: frozenset[str] | None = None) -> HandoverReadable:
+        choices = {k: dict(v) for k, v in (self.column_choices or {}).items()}
+        return HandoverReadable(self.model, self.column_labels, choices,
+                                masked=self.masked_columns() if masked is None else masked)
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         user = current_staff()
