@@ -221,5 +221,6 @@ class ShiftHandoverView(RegisterView):
         return self.render("admin/handover/print.html", handovers=rows,
                            labels=HANDOVER_LABELS, matter_labels=MATTER_LABELS,
                            shifts=SHIFT_LABELS, states=MATTER_STATE_LABELS,
-                           title=_("Shift handovers of %(m)s", m=f"{first:%Y-%m}"))
+                           title=_("Shift handovers of %(m)s", m=f"{first:%Y-%m}"),
+                           month=f"{first:%Y-%m}")
 
