@@ -31,7 +31,7 @@ def sid(app, username: str) -> int:
 
 def test_outgoing_enters_and_incoming_cosigns_on_the_same_form(app, browser):
     resp = browser("clerk").post_form(URL + "new/", with_matter(
-        without_carried(handover_form(app)), "3-801 投诉车辆乱停，待保安回复", orally_handed="y",
+        handover_form(app), "电梯异响，已约维保 明早 9 点", orally_handed="y",
         butler=sid(app, "butler")))
     assert resp.status_code == 302, form_errors(resp)
     h = handovers(app)[-1]
@@ -42,7 +42,8 @@ def test_outgoing_enters_and_incoming_cosigns_on_the_same_form(app, browser):
     assert h.sections["keys"]["out"][0]["key"] == "水泵房"          # the open checkout
     assert any("1-302寄存" in r for r in h.sections["deposits"]["rows"])
     assert [(m.text, m.butler_id, m.orally_handed) for m in h.matters] == [
-        ("3-801 投诉车辆乱停，待保安回复", sid(app, "butler"), True)]
+        ("3-801 投诉夜间车辆乱停，待保安回复", sid(app, "butler"), True),    # carried over
+        ("电梯异响，已约维保 明早 9 点", sid(app, "butler"), True)]
     with app.app_context():
         assert [e.action for e in entries_for("shift_handover", h.id)] == ["insert"]
     page = text_of(browser("clerk").get(URL + f"details/?id={h.id}"))
@@ -79,11 +80,15 @@ def test_without_the_cosign_it_waits_and_only_the_incoming_person_signs(app, bro
     ({"shift": "night", "charged_orders_handed": None}, "夜班下班前须将收费服务单交财务部"),
     ({"handed_over_at": "FUTURE"}, "交班时间不能是将来时间"),
     ({"cosigner_username": "butler"}, "只有交接班记录上的接班人"),
+    ({"DROP_CARRIED": True}, "上一班的未完成事项“3-801 投诉夜间车辆乱停，待保安回复”没有交接"),
 ])
 def test_refusals_are_form_messages_and_write_nothing(app, browser, over, message):
     values = {"SELF": str(sid(app, "clerk")), "OFF": str(expected_keys(app) - 1),
               "FUTURE": fmt(local_now() + timedelta(hours=2))}
-    data = handover_form(app, **{k: values.get(v, v) for k, v in over.items()})
+    data = handover_form(app, **{k: values.get(v, v) for k, v in over.items()
+                                 if k != "DROP_CARRIED"})
+    if over.get("DROP_CARRIED"):                   # the carried line replaced by another
+        data["matters-0-text"] = "今日无其他事项"
     if over.get("deposits_checked", "") is None:
         data.pop("deposits_checked", None)
     if "charged_orders_handed" in over:
