@@ -69,6 +69,8 @@ def check_handover(h: ShiftHandover, user: Staff, now: datetime | None = None) -
         if m.butler is not None and m.butler.property_id != h.property_id:
             raise RuleViolation(_("You may only record data for your own property."))
         m.status = m.status if m.status in ("open", "closed") else "open"
+    if h.id is None:
+        check_carried(h, user)
     data = compute(h, user)
     check(h, data)
     h.sections_json = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
@@ -113,6 +115,17 @@ def previous_open_matters(user) -> list[HandoverMatter]:
     return list(db.session.execute(select(HandoverMatter).where(
         HandoverMatter.handover_id == last, HandoverMatter.status == "open",
         HandoverMatter.voided_at.is_(None)).order_by(HandoverMatter.id)).scalars())
+
+
+def check_carried(h: ShiftHandover, user) -> None:
+    """Open matters of the last signed handover stay on the next one until closed (the
+    form pre-fills them; marking one 已完成 closes it)."""
+    texts = {(m.text or "").strip() for m in h.matters}
+    for m in previous_open_matters(user):
+        if m.text.strip() not in texts:
+            raise RuleViolation(_("The open matter '%(text)s' of the last handover is "
+                                  "missing: keep it, and mark it closed once done.",
+                                  text=m.text))
 
 
 # -- due -------------------------------------------------------------------------------------

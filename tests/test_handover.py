@@ -95,7 +95,7 @@ def test_refusals_are_form_messages_and_write_nothing(app, browser, over, messag
         data.pop("charged_orders_handed", None)
     before = len(handovers(app))
     resp = browser("clerk").post_form(URL + "new/", data)
-    assert resp.status_code == 200, resp.status_code
+    assert resp.status_code == 200, (resp.status_code, resp.location)
     assert message in text_of(resp), form_errors(resp)
     assert len(handovers(app)) == before
 
