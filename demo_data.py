@@ -60,6 +60,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_activities(prop)
         _demo_exit_and_fees(prop)
         _demo_owner_files(prop, north)
+        _demo_handover(prop)
         db.session.commit()
 
 
@@ -524,3 +525,27 @@ def _demo_owner_files(prop: Property, north: Property) -> None:
                                      applicant_id=butler.id, created_by_id=butler.id,
                                      reason="核对产权备案资料", secrecy="important",
                                      due_on=today + timedelta(days=3)))
+def _demo_handover(prop: Property) -> None:
+    """A co-signed 交接班记录表 from clerk to clerk2 with one open matter (idempotent):
+    its sections computed by the same rules the form uses."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.handover import HandoverMatter, ShiftHandover
+    from rules import handover as handover_rules
+
+    if db.session.execute(select(ShiftHandover).where(
+            ShiftHandover.property_id == prop.id)).first():
+        return
+    clerk, clerk2, butler = (db.session.execute(select(Staff).where(
+        Staff.username == name)).scalar_one() for name in ("clerk", "clerk2", "butler"))
+    h = ShiftHandover(property_id=prop.id, shift="day", handed_over_at=utcnow() - timedelta(
+        minutes=30), outgoing=clerk, incoming=clerk2, duty_log="白班平稳；水泵房钥匙保安夜巡借出未还",
+        deposits_checked=True, charged_orders_handed=True, created_by_id=clerk.id)
+    h.matters.append(HandoverMatter(property_id=prop.id, text="3-801 投诉夜间车辆乱停，待保安回复",
+                                    butler=butler, orally_handed=True, created_by_id=clerk.id))
+    with db.session.no_autoflush:
+        h.keys_counted = handover_rules.keys_at_desk(h, clerk)["expected"]
+        handover_rules.check_handover(h, clerk)
+    h.cosigned_by, h.cosigned_at, h.cosign_method = clerk2, utcnow(), "pin"
+    db.session.add(h)

@@ -20,6 +20,7 @@ from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
 from models.patrols import Patrol, PatrolArea
 from models.activities import ActivityPlan, ActivityProposal, ActivityRecord
+from models.handover import ShiftHandover
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from web_security import csp_nonce
@@ -38,6 +39,7 @@ from .public_info import PublicInfoView
 from .patrols import PatrolAreaView, PatrolsDueView, PatrolView
 from .activities import (ActivitiesDueView, ActivityPlanView, ActivityProposalView,
                          ActivityRecordView)
+from .handover import ShiftHandoverView
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -78,6 +80,7 @@ VIEWS = [
     (FeeNoticeView, FeeNotice, _l("Fee notices"), FEES, "fee_notice"),
     (ArrearsCaseView, ArrearsCase, _l("Arrears collection"), FEES, "arrears_case"),
     (FeeRatesView, None, _l("Collection rate"), FEES, "fee_rates"),
+    (ShiftHandoverView, ShiftHandover, _l("Shift handover log"), FRONT_DESK, "shift_handover"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

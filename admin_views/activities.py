@@ -24,8 +24,8 @@ from .approvals import ApprovalRequestView
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .choices import staff_with_role
 from .fields import LocalDateTimeField
+from .inline_rows import NoDeleteRowsConverter
 from .params import id_or_404
-from .service_orders import _LinesConverter
 from .write_path import commit
 
 ACTIVITY_LABELS = {
@@ -54,7 +54,7 @@ class ActivityPlanView(ApprovalRequestView):
     column_filters = ("year", "status")
     form_columns = ("year", "lines", "notes")
     form_args = {"year": {"default": lambda: local_today().year + 1}}
-    inline_model_form_converter = _LinesConverter
+    inline_model_form_converter = NoDeleteRowsConverter
     inline_models = [(ActivityPlanLine, {
         "form_columns": ("id", "planned_on", "theme", "budget"),
         "form_label": _l("Activity"),

@@ -11,14 +11,23 @@ from wtforms import SelectField
 
 from i18n import local_now, local_today, utc_to_local
 from models.base import db, utcnow
-from models.exit_pass import (CALL_RESULT_LABELS, CALL_RESULTS, GATE_LABELS, GATES,
-                              PURPOSE_LABELS, PURPOSES, STATE_LABELS, ExitPass, ExitPassItem)
+from models.exit_pass import (
+    CALL_RESULT_LABELS,
+    CALL_RESULTS,
+    GATE_LABELS,
+    GATES,
+    PURPOSE_LABELS,
+    PURPOSES,
+    STATE_LABELS,
+    ExitPass,
+    ExitPassItem,
+)
 from rules import exit_pass as pass_rules
 from rules.matrix import reads_personal_data
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .inline_rows import NoDeleteRowsConverter
 from .params import bounded_int, parse_id
-from .service_orders import _LinesConverter
 from .write_path import commit
 
 EXIT_LABELS = {
@@ -99,7 +108,7 @@ class ExitPassView(RegisterView):
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20},
                       "owner": {"fields": ("name",), "page_size": 20}}
-    inline_model_form_converter = _LinesConverter
+    inline_model_form_converter = NoDeleteRowsConverter
     inline_models = [(ExitPassItem, {
         "form_columns": ("id", "name", "quantity"),
         "form_label": _l("Goods carried and quantities"),

@@ -17,15 +17,24 @@ from wtforms import SelectField
 
 from i18n import local_now, local_to_utc, local_today
 from models.base import db
-from models.fees import (ATTEMPT_LABELS, ATTEMPT_METHODS, CAUSE_LABELS, CAUSES, DELIVERY_LABELS,
-                         DELIVERY_METHODS, FEE_ITEM_LABELS, FEE_ITEMS, ArrearsAttempt,
-                         FeeNoticeLine)
+from models.fees import (
+    ATTEMPT_LABELS,
+    ATTEMPT_METHODS,
+    CAUSE_LABELS,
+    CAUSES,
+    DELIVERY_LABELS,
+    DELIVERY_METHODS,
+    FEE_ITEM_LABELS,
+    FEE_ITEMS,
+    ArrearsAttempt,
+    FeeNoticeLine,
+)
 from models.staff import Staff
 from rules import fees as fee_rules
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .inline_rows import NoDeleteRowsConverter
 from .params import BadParam, parse_id, parse_moment, parse_month
-from .service_orders import _LinesConverter
 from .write_path import commit
 
 FEE_LABELS = {
@@ -104,7 +113,7 @@ class FeeNoticeView(RegisterView):
                                 "lines": lambda v, c, m, n: "; ".join(str(x) for x in m.lines)}
     form_columns = ("lines", "objection", "objection_handling", "receipt_returned_at",
                     "pickup_at", "pickup_place", "pickup_contact", "pickup_phone")
-    inline_model_form_converter = _LinesConverter
+    inline_model_form_converter = NoDeleteRowsConverter
     inline_models = [(FeeNoticeLine, {
         "form_columns": ("id", "item", "amount"), "form_label": _l("Fee item"),
         "column_labels": {"item": _l("Fee item"), "amount": _l("Amount (yuan)")},
@@ -246,7 +255,7 @@ class ArrearsCaseView(RegisterView):
     form_overrides = {"cause": SelectField}
     form_args = {"cause": {"choices": [("", "—")] + [(c, CAUSE_LABELS[c]) for c in CAUSES]}}
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
-    inline_model_form_converter = _LinesConverter
+    inline_model_form_converter = NoDeleteRowsConverter
     inline_models = [(ArrearsAttempt, {
         "form_columns": ("id", "at", "method", "staff_name", "result"),
         "form_label": _l("Collection attempt"),

@@ -11,15 +11,20 @@ from markupsafe import Markup, escape
 from wtforms import SelectField, TextAreaField
 
 from i18n import local_now
-from models.patrols import CHECK_ITEMS, CHECK_LABELS, PATROL_CHECKLIST, PROBLEM_ITEM_LABELS, \
-    PatrolProblem
+from models.patrols import (
+    CHECK_ITEMS,
+    CHECK_LABELS,
+    PATROL_CHECKLIST,
+    PROBLEM_ITEM_LABELS,
+    PatrolProblem,
+)
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import patrols as patrol_rules
 from rules.matrix import permits
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .choices import staff_with_role
-from .service_orders import _LinesConverter
+from .inline_rows import NoDeleteRowsConverter
 from .write_path import commit
 
 NOTE_LABELS = {f"{c}_note": _l("%(item)s: note", item=label) for c, label in PATROL_CHECKLIST}
@@ -96,7 +101,7 @@ class PatrolView(RegisterView):
                     "renovation", "customer_info", "problems")
     form_args = {"patrolled_at": {"default": local_now},
                  **{c: {"default": True} for c in CHECK_ITEMS}}
-    inline_model_form_converter = _LinesConverter
+    inline_model_form_converter = NoDeleteRowsConverter
     inline_models = [(PatrolProblem, {
         "form_columns": ("id", "item", "problem", "location", "forwarded_to", "result",
                          "completed_at", "tracker"),

@@ -2,21 +2,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask import request
+from flask_admin import expose
 from wtforms import SelectField
 
 from i18n import local_now
 from models.public_info import INFO_CATEGORIES, INFO_CATEGORY_LABELS
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import public_info as info_rules
+from rules.roles import ROLES
 
-from .base import RegisterView, current_staff
+from .base import RegisterView, current_staff, requires
+from .choices import staff_with_role
 from .occupant_lookup import fill_from_room
 
 PUBLIC_INFO_LABELS = {
     "received_at": _l("Date and time"), "unit": _l("Room"), "caller_name": _l("Caller"),
     "caller_phone": _l("Caller number"), "reason": _l("Reason"),
     "work_order_no": _l("Work-order No."), "receiver": _l("Received by"),
-    "forwarded_to": _l("Forwarded to"), "completed_at": _l("Completed at"),
+    "forwarded_to": _l("Forwarded to"), "forwarded_to_person": _l("Information receiver"),
+    "completed_at": _l("Completed at"),
     "completion": _l("Completion"), "category": _l("Category"), "notes": _l("Notes"),
 }
 
@@ -25,10 +30,13 @@ class PublicInfoView(RegisterView):
     """公共信息记录表.  The receiver is whoever is signed in when the line is made."""
 
     register = "public_info"
+    list_template = "admin/public_info/list.html"
     column_list = ("received_at", "unit", "caller_name", "caller_phone", "reason", "category",
-                   "forwarded_to", "work_order_no", "receiver", "completed_at")
+                   "forwarded_to", "forwarded_to_person", "work_order_no", "receiver",
+                   "completed_at")
     column_details_list = ("received_at", "unit", "caller_name", "caller_phone", "reason",
-                           "category", "forwarded_to", "work_order_no", "receiver",
+                           "category", "forwarded_to", "forwarded_to_person", "work_order_no",
+                           "receiver",
                            "completed_at", "completion", "notes", "created_at", "voided_at")
     column_export_list = column_details_list
     column_labels = PUBLIC_INFO_LABELS
@@ -39,7 +47,7 @@ class PublicInfoView(RegisterView):
     column_choices = {"category": list(INFO_CATEGORY_LABELS.items()),
                       "forwarded_to": list(DEPARTMENT_LABELS.items())}
     form_columns = ("received_at", "unit", "caller_name", "caller_phone", "reason", "category",
-                    "forwarded_to", "work_order_no", "completed_at", "completion", "notes")
+                    "forwarded_to", "forwarded_to_person", "work_order_no", "completed_at", "completion", "notes")
     form_overrides = {"category": SelectField, "forwarded_to": SelectField}
     form_args = {
         "received_at": {"default": local_now},
@@ -50,9 +58,26 @@ class PublicInfoView(RegisterView):
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
     form_widget_args = fill_from_room(name="caller_name", phone="caller_phone")
+    form_choices = {"forwarded_to_person": staff_with_role(*ROLES)}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.forwarded_to = model.forwarded_to or None
         if is_created:
             model.receiver_id = current_staff().id
         info_rules.check_entry(model)
+
+    @expose("/daily/")
+    @requires("view")
+    def daily_view(self):
+        """每日汇总 (the guide: 对公共信息认真做好记录，每日做好汇总): per local day of a
+        month, the lines per category A–D, still open and completed."""
+        from .params import BadParam, parse_month
+
+        try:
+            first = parse_month(request.args.get("month") or f"{local_now():%Y-%m}")
+        except BadParam:
+            first = parse_month(f"{local_now():%Y-%m}")
+        days = info_rules.daily_summary(current_staff(), first)
+        return self.render("admin/public_info/daily.html", days=days, month=first,
+                           categories=INFO_CATEGORIES, category_labels=INFO_CATEGORY_LABELS,
+                           totals=info_rules.summary_totals(days))

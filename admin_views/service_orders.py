@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import BaseView, expose
-from flask_admin.contrib.sqla.fields import InlineModelFormList
-from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,6 +32,7 @@ from rules.personal_data import mask_personal
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .occupant_lookup import fill_from_room
 from .write_path import commit
+from .inline_rows import NoDeleteRowsConverter
 from .params import BadParam, bounded_int, id_or_404, parse_day, parse_id, parse_month
 
 ORDER_LABELS = {
@@ -79,20 +78,6 @@ def order_state(view, context, model, name) -> Markup:
         follow = f' <span class="badge badge-warning">{escape(due)}</span>'
     return Markup(f'<span class="badge badge-info order-state" data-state="{key}">'
                   f'{escape(text)}</span>{follow}')
-
-
-class _NoDeleteLines(InlineModelFormList):
-    """Order lines are part of the record: changed, never deleted."""
-
-    def display_row_controls(self, field) -> bool:
-        return False
-
-    def should_delete(self, field) -> bool:
-        return False
-
-
-class _LinesConverter(InlineModelConverter):
-    inline_field_list_type = _NoDeleteLines
 
 
 class SettleForm(FlaskForm):
@@ -248,7 +233,7 @@ class ServiceOrderView(ServiceOrderBase):
     form_columns = ("unit", "customer_name", "customer_phone", "description", "lines",
                     "appointment_at", "department", "staff_name", "confirm_call_at",
                     "confirm_call_result", "completed_at", "customer_signed", "work_notes")
-    inline_model_form_converter = _LinesConverter
+    inline_model_form_converter = NoDeleteRowsConverter   # lines are changed, never deleted
     inline_models = [(ServiceOrderLine, {
         "form_columns": ("id", "price", "quantity"),
         "form_label": _l("Service item"),  # "添加 服务项目", not 品名 (medicine)

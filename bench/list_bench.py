@@ -42,10 +42,12 @@ ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "�
 PATROL_NOTES = ["1-801 装修中，无违规", "2-302 装修拆墙，已制止并上报工程部", "无装修户", "3-1202 装修噪音，已提醒",
                 "15-1203 装修垃圾堆放楼道"]
 REGISTERS = ("key_checkout", "public_info", "service_order", "patrol", "fee_notice",
-             "arrears_case", "owner_file_access")
+             "arrears_case", "owner_file_access", "shift_handover")
 # Who reads each list in the benchmark (the clerk unless named here).
 READERS = {"fee_notice": "finance", "arrears_case": "butler",
            "owner_file_access": "dept_manager"}
+DUTY_LOGS = ["白班平稳，电梯维保完成", "夜班巡查正常，地库积水已抽干", "1-302 报修已派工，待回访",
+             "停水通知已电话告知业主", "快递代收三件已通知业主", "水泵房钥匙保安夜巡借出未还"]
 
 
 def _name(rng: random.Random) -> str:
@@ -72,6 +74,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from models.fees import ArrearsCase, FeeNotice
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
+    from models.handover import ShiftHandover
     from models.service_orders import ServiceOrder, ServiceOrderSequence
     from models.staff import Staff
 
@@ -101,6 +104,7 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
             key_ids = [k.id for k in keys]
             unit_ids = [u.id for u in units]
         clerk = db.session.execute(select(Staff.id).where(Staff.username == "clerk")).scalar()
+        clerk2 = db.session.execute(select(Staff.id).where(Staff.username == "clerk2")).scalar()
         start = datetime(2023, 11, 1)
         span = 3 * 365 * 24 * 60
 
@@ -177,6 +181,16 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "staff_id": rng.choice(staff_ids), "opened_at": at(i),
                     "kind": rng.choice(("details", "details", "history", "phone_list"))}
                     for i in range(rows)), "owner-file openings", rows)
+            if "shift_handover" in registers:
+                _insert(conn, ShiftHandover.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "shift": ("day", "night")[i % 2], "handed_over_at": at(i),
+                    "outgoing_id": (clerk, clerk2)[i % 2], "incoming_id": (clerk2, clerk)[i % 2],
+                    "duty_log": "欧阳稀有来电已转管家" if i % 100_000 == 5 else rng.choice(DUTY_LOGS),
+                    "keys_expected": 1000, "keys_counted": 1000, "deposits_checked": True,
+                    "charged_orders_handed": True, "cosigned_by_id": (clerk2, clerk)[i % 2],
+                    "cosigned_at": at(i), "cosign_method": "pin"}
+                    for i in range(rows)), "shift handovers", rows)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -249,7 +263,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
                    "patrol": ("patrolled_at", "reviewed_at"),
                    "fee_notice": ("paid_at", "amount_due"),
                    "arrears_case": ("since", "amount"),
-                   "owner_file_access": ("opened_at", "opened_at")}[register]
+                   "owner_file_access": ("opened_at", "opened_at"),
+                   "shift_handover": ("handed_over_at", "handed_over_at")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -273,6 +288,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "fee_notice": [("month (2019-05)", "2019-05"), ("room (15-1203)", "15-1203")],
         "arrears_case": [("room (15-1203)", "15-1203")],
         "owner_file_access": [],            # no free-text search: filters and dates only
+        "shift_handover": [("rare text (欧阳稀有, 10 rows)", "欧阳稀有"), ("common 2 characters (钥匙)", "钥匙"),
+                           ("3+ characters (地库积水)", "地库积水")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]

@@ -23,3 +23,4 @@ from .exit_pass import ExitPass, ExitPassItem, MoveOut  # noqa: F401
 from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa: F401
 from .owner_files import (ImportantFileLoan, OccupantFamilyMember, OwnerFileAccess,  # noqa: F401
                           OwnerFileLoan, SecretFileLoan)
+from .handover import HandoverMatter, ShiftHandover  # noqa: F401

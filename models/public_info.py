@@ -45,6 +45,11 @@ class PublicInfoEntry(RegisterMixin, db.Model):
     receiver_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False, index=True)
     receiver = relationship("Staff", foreign_keys=[receiver_id], lazy="joined")
     forwarded_to: Mapped[str | None] = mapped_column(String(20), index=True)
+    # 信息接受人: the person the matter went to (older lines name only a department).
+    forwarded_to_person_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"),
+                                                               index=True)
+    forwarded_to_person = relationship("Staff", foreign_keys=[forwarded_to_person_id],
+                                       lazy="joined")
     completed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     completion: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(1), nullable=False, default="B", index=True)

@@ -291,6 +291,16 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "export": finance | managers | auditor,
         "history": managers | auditor,
     },
+    # 交接班记录表: the outgoing desk person enters it, the incoming one co-signs.
+    "shift_handover": {
+        "view": desk | managers | auditor,
+        "create": desk,
+        "edit": desk,                   # until co-signed (rules/handover.check_editable)
+        "void": has_role("supervisor", "dept_manager"),
+        "cosign": desk,
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
     # Finance: the day's charged orders, the month's sign-bills per unit, cash received.
     "finance": {
         "view": has_role("finance", "supervisor", "dept_manager", "property_manager",

@@ -3,11 +3,13 @@ follows up (the guide: the first receiver tracks a question until it is answered
 the desk summarises the day's public information)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from i18n import local_to_utc, local_today
 from models.base import db, utcnow
 from models.public_info import INFO_CATEGORIES, PublicInfoEntry
 from models.service_orders import ServiceOrder
@@ -37,6 +39,9 @@ def check_entry(entry: PublicInfoEntry, now: datetime | None = None) -> None:
             raise RuleViolation(_("Completion cannot be before the call was received."))
         if not (entry.completion or "").strip():
             raise RuleViolation(_("Say how the matter was completed."))
+    person = entry.forwarded_to_person
+    if person is not None and person.property_id != entry.property_id:
+        raise RuleViolation(_("The information receiver must work at this property."))
     if entry.unit is not None and entry.unit.property_id != entry.property_id:
         raise RuleViolation(_("You may only record data for your own property."))
     if entry.work_order_no is not None:
@@ -72,3 +77,51 @@ def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
         return []
     return [(_("Public information not completed after a day"), late,
              "public_info")]
+
+
+# -- 每日汇总 ----------------------------------------------------------------------------------
+
+@dataclass
+class DaySummary:
+    day: date
+    per_category: dict[str, int] = field(default_factory=dict)
+    open: int = 0
+    completed: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_category.values())
+
+
+def daily_summary(user, first: date) -> list[DaySummary]:
+    """Each local day of the month of ``first`` (up to today): lines per category, open
+    and completed (voided lines left out).  One grouped count per day, on the
+    (property, received_at) index."""
+    nxt = min(date(first.year + first.month // 12, first.month % 12 + 1, 1),
+              local_today() + timedelta(days=1))
+    out = []
+    day = first
+    while day < nxt:
+        lo = local_to_utc(datetime.combine(day, time.min))
+        hi = local_to_utc(datetime.combine(day + timedelta(days=1), time.min))
+        q = scoped(select(PublicInfoEntry.category, func.count(),
+                          func.count(PublicInfoEntry.completed_at)).where(
+            PublicInfoEntry.voided_at.is_(None), PublicInfoEntry.received_at >= lo,
+            PublicInfoEntry.received_at < hi), PublicInfoEntry, user).group_by(
+            PublicInfoEntry.category)
+        row = DaySummary(day, {c: 0 for c in INFO_CATEGORIES})
+        for category, n, done in db.session.execute(q):
+            row.per_category[category] = n
+            row.completed += done
+            row.open += n - done
+        out.append(row)
+        day += timedelta(days=1)
+    return out
+
+
+def summary_totals(days: list[DaySummary]) -> DaySummary:
+    total = DaySummary(days[0].day if days else date.today(),
+                       {c: sum(d.per_category.get(c, 0) for d in days) for c in INFO_CATEGORIES})
+    total.open = sum(d.open for d in days)
+    total.completed = sum(d.completed for d in days)
+    return total
