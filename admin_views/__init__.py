@@ -37,6 +37,10 @@ from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
                     WaterReceiptView, WaterStockView)
+from models.mail import Distribution, MailItem, Subscription
+from models.notices import ImportantNotice, NoticeDispatch
+from .mail import DistributionView, MailItemView, SubscriptionView
+from .notices import ImportantNoticeView, NoticeDispatchView
 from .reference import BuildingView, OccupantView, PropertyView, UnitView
 from .staff import StaffView
 
@@ -49,11 +53,18 @@ MEDICINE = _l("Medicine box")
 WATER = _l("Bottled water")
 ORDERS = _l("Service orders")
 FRONT_DESK = _l("Front desk")
+MAIL = _l("Mail and notices")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
     (ApprovalsView, None, _l("My approvals"), None, "approvals"),
     (PublicInfoView, PublicInfoEntry, _l("Public information log"), FRONT_DESK, "public_info"),
+    (MailItemView, MailItem, _l("Mail sign-for sheet"), MAIL, "mail_item"),
+    (DistributionView, Distribution, _l("Newspaper distribution sheet"), MAIL, "distribution"),
+    (SubscriptionView, Subscription, _l("Newspaper/magazine subscription form"), MAIL,
+     "subscription"),
+    (ImportantNoticeView, ImportantNotice, _l("Important notices"), MAIL, "important_notice"),
+    (NoticeDispatchView, NoticeDispatch, _l("Dispatch record"), MAIL, "notice_dispatch"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

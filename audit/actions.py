@@ -22,6 +22,9 @@ ACTION_LABELS = {
     # stock (medicine box, bottled water)
     "receive": _l("Received into stock"), "void_receipt": _l("Receipt voided"),
     "void_issue": _l("Issue voided, stock restored"), "count": _l("Stock counted"),
+    # mail and notices
+    "quick_entry": _l("Logged by quick entry"), "hand_over": _l("Handed to the courier"),
+    "take_down": _l("Taken down"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

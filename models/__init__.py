@@ -14,3 +14,6 @@ from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
 from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
                              ServicePrice)
 from .public_info import PublicInfoEntry  # noqa: F401
+from .serials import RegisterSequence  # noqa: F401
+from .mail import Distribution, MailArchive, MailItem, Subscription  # noqa: F401
+from .notices import ImportantNotice, NoticeDispatch  # noqa: F401

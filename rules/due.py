@@ -28,6 +28,9 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
+    ("mail_item", "rules.mail:due_items"),
+    ("subscription", "rules.newspapers:due_items"),
+    ("important_notice", "rules.notices:due_items"),
 ]
 
 

@@ -32,6 +32,7 @@ water_readers = has_role("clerk", "butler", "security", "finance", *MANAGERS) | 
 order_readers = has_role("clerk", "butler", "security", "finance", *MANAGERS) | auditor
 # Who may read occupants' contact details (personal data, DESIGN.md "Owner files").
 personal_data_readers = has_role("clerk", "butler", "finance", *MANAGERS, "auditor")
+mail_readers = has_role("courier", "clerk", "butler", *MANAGERS) | auditor
 
 REFERENCE = {
     "view": all_staff,
@@ -256,6 +257,50 @@ MATRIX: dict[str, dict[str, Predicate]] = {
                          "general_manager") | auditor,
         "edit": has_role("finance"),   # confirm cash received
         "export": has_role("finance") | managers | auditor,
+    },
+    # -- mail and newspapers (信件、报刊管理制度), notices (重要信息的发布) ------------------
+    # The courier takes in and delivers; the desk takes mail in at weekends (代收).
+    "mail_item": {
+        "view": mail_readers,
+        "create": has_role("courier", "clerk"),      # the clerk only at weekends (rules/mail)
+        "edit": has_role("courier", "clerk"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "subscription": {
+        "view": mail_readers,
+        "create": has_role("courier", "clerk"),
+        "edit": has_role("courier", "clerk"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    "distribution": {
+        "view": mail_readers,
+        "create": has_role("courier", "clerk"),
+        "edit": has_role("courier", "clerk"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "important_notice": {
+        "view": mail_readers,
+        "create": desk,                              # 客服部负责重要信息文件的拟制
+        "edit": has_role("clerk"),                   # 前台回收 (take down)
+        "void": desk,                                # withdraw: rules/approvals.check_withdraw
+        "approve": has_role("dept_manager", "general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "notice_dispatch": {
+        "view": mail_readers,
+        # the board posting only by the property manager (rules/notices.check_dispatch)
+        "create": has_role("courier", "clerk", "butler", "property_manager"),
+        "edit": has_role("courier", "clerk", "butler", "property_manager"),   # confirmation
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
     },
     # 待我审批 / 我的申请: every member of staff has the page; deciding needs a
     # manager role here, then the chain step's role and the request register's
