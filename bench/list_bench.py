@@ -3,7 +3,8 @@
 1. builds a throw-away database (migrations + demo data) and generates N rows of
    each register (key checkouts: 1,000 keys, 300 borrowers with Chinese names;
    public-information lines: 2,000 rooms, callers, phone numbers, ten kinds of call;
-   service orders: gapless numbers, customers, descriptions; all over three years)
+   service orders: gapless numbers, customers, descriptions; mail items: gapless
+   numbers, unique tracking numbers, recipients; all over three years)
    with Core bulk inserts — no history for these rows, so verify the chain
    afterwards with ``audit verify --no-rows``;
 2. serves the app with gunicorn (2 workers) on 127.0.0.1;
@@ -39,7 +40,8 @@ CALLS = ["电梯异响需要维保", "楼道声控灯不亮", "咨询本月物�
          "快递无人签收请代收", "家中水管漏水", "小区门禁卡失灵", "投诉夜间车辆乱停", "建议增加儿童游乐设施"]
 ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "空调清洗两台", "家庭保洁三小时", "更换水龙头",
                "维修门锁", "疏通马桶", "安装晾衣架"]
-REGISTERS = ("key_checkout", "public_info", "service_order")
+REGISTERS = ("key_checkout", "public_info", "service_order", "mail_item")
+CARRIERS = ["顺丰速运", "中通快递", "圆通速递", "韵达快递", "京东物流", "EMS"]
 
 
 def _name(rng: random.Random) -> str:
@@ -62,6 +64,8 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from audit import system_actor
     from models.base import db
     from models.keys import Key, KeyCheckout
+    from models.mail import MailItem
+    from models.serials import RegisterSequence
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
     from models.service_orders import ServiceOrder, ServiceOrderSequence
@@ -138,6 +142,28 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     for i in range(rows)), "service orders", rows)
                 conn.execute(update(ServiceOrderSequence).where(
                     ServiceOrderSequence.property_id == pid).values(last_no=first + rows - 1))
+        if "mail_item" in registers:
+            with db.engine.begin() as conn:
+                seq = RegisterSequence.__table__
+                first = (conn.execute(select(seq.c.last_no).where(
+                    seq.c.property_id == pid, seq.c.register == "mail_item")).scalar() or 0) + 1
+                _insert(conn, MailItem.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "serial_no": first + i, "received_at": at(i),
+                    "kind": rng.choice(("express", "parcel", "parcel", "ems", "ordinary")),
+                    "carrier": rng.choice(CARRIERS),
+                    "tracking_no": f"{('SF', 'ZT', 'YT', 'JD')[i % 4]}{i:010d}",
+                    "unit_id": rng.choice(unit_ids),
+                    "recipient_name": "欧阳稀有" if i % 100_000 == 5 else _name(rng),
+                    "recipient_phone": f"13{rng.randrange(10 ** 9):09d}",
+                    "received_by_id": clerk, "proxy_receipt": False,
+                    "delivered_at": at(i) + timedelta(minutes=8) if i % 1000 else None,
+                    "delivered_by_id": clerk if i % 1000 else None,
+                    "signer": "本人" if i % 1000 else None}
+                    for i in range(rows)), "mail items", rows)
+                conn.execute(update(seq).where(seq.c.property_id == pid,
+                                               seq.c.register == "mail_item")
+                             .values(last_no=first + rows - 1))
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -176,7 +202,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
     with app.app_context(), force_locale("en"):
         between = {"key_checkout": ("out_at", "returned_at"),
                    "public_info": ("received_at", "completed_at"),
-                   "service_order": ("created_at", "completed_at")}[register]
+                   "service_order": ("created_at", "completed_at"),
+                   "mail_item": ("received_at", "delivered_at")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -192,6 +219,10 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "service_order": [("rare customer (欧阳稀有, 10 rows)", "欧阳稀有"),
                           ("common 2 characters (维修)", "维修"), ("3+ characters (下水道)", "下水道"),
                           ("room (15-1203)", "15-1203")],
+        "mail_item": [("rare recipient (欧阳稀有, 10 rows)", "欧阳稀有"),
+                      ("tracking number (SF0000123456)", "SF0000123456"),
+                      ("tracking fragment (0000123)", "0000123"),
+                      ("common 2 characters (王伟)", "王伟"), ("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]
