@@ -63,6 +63,14 @@ def delivery_cell(view, context, model, name) -> Markup:
                  f'href="{view.get_url(".deliver_view", id=model.id)}">{escape(deliver)}</a>'
                  f' <a class="btn btn-sm btn-link mail-return" '
                  f'href="{view.get_url(".return_view", id=model.id)}">{escape(ret)}</a>')
+        if model.proxy_receipt and model.handed_to_courier_at is None:
+            from flask_wtf.csrf import generate_csrf
+
+            cell += (f'<form method="post" class="d-inline mail-hand-over" action="'
+                     f'{view.get_url(".hand_over_view")}"><input type="hidden" '
+                     f'name="csrf_token" value="{generate_csrf()}"><input type="hidden" '
+                     f'name="id" value="{model.id}"><button class="btn btn-sm btn-link">'
+                     f'{escape(_("Hand to the courier"))}</button></form>')
     return Markup(cell)
 
 

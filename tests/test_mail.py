@@ -143,6 +143,7 @@ def test_weekend_items_are_due_to_the_courier_on_monday_morning(app, browser):
         clerk = db.session.get(Staff, staff_id("clerk"))
         assert item.id in {m.id for m in mail_rules.weekend_not_handed(clerk)}
     assert "周末代收邮件周一上午未交接给送报员" in text_of(browser("clerk").get("/admin/"))
+    assert "交给送报员" in text_of(browser("clerk").get("/admin/mail_item/"))
     resp = browser("clerk").post("/admin/mail_item/hand_over/", {"id": item.id})
     assert resp.status_code == 302
     with app.app_context():
