@@ -15,15 +15,12 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from audit import mark_action
 from i18n import local_now, local_today
-from models.base import utcnow
 from models.mail import (MAIL_KIND_LABELS, MAIL_KINDS, RETURN_REASON_LABELS, RETURN_REASONS,
                          ROUND_LABELS, ROUNDS)
 from models.reference import Unit
 from rules import mail as mail_rules
 from rules import newspapers as paper_rules
-from rules.errors import RuleViolation
 
 from .base import RegisterView, current_staff, list_datetime, requires
 from .params import BadParam, parse_day
@@ -180,62 +177,45 @@ class MailItemView(RegisterView):
             return None
         return model
 
-    @expose("/deliver/", methods=("GET", "POST"))
-    @requires("edit")
-    def deliver_view(self):
+    def _item_page(self, form, write, success: str, form_id: str, heading, submit: str):
+        """An action form over one open item (deliver, return): shown, or written
+        through the one write path and back to the list."""
         model = self._open_or_back()
         if model is None:
             return redirect(self.get_url(".index_view"))
-        form = DeliverForm()
-
-        def write() -> None:
-            model.delivered_at = utcnow()
-            model.signer = (form.signer.data or "").strip() or None
-            mail_rules.check_item(model)
-            mail_rules.stamp_delivery(model, current_staff(), False)
-
         if request.method == "POST" and form.validate() and commit(
-                write, _("Delivered and signed for."), self.endpoint):
+                lambda: write(model), success, self.endpoint):
             return redirect(self.get_url(".index_view"))
-        return self.render("admin/kefu_form_page.html", form=form, form_id="deliver-form",
-                           heading=_("Deliver mail No.%(n)s", n=model.serial_no),
-                           summary=self._summary(model), submit_label=_("Delivered"),
+        return self.render("admin/kefu_form_page.html", form=form, form_id=form_id,
+                           heading=heading(model.serial_no),
+                           summary=self._summary(model), submit_label=submit,
                            back=self.get_url(".index_view"))
+
+    @expose("/deliver/", methods=("GET", "POST"))
+    @requires("edit")
+    def deliver_view(self):
+        form = DeliverForm()
+        return self._item_page(
+            form, lambda m: mail_rules.deliver(m, current_staff(), form.signer.data),
+            _("Delivered and signed for."), "deliver-form",
+            lambda n: _("Deliver mail No.%(n)s", n=n), _("Delivered"))
 
     @expose("/return/", methods=("GET", "POST"))
     @requires("edit")
     def return_view(self):
-        model = self._open_or_back()
-        if model is None:
-            return redirect(self.get_url(".index_view"))
         form = ReturnForm()
-
-        def write() -> None:
-            model.returned_at = utcnow()
-            model.return_reason = form.reason.data or None
-            mail_rules.check_item(model)
-            mark_action(model, "return")
-
-        if request.method == "POST" and form.validate() and commit(
-                write, _("Returned."), self.endpoint):
-            return redirect(self.get_url(".index_view"))
-        return self.render("admin/kefu_form_page.html", form=form, form_id="return-form",
-                           heading=_("Return mail No.%(n)s", n=model.serial_no),
-                           summary=self._summary(model), submit_label=_("Return to sender"),
-                           back=self.get_url(".index_view"))
+        return self._item_page(
+            form, lambda m: mail_rules.send_back(m, form.reason.data),
+            _("Returned."), "return-form", lambda n: _("Return mail No.%(n)s", n=n),
+            _("Return to sender"))
 
     @expose("/hand_over/", methods=("POST",))
     @requires("edit")
     def hand_over_view(self):
         model = self._open_or_back()
         if model is not None:
-            def write() -> None:
-                if not model.proxy_receipt or model.handed_to_courier_at is not None:
-                    raise RuleViolation(_("Only weekend items not yet handed over are handed "
-                                          "to the courier."))
-                model.handed_to_courier_at = utcnow()
-                mark_action(model, "hand_over")
-            commit(write, _("Handed to the courier."), self.endpoint)
+            commit(lambda: mail_rules.hand_over(model), _("Handed to the courier."),
+                   self.endpoint)
         return redirect(self.get_url(".index_view"))
 
     @expose("/archive/", methods=("POST",))

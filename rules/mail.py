@@ -118,6 +118,31 @@ def stamp_delivery(item: MailItem, user, was_delivered: bool) -> None:
         item.delivered_by_id = None
 
 
+def deliver(item: MailItem, user, signer: str | None) -> None:
+    """送达: now, by ``user``, signed by ``signer`` (required for special mail)."""
+    item.delivered_at = utcnow()
+    item.signer = (signer or "").strip() or None
+    check_item(item)
+    stamp_delivery(item, user, False)
+
+
+def send_back(item: MailItem, reason: str | None) -> None:
+    """退还: now, with its reason."""
+    item.returned_at = utcnow()
+    item.return_reason = reason or None
+    check_item(item)
+    mark_action(item, "return")
+
+
+def hand_over(item: MailItem) -> None:
+    """A weekend item handed to the courier (周一早上与信报收发员做好交接)."""
+    if not item.proxy_receipt or item.handed_to_courier_at is not None:
+        raise RuleViolation(_("Only weekend items not yet handed over are handed to the "
+                              "courier."))
+    item.handed_to_courier_at = utcnow()
+    mark_action(item, "hand_over")
+
+
 # -- quick entry ---------------------------------------------------------------------------
 
 def parse_lines(text: str, rooms: dict[str, int]) -> list[tuple[str, str | None, int | None]]:
