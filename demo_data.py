@@ -349,6 +349,7 @@ def _demo_mail_and_notices(prop: Property) -> None:
     delivered and signed, one waiting, a paid subscription, this morning's round, and an
     approved water-cut notice sent in writing."""
     from datetime import date, timedelta
+    from decimal import Decimal
 
     from models.base import utcnow
     from models.mail import Distribution, MailItem, Subscription
@@ -380,7 +381,7 @@ def _demo_mail_and_notices(prop: Property) -> None:
     db.session.add(Subscription(
         property_id=prop.id, unit_id=room.id, subscriber="王女士", title="深圳特区报",
         copies=1, period_from=today.replace(month=1, day=1),
-        period_until=today.replace(month=12, day=31), amount=360, paid_at=now - timedelta(
+        period_until=today.replace(month=12, day=31), amount=Decimal("360.00"), paid_at=now - timedelta(
             days=30), ordered_by_id=courier.id, created_by_id=courier.id))
     notice = ImportantNotice(
         property_id=prop.id, title="3号楼周四停水通知", category="outage",

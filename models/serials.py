@@ -14,6 +14,8 @@ class RegisterSequence(db.Model):
     """The last serial number issued per property and register (编号)."""
 
     __tablename__ = "register_sequence"
+    # Not a register: every number it hands out is in history with its record.
+    __audited__ = False
     property_id: Mapped[int] = mapped_column(ForeignKey("property.id"), primary_key=True)
     register: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
