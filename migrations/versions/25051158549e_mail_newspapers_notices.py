@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('title', sa.String(length=120), nullable=False),
     sa.Column('category', sa.String(length=12), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
-    sa.Column('channels', sa.String(length=40), nullable=False),
+    sa.Column('channels', sa.Text(), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=False),
     sa.Column('valid_until', sa.Date(), nullable=True),
     sa.Column('sealed', sa.Boolean(), nullable=False),
