@@ -347,20 +347,20 @@ def _demo_stock_and_orders(prop: Property) -> None:
 def _demo_mail_and_notices(prop: Property) -> None:
     """邮件签收表, 订阅单, 报刊分发表, a 重要信息 and its 发文记录 (idempotent): a parcel
     delivered and signed, one waiting, a paid subscription, this morning's round, and an
-    approved water-cut notice sent in writing."""
+    water-cut notice waiting for approval."""
     from datetime import date, timedelta
     from decimal import Decimal
 
     from models.base import utcnow
     from models.mail import Distribution, MailItem, Subscription
-    from models.notices import ImportantNotice, NoticeDispatch
+    from models.notices import ImportantNotice
     from rules.serials import next_number
 
     if db.session.execute(select(MailItem).where(MailItem.property_id == prop.id)).first():
         return
     one = lambda name: db.session.execute(select(Staff).where(  # noqa: E731
         Staff.username == name)).scalar_one()
-    courier, clerk, manager = one("courier"), one("clerk"), one("dept_manager")
+    courier, clerk = one("courier"), one("clerk")
     rooms = {u.room: u for u in db.session.execute(select(Unit).join(Building).where(
         Building.property_id == prop.id)).scalars()}
     room = next(iter(rooms.values()))
@@ -383,26 +383,14 @@ def _demo_mail_and_notices(prop: Property) -> None:
         copies=1, period_from=today.replace(month=1, day=1),
         period_until=today.replace(month=12, day=31), amount=Decimal("360.00"), paid_at=now - timedelta(
             days=30), ordered_by_id=courier.id, created_by_id=courier.id))
+    # a notice waiting in the department manager's 待我审批 (nothing is sent before)
     notice = ImportantNotice(
         property_id=prop.id, title="3号楼周四停水通知", category="outage",
         content="因二次供水设备检修，本周四 9:00–15:00 3号楼停水，请提前储水。",
         channels="written", valid_from=today, valid_until=today + timedelta(days=3),
-        sealed=True, status="approved", decided_at=now - timedelta(hours=3),
-        applicant_id=clerk.id, created_by_id=clerk.id)
+        sealed=True, status="pending", applicant_id=clerk.id, created_by_id=clerk.id)
     notice.serial_no = next_number("important_notice", ImportantNotice, prop.id)
     db.session.add(notice)
-    db.session.flush()
-    from models.workflow import ApprovalDecision
-
-    db.session.add(ApprovalDecision(
-        property_id=prop.id, chain="important_notice", request_table="important_notice",
-        request_id=notice.id, step_index=0, step_name="approve", role="dept_manager",
-        decision="approve", actor_id=manager.id, decided_at=now - timedelta(hours=3)))
-    db.session.add(NoticeDispatch(
-        property_id=prop.id, notice_id=notice.id, channel="written", scope="3号楼全体住户",
-        copies=60, sender_id=courier.id, sent_at=now - timedelta(hours=2),
-        created_by_id=courier.id))
-    notice.completed_at = now - timedelta(hours=2)
     db.session.add(Distribution(
         property_id=prop.id, day=today - timedelta(days=1), round="am", unit_id=room.id,
         title="深圳特区报", copies=1, delivered_at=now - timedelta(days=1), signer="王女士",

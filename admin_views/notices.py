@@ -2,6 +2,8 @@
 by the desk) and 发文记录 (each carrying-out: phone, written, notice board)."""
 from __future__ import annotations
 
+from itertools import product
+
 from flask import redirect
 from flask_admin import expose
 from flask_babel import gettext as _
@@ -38,6 +40,23 @@ class ChannelsField(SelectMultipleField):
         self.data = [c for c in (self.data or []) if c in CHANNELS]
 
 
+class _Joined:
+    """Labels of several ticked channels, joined when shown (lazy, per language)."""
+
+    def __init__(self, parts: list) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return "、".join(str(p) for p in self.parts)
+
+
+# every stored value of 发布渠道 and how people read it (history, records as they were)
+CHANNEL_SET_CHOICES = [
+    (",".join(c for c, on in zip(CHANNELS, bits) if on),
+     _Joined([CHANNEL_LABELS[c] for c, on in zip(CHANNELS, bits) if on]))
+    for bits in product((True, False), repeat=len(CHANNELS)) if any(bits)]
+
+
 def channels_cell(view, context, model, name) -> str:
     return "、".join(str(CHANNEL_LABELS[c]) for c in model.channel_list if c in CHANNEL_LABELS)
 
@@ -56,7 +75,8 @@ NOTICE_LABELS = {
     "valid_until": _l("Valid until"), "sealed": _l("Company seal affixed"),
     "key_notice": _l("Key notice (receipt confirmed)"), "stage": _l("Stage"),
     "applicant": _l("Drafted by"), "completed_at": _l("Fully sent at"),
-    "taken_down_at": _l("Taken down at"),
+    "taken_down_at": _l("Taken down at"), "taken_down_by": _l("Taken down by"),
+    "taken_down_by_id": _l("Taken down by"),
 }
 
 
@@ -71,14 +91,15 @@ class ImportantNoticeView(ApprovalRequestView):
     column_details_list = ("serial_no", "title", "category", "content", "channels",
                            "valid_from", "valid_until", "sealed", "key_notice", "applicant",
                            "status", "decided_at", "stage", "completed_at", "taken_down_at",
-                           "created_at", "voided_at")
+                           "taken_down_by", "created_at", "voided_at")
     column_export_list = column_details_list
     column_labels = NOTICE_LABELS
     column_default_sort = ("id", True)
     column_sortable_list = ("serial_no", "valid_from", "valid_until")
     column_searchable_list = ("title", "content")
     column_filters = ("category", "status", "valid_until")
-    column_choices = {"category": list(NOTICE_CATEGORY_LABELS.items())}
+    column_choices = {"category": list(NOTICE_CATEGORY_LABELS.items()),
+                      "channels": CHANNEL_SET_CHOICES}
     column_formatters = {"channels": channels_cell, "stage": stage_cell}
     column_formatters_detail = {"channels": channels_cell, "stage": stage_cell}
     form_columns = ("title", "category", "content", "channels", "valid_from", "valid_until",

@@ -48,6 +48,7 @@ class ImportantNotice(ApprovalRequestMixin, RegisterMixin, db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     taken_down_at: Mapped[datetime | None] = mapped_column(DateTime)
     taken_down_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    taken_down_by = relationship("Staff", foreign_keys=[taken_down_by_id], lazy="joined")
     dispatches = relationship("NoticeDispatch", back_populates="notice",
                               order_by="NoticeDispatch.id", lazy="selectin")
 

@@ -60,7 +60,8 @@ def test_mail_and_notice_journey(new_page, live_server):
     # -- the department manager approves it from 待我审批
     login(page, "dept_manager")
     page.goto("/admin/approvals/")
-    row = page.locator("tr.waiting-request[data-table='important_notice']")
+    row = page.locator("tr.waiting-request[data-table='important_notice']"
+                       ":has-text('2号楼周六停水通知')")
     assert row.count() == 1
     row.locator(".approve-button").click()
     page.wait_for_selector(".alert-success")
