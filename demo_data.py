@@ -353,7 +353,7 @@ def _demo_mail_and_notices(prop: Property) -> None:
 
     from models.base import utcnow
     from models.mail import Distribution, MailItem, Subscription
-    from models.notices import ImportantNotice
+    from models.notices import ImportantNotice, NoticeDispatch
     from rules.serials import next_number
 
     if db.session.execute(select(MailItem).where(MailItem.property_id == prop.id)).first():
@@ -391,6 +391,21 @@ def _demo_mail_and_notices(prop: Property) -> None:
         sealed=True, status="pending", applicant_id=clerk.id, created_by_id=clerk.id)
     notice.serial_no = next_number("important_notice", ImportantNotice, prop.id)
     db.session.add(notice)
+    # last month's notice, approved on paper before the registers were kept here, sent
+    # in writing and confirmed (已完成)
+    done = ImportantNotice(
+        property_id=prop.id, title="小区宠物管理规定", category="policy",
+        content="请文明养犬，出户牵绳，及时清理宠物粪便。", channels="written",
+        valid_from=today - timedelta(days=30), sealed=True, status="approved",
+        decided_at=now - timedelta(days=30), applicant_id=clerk.id, created_by_id=clerk.id,
+        completed_at=now - timedelta(days=29))
+    done.serial_no = next_number("important_notice", ImportantNotice, prop.id)
+    db.session.add(done)
+    db.session.flush()
+    db.session.add(NoticeDispatch(
+        property_id=prop.id, notice_id=done.id, channel="written", scope="全体住户",
+        copies=300, sender_id=courier.id, sent_at=now - timedelta(days=29),
+        created_by_id=courier.id))
     db.session.add(Distribution(
         property_id=prop.id, day=today - timedelta(days=1), round="am", unit_id=room.id,
         title="深圳特区报", copies=1, delivered_at=now - timedelta(days=1), signer="王女士",
