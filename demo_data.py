@@ -61,6 +61,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_exit_and_fees(prop)
         _demo_owner_files(prop, north)
         _demo_handover(prop)
+        _demo_mail_and_notices(prop)
         db.session.commit()
 
 
@@ -549,3 +550,69 @@ def _demo_handover(prop: Property) -> None:
         handover_rules.check_handover(h, clerk)
     h.cosigned_by, h.cosigned_at, h.cosign_method = clerk2, utcnow(), "pin"
     db.session.add(h)
+def _demo_mail_and_notices(prop: Property) -> None:
+    """邮件签收表, 订阅单, 报刊分发表, a 重要信息 and its 发文记录 (idempotent): a parcel
+    delivered and signed, one waiting, a paid subscription, this morning's round, and an
+    water-cut notice waiting for approval."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from models.base import utcnow
+    from models.mail import Distribution, MailItem, Subscription
+    from models.notices import ImportantNotice, NoticeDispatch
+    from rules.sequence import next_number
+
+    if db.session.execute(select(MailItem).where(MailItem.property_id == prop.id)).first():
+        return
+    one = lambda name: db.session.execute(select(Staff).where(  # noqa: E731
+        Staff.username == name)).scalar_one()
+    courier, clerk = one("courier"), one("clerk")
+    rooms = {u.room: u for u in db.session.execute(select(Unit).join(Building).where(
+        Building.property_id == prop.id)).scalars()}
+    room = next(iter(rooms.values()))
+    now = utcnow()
+    for hours, kind, carrier, no, name, signer in (
+            (5, "express", "顺丰速运", "SF1000000001", "王女士", "王女士"),
+            (2, "parcel", "中通快递", "ZT2000000002", "张先生", None)):
+        item = MailItem(property_id=prop.id, received_at=now - timedelta(hours=hours),
+                        kind=kind, carrier=carrier, tracking_no=no, recipient_name=name,
+                        unit_id=room.id, received_by_id=courier.id, created_by_id=courier.id,
+                        delivered_at=now - timedelta(hours=hours) + timedelta(minutes=8)
+                        if signer else None, signer=signer,
+                        delivered_by_id=courier.id if signer else None)
+        item.serial_no = next_number("mail_item", prop.id, MailItem.serial_no)
+        db.session.add(item)
+        db.session.flush()
+    today = date.today()
+    db.session.add(Subscription(
+        property_id=prop.id, unit_id=room.id, subscriber="王女士", title="深圳特区报",
+        copies=1, period_from=today.replace(month=1, day=1),
+        period_until=today.replace(month=12, day=31), amount=Decimal("360.00"), paid_at=now - timedelta(
+            days=30), ordered_by_id=courier.id, created_by_id=courier.id))
+    # a notice waiting in the department manager's 待我审批 (nothing is sent before)
+    notice = ImportantNotice(
+        property_id=prop.id, title="3号楼周四停水通知", category="outage",
+        content="因二次供水设备检修，本周四 9:00–15:00 3号楼停水，请提前储水。",
+        channels="written", valid_from=today, valid_until=today + timedelta(days=3),
+        sealed=True, status="pending", applicant_id=clerk.id, created_by_id=clerk.id)
+    notice.serial_no = next_number("important_notice", prop.id, ImportantNotice.serial_no)
+    db.session.add(notice)
+    # last month's notice, approved on paper before the registers were kept here, sent
+    # in writing and confirmed (已完成)
+    done = ImportantNotice(
+        property_id=prop.id, title="小区宠物管理规定", category="policy",
+        content="请文明养犬，出户牵绳，及时清理宠物粪便。", channels="written",
+        valid_from=today - timedelta(days=30), sealed=True, status="approved",
+        decided_at=now - timedelta(days=30), applicant_id=clerk.id, created_by_id=clerk.id,
+        completed_at=now - timedelta(days=29))
+    done.serial_no = next_number("important_notice", prop.id, ImportantNotice.serial_no)
+    db.session.add(done)
+    db.session.flush()
+    db.session.add(NoticeDispatch(
+        property_id=prop.id, notice_id=done.id, channel="written", scope="全体住户",
+        copies=300, sender_id=courier.id, sent_at=now - timedelta(days=29),
+        created_by_id=courier.id))
+    db.session.add(Distribution(
+        property_id=prop.id, day=today - timedelta(days=1), round="am", unit_id=room.id,
+        title="深圳特区报", copies=1, delivered_at=now - timedelta(days=1), signer="王女士",
+        created_by_id=courier.id))

@@ -53,6 +53,10 @@ from .reference import BuildingView, PropertyView, UnitView
 from .owner_files import OwnerFileView
 from .owner_file_loans import OwnerFileAccessView, OwnerFileLoanView, OwnerFilesDueView
 from models.owner_files import OwnerFileAccess, OwnerFileLoan
+from models.mail import Distribution, MailItem, Subscription
+from models.notices import ImportantNotice, NoticeDispatch
+from .mail import DistributionView, MailItemView, SubscriptionView
+from .notices import ImportantNoticeView, NoticeDispatchView
 from .staff import StaffView
 
 REFERENCE = _l("Reference data")
@@ -69,6 +73,7 @@ ACTIVITIES = _l("Community activities")
 MOVING_OUT = _l("Goods leaving")
 FEES = _l("Fees and arrears")
 OWNER_FILES = _l("Owner files")
+MAIL = _l("Mail and notices")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -81,6 +86,12 @@ VIEWS = [
     (ArrearsCaseView, ArrearsCase, _l("Arrears collection"), FEES, "arrears_case"),
     (FeeRatesView, None, _l("Collection rate"), FEES, "fee_rates"),
     (ShiftHandoverView, ShiftHandover, _l("Shift handover log"), FRONT_DESK, "shift_handover"),
+    (MailItemView, MailItem, _l("Mail sign-for sheet"), MAIL, "mail_item"),
+    (DistributionView, Distribution, _l("Newspaper distribution sheet"), MAIL, "distribution"),
+    (SubscriptionView, Subscription, _l("Newspaper/magazine subscription form"), MAIL,
+     "subscription"),
+    (ImportantNoticeView, ImportantNotice, _l("Important notices"), MAIL, "important_notice"),
+    (NoticeDispatchView, NoticeDispatch, _l("Dispatch record"), MAIL, "notice_dispatch"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

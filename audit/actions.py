@@ -27,6 +27,9 @@ ACTION_LABELS = {
     # exit passes and fees
     "gate_release": _l("Released at the gate"), "fee_check": _l("Account checked"),
     "fee_payment": _l("Payment recorded"),
+    # mail and notices
+    "quick_entry": _l("Logged by quick entry"), "hand_over": _l("Handed to the courier"),
+    "take_down": _l("Taken down"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

@@ -3,7 +3,8 @@
 1. builds a throw-away database (migrations + demo data) and generates N rows of
    each register (key checkouts: 1,000 keys, 300 borrowers with Chinese names;
    public-information lines: 2,000 rooms, callers, phone numbers, ten kinds of call;
-   service orders: gapless numbers, customers, descriptions; all over three years)
+   service orders: gapless numbers, customers, descriptions; mail items: gapless
+   numbers, unique tracking numbers, recipients; all over three years)
    with Core bulk inserts — no history for these rows, so verify the chain
    afterwards with ``audit verify --no-rows``;
 2. serves the app with gunicorn (2 workers) on 127.0.0.1;
@@ -42,12 +43,14 @@ ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "�
 PATROL_NOTES = ["1-801 装修中，无违规", "2-302 装修拆墙，已制止并上报工程部", "无装修户", "3-1202 装修噪音，已提醒",
                 "15-1203 装修垃圾堆放楼道"]
 REGISTERS = ("key_checkout", "public_info", "service_order", "patrol", "fee_notice",
-             "arrears_case", "owner_file_access", "shift_handover")
+             "arrears_case", "owner_file_access", "shift_handover",
+             "mail_item")
 # Who reads each list in the benchmark (the clerk unless named here).
 READERS = {"fee_notice": "finance", "arrears_case": "butler",
            "owner_file_access": "dept_manager"}
 DUTY_LOGS = ["白班平稳，电梯维保完成", "夜班巡查正常，地库积水已抽干", "1-302 报修已派工，待回访",
              "停水通知已电话告知业主", "快递代收三件已通知业主", "水泵房钥匙保安夜巡借出未还"]
+CARRIERS = ["顺丰速运", "中通快递", "圆通速递", "韵达快递", "京东物流", "EMS"]
 
 
 def _name(rng: random.Random) -> str:
@@ -72,6 +75,8 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
     from models.keys import Key, KeyCheckout
     from models.patrols import CHECK_ITEMS, Patrol, PatrolArea
     from models.fees import ArrearsCase, FeeNotice
+    from models.mail import MailItem
+    from models.sequence import RegisterSequence
     from models.public_info import PublicInfoEntry
     from models.reference import Building, Property, Unit
     from models.handover import ShiftHandover
@@ -181,7 +186,8 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "staff_id": rng.choice(staff_ids), "opened_at": at(i),
                     "kind": rng.choice(("details", "details", "history", "phone_list"))}
                     for i in range(rows)), "owner-file openings", rows)
-            if "shift_handover" in registers:
+        if "shift_handover" in registers:
+            with db.engine.begin() as conn:
                 _insert(conn, ShiftHandover.__table__, ({
                     "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
                     "shift": ("day", "night")[i % 2], "handed_over_at": at(i),
@@ -191,6 +197,28 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     "charged_orders_handed": True, "cosigned_by_id": (clerk2, clerk)[i % 2],
                     "cosigned_at": at(i), "cosign_method": "pin"}
                     for i in range(rows)), "shift handovers", rows)
+        if "mail_item" in registers:
+            with db.engine.begin() as conn:
+                seq = RegisterSequence.__table__
+                first = (conn.execute(select(seq.c.last_no).where(
+                    seq.c.property_id == pid, seq.c.name == "mail_item")).scalar() or 0) + 1
+                _insert(conn, MailItem.__table__, ({
+                    "property_id": pid, "version": 1, "created_at": at(i), "created_by_id": clerk,
+                    "serial_no": first + i, "received_at": at(i),
+                    "kind": rng.choice(("express", "parcel", "parcel", "ems", "ordinary")),
+                    "carrier": rng.choice(CARRIERS),
+                    "tracking_no": f"{('SF', 'ZT', 'YT', 'JD')[i % 4]}{i:010d}",
+                    "unit_id": rng.choice(unit_ids),
+                    "recipient_name": "欧阳稀有" if i % 100_000 == 5 else _name(rng),
+                    "recipient_phone": f"13{rng.randrange(10 ** 9):09d}",
+                    "received_by_id": clerk, "proxy_receipt": False,
+                    "delivered_at": at(i) + timedelta(minutes=8) if i % 1000 else None,
+                    "delivered_by_id": clerk if i % 1000 else None,
+                    "signer": "本人" if i % 1000 else None}
+                    for i in range(rows)), "mail items", rows)
+                conn.execute(update(seq).where(seq.c.property_id == pid,
+                                               seq.c.name == "mail_item")
+                             .values(last_no=first + rows - 1))
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -264,7 +292,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
                    "fee_notice": ("paid_at", "amount_due"),
                    "arrears_case": ("since", "amount"),
                    "owner_file_access": ("opened_at", "opened_at"),
-                   "shift_handover": ("handed_over_at", "handed_over_at")}[register]
+                   "shift_handover": ("handed_over_at", "handed_over_at"),
+                   "mail_item": ("received_at", "delivered_at")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -290,6 +319,10 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "owner_file_access": [],            # no free-text search: filters and dates only
         "shift_handover": [("rare text (欧阳稀有, 10 rows)", "欧阳稀有"), ("common 2 characters (钥匙)", "钥匙"),
                            ("3+ characters (地库积水)", "地库积水")],
+        "mail_item": [("rare recipient (欧阳稀有, 10 rows)", "欧阳稀有"),
+                      ("tracking number (SF0000123456)", "SF0000123456"),
+                      ("tracking fragment (0000123)", "0000123"),
+                      ("common 2 characters (王伟)", "王伟"), ("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]

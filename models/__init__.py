@@ -24,3 +24,5 @@ from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa:
 from .owner_files import (ImportantFileLoan, OccupantFamilyMember, OwnerFileAccess,  # noqa: F401
                           OwnerFileLoan, SecretFileLoan)
 from .handover import HandoverMatter, ShiftHandover  # noqa: F401
+from .mail import Distribution, MailArchive, MailItem, Subscription  # noqa: F401
+from .notices import ImportantNotice, NoticeDispatch  # noqa: F401

@@ -33,9 +33,20 @@ from .predicates import has_role, is_applicant, predicate
 
 @dataclass(frozen=True)
 class Step:
+    """One decision; ``role`` decides it, or any role in ``also`` (a step that
+    either of two managers may decide, e.g. an important notice)."""
     name: str
     role: str
     label: Any
+    also: tuple[str, ...] = ()
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role, *self.also)
+
+    def held_by(self, user) -> str | None:
+        """The step's role ``user`` acts in, or None."""
+        return next((r for r in self.roles if user.has_role(r)), None)
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,12 @@ FILE_LOAN_SECRET = declare(
     "file_loan_secret", _l("Borrowing a confidential owner file"), "owner_file_loan",
     Step("approve", "general_manager", _l("General manager approval")),
 )
+# 重要信息: 报客服部经理、总办或总经理批准 — one step, either manager decides it.
+IMPORTANT_NOTICE = declare(
+    "important_notice", _l("Important notice"), "important_notice",
+    Step("approve", "dept_manager", _l("Approval by the department or general manager"),
+         also=("general_manager",)),
+)
 
 
 # -- predicates --------------------------------------------------------------------------
@@ -106,14 +123,12 @@ def chain_of(req: Any) -> Chain:
 def waiting_step(req: Any) -> str | None:
     """After an approval that leaves steps to go: "step n of m approved, waiting for
     <role>" — the hand-off the decider should see; ``None`` when the chain ended."""
-    from .roles import ROLE_LABELS
-
     if req.status != "pending":
         return None
     chain = chain_of(req)
     return _("Step %(n)s of %(total)s approved; now waiting for the %(role)s.",
              n=req.current_step, total=len(chain.steps),
-             role=ROLE_LABELS[chain.steps[req.current_step].role])
+             role=_roles_label(chain.steps[req.current_step]))
 
 
 def current_step(req: Any) -> Step | None:
@@ -126,7 +141,7 @@ def current_step(req: Any) -> Step | None:
 @predicate
 def holds_current_step_role(user, req) -> bool:
     step = current_step(req) if req is not None else None
-    return step is not None and user.has_role(step.role)
+    return step is not None and step.held_by(user) is not None
 
 
 def decisions_of(req: Any) -> list[ApprovalDecision]:
@@ -164,7 +179,7 @@ def why_not(user, req) -> str | None:
     if not user.can_see_property(req.property_id):
         return _("This request belongs to another property.")
     if not holds_current_step_role(user, req):
-        return _("This step needs the role: %(role)s.", role=_role_label(step.role))
+        return _("This step needs the role: %(role)s.", role=_roles_label(step))
     if is_applicant(user, req):
         return _("Applicants cannot approve their own requests.")
     if decided_earlier_step(user, req):
@@ -181,6 +196,11 @@ def _role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def _roles_label(step: Step) -> str:
+    """"物业部经理" or, for a step either role decides, "客服部经理 / 总经理"."""
+    return " / ".join(_role_label(r) for r in step.roles)
+
+
 def decide(req: Any, user: Any, decision: str, comment: str | None) -> ApprovalDecision:
     """Approve or reject the current step; the caller commits."""
     if decision not in ("approve", "reject"):
@@ -194,7 +214,7 @@ def decide(req: Any, user: Any, decision: str, comment: str | None) -> ApprovalD
     chain, step = chain_of(req), current_step(req)
     row = ApprovalDecision(
         property_id=req.property_id, chain=chain.name, request_table=req.__table__.name,
-        request_id=req.id, step_index=req.current_step, step_name=step.name, role=step.role,
+        request_id=req.id, step_index=req.current_step, step_name=step.name, role=step.held_by(user),
         decision=decision, comment=comment, actor_id=user.id, decided_at=utcnow())
     db.session.add(row)
     last = req.current_step + 1 >= len(chain.steps)
@@ -230,7 +250,7 @@ def waiting_for(user) -> list[Any]:
     out = []
     for model in request_models():
         chain = CHAINS[model.__chain__]
-        steps = [i for i, s in enumerate(chain.steps) if user.has_role(s.role)]
+        steps = [i for i, s in enumerate(chain.steps) if s.held_by(user)]
         if not steps:
             continue
         q = select(model).where(model.status == "pending", model.current_step.in_(steps),

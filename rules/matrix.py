@@ -42,6 +42,8 @@ REFERENCE = {
     "history": managers | auditor | admin,
 }
 
+mail_readers = has_role("courier", "clerk", "butler", *MANAGERS) | auditor
+
 MATRIX: dict[str, dict[str, Predicate]] = {
     "property": {
         "view": all_staff,
@@ -355,6 +357,50 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "create": has_role("dept_manager", "supervisor"),
         "edit": has_role("dept_manager", "supervisor"),   # incl. photos
         "void": has_role("dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # -- mail and newspapers (信件、报刊管理制度), notices (重要信息的发布) ------------------
+    # The courier takes in and delivers; the desk takes mail in at weekends (代收).
+    "mail_item": {
+        "view": mail_readers,
+        "create": has_role("courier", "clerk"),      # the clerk only at weekends (rules/mail)
+        "edit": has_role("courier", "clerk"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "subscription": {
+        "view": mail_readers,
+        "create": has_role("courier", "clerk"),
+        "edit": has_role("courier", "clerk"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | finance | auditor,
+        "history": managers | auditor,
+    },
+    "distribution": {
+        "view": mail_readers,
+        "create": has_role("courier", "clerk"),
+        "edit": has_role("courier", "clerk"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "important_notice": {
+        "view": mail_readers,
+        "create": desk,                              # 客服部负责重要信息文件的拟制
+        "edit": has_role("clerk"),                   # 前台回收 (take down)
+        "void": desk,                                # withdraw: rules/approvals.check_withdraw
+        "approve": has_role("dept_manager", "general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    "notice_dispatch": {
+        "view": mail_readers,
+        # the board posting only by the property manager (rules/notices.check_dispatch)
+        "create": has_role("courier", "clerk", "butler", "property_manager"),
+        "edit": has_role("courier", "clerk", "butler", "property_manager"),   # confirmation
+        "void": has_role("supervisor", "dept_manager"),
         "export": managers | auditor,
         "history": managers | auditor,
     },

@@ -78,7 +78,7 @@ def test_each_approval_says_who_is_next(app, browser):
     step says the request is approved."""
     aid = file_application(app, "butler", ["1栋天台门"])
     page = text_of(decide(browser("dept_manager"), T, aid))
-    assert "已审批第 1 步（共 2 步），等待物业部经理审批。" in page and "已批准" not in page
+    assert "已审批第 1 步（共 2 步），等待物业部经理审批。" in page and "：已批准。" not in page
     page = text_of(decide(browser("property_manager"), T, aid))
     assert "：已批准。" in page and "已审批第" not in page
 
