@@ -33,6 +33,12 @@ from .keys import (KeyApplicationView, KeyCheckoutView, KeyDeskView, KeySpotChec
 from .medicine import (MedicineBatchView, MedicineBoxView, MedicineCountView, MedicineDueView,
                        MedicineItemView, MedicineUsageView)
 from .public_info import PublicInfoView
+from .complaints import ComplaintLossReportView, ComplaintView, WorkCalendarView
+from .memos import InternalMemoView
+from .followups import FollowUpDueView, FollowUpVisitView
+from models.complaints import Complaint, ComplaintLossReport, WorkCalendarDay
+from models.memos import InternalMemo
+from models.followups import FollowUpVisit
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -49,11 +55,21 @@ MEDICINE = _l("Medicine box")
 WATER = _l("Bottled water")
 ORDERS = _l("Service orders")
 FRONT_DESK = _l("Front desk")
+COMPLAINTS = _l("Complaints and follow-up visits")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
     (ApprovalsView, None, _l("My approvals"), None, "approvals"),
     (PublicInfoView, PublicInfoEntry, _l("Public information log"), FRONT_DESK, "public_info"),
+    (ComplaintView, Complaint, _l("Customer complaint record"), COMPLAINTS, "complaint"),
+    (InternalMemoView, InternalMemo, _l("Internal memo"), COMPLAINTS, "internal_memo"),
+    (FollowUpVisitView, FollowUpVisit, _l("Customer follow-up visit record"), COMPLAINTS,
+     "followup_visit"),
+    (FollowUpDueView, None, _l("Follow-up visits: due and rates"), COMPLAINTS, "followup_due"),
+    (ComplaintLossReportView, ComplaintLossReport, _l("Nonconformity / service record report"),
+     COMPLAINTS, "complaint_loss_report"),
+    (WorkCalendarView, WorkCalendarDay, _l("Holidays and working days"), COMPLAINTS,
+     "work_calendar"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

@@ -8,6 +8,7 @@ from i18n import local_now
 from models.public_info import INFO_CATEGORIES, INFO_CATEGORY_LABELS
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import public_info as info_rules
+from rules.matrix import permits
 
 from .base import RegisterView, current_staff
 
@@ -24,6 +25,7 @@ class PublicInfoView(RegisterView):
     """公共信息记录表.  The receiver is whoever is signed in when the line is made."""
 
     register = "public_info"
+    details_template = "admin/public_info_details.html"   # 转为投诉 on a category-A line
     column_list = ("received_at", "unit", "caller_name", "caller_phone", "reason", "category",
                    "forwarded_to", "work_order_no", "receiver", "completed_at")
     column_details_list = ("received_at", "unit", "caller_name", "caller_phone", "reason",
@@ -48,6 +50,11 @@ class PublicInfoView(RegisterView):
                                                    for d in DEPARTMENTS]},
     }
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
+
+    def can_convert(self, model) -> bool:
+        """转为投诉: a category-A line, for those who may log complaints."""
+        return (model.category == "A" and model.voided_at is None
+                and permits(current_staff(), "complaint", "create"))
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.forwarded_to = model.forwarded_to or None

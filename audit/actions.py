@@ -22,6 +22,9 @@ ACTION_LABELS = {
     # stock (medicine box, bottled water)
     "receive": _l("Received into stock"), "void_receipt": _l("Receipt voided"),
     "void_issue": _l("Issue voided, stock restored"), "count": _l("Stock counted"),
+    # complaints, memos, follow-up visits
+    "close": _l("Closed"), "acknowledge": _l("Acknowledged"), "review": _l("Reviewed"),
+    "convert": _l("Turned into a complaint"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

@@ -14,3 +14,7 @@ from .water import WaterCount, WaterReceipt, WaterStock  # noqa: F401
 from .service_orders import (ServiceOrder, ServiceOrderLine, ServiceOrderSequence,  # noqa: F401
                              ServicePrice)
 from .public_info import PublicInfoEntry  # noqa: F401
+from .complaints import (Complaint, ComplaintLossReport, RegisterSequence,  # noqa: F401
+                         WorkCalendarDay)
+from .memos import InternalMemo  # noqa: F401
+from .followups import FollowUpVisit  # noqa: F401

@@ -78,6 +78,13 @@ SPARE_KEY_USE = declare(
     Step("authorise", "general_manager", _l("General manager authorisation")),
 )
 
+COMPLAINT_LOSS = declare(
+    "complaint_loss", _l("Nonconformity report (complaint loss over 500 yuan)"),
+    "complaint_loss_report",
+    Step("analyse", "dept_manager", _l("Department manager analysis")),
+    Step("approve", "general_manager", _l("General manager approval")),
+)
+
 
 # -- predicates --------------------------------------------------------------------------
 

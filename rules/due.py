@@ -28,6 +28,9 @@ DUE_PROVIDERS: list[tuple[str, str]] = [
     ("service_order", "rules.service_orders:due_items"),
     ("finance", "rules.service_orders:finance_due_items"),
     ("public_info", "rules.public_info:due_items"),
+    ("complaint", "rules.complaints:due_items"),
+    ("internal_memo", "rules.memos:due_items"),
+    ("followup_visit", "rules.followup_due:due_items"),
 ]
 
 
