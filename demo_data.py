@@ -391,6 +391,7 @@ def _demo_complaints(prop: Property) -> None:
                         created_by_id=clerk.id)
     memos.number(memo)
     db.session.add(memo)
+    open_one.memo_sent_at = memo.sent_at
     db.session.add(FollowUpVisit(property_id=prop.id, kind="complaint", complaint_id=done.id,
                                  unit=unit, visited_at=now - timedelta(days=2), method="phone",
                                  visitor_id=sup.id, satisfaction="satisfied",

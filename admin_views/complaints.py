@@ -78,7 +78,7 @@ class ComplaintView(RegisterView):
     form_columns = ("received_at", "channel", "unit", "complainant", "phone", "content",
                     "category", "severity", "severity_reason", "owner_deadline", "reply_days",
                     "first_reply_at", "handling", "resolved_at", "loss_amount",
-                    "manager_visited_at")
+                    "manager_visited_at", "source_line")
     form_extra_fields = {"source_line": HiddenField()}
     form_overrides = {"channel": SelectField, "category": SelectField, "severity": SelectField,
                       "reply_days": IntegerField}

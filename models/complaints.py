@@ -97,6 +97,9 @@ class Complaint(RegisterMixin, db.Model):
     reply_days: Mapped[int | None] = mapped_column(Integer)
     reply_due: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     resolve_due: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    memo_due: Mapped[datetime | None] = mapped_column(DateTime)       # 重要: receipt + 30 min
+    memo_sent_at: Mapped[datetime | None] = mapped_column(DateTime)   # the first memo's time
+    visit_due: Mapped[datetime | None] = mapped_column(DateTime)      # resolution + 2 days
     first_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
     handling: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

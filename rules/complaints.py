@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
 from audit import mark_action
 from models.base import db, utcnow
 from models.complaints import (COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, SEVERITIES, Complaint,
                                ComplaintLossReport)
 from models.followups import FollowUpVisit
-from models.memos import InternalMemo
 
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
@@ -83,8 +82,11 @@ def check_complaint(c: Complaint, user, severity_changed: bool,
 
 
 def set_deadlines(c: Complaint) -> None:
-    """答复期限 and 解决期限 from the nature of the complaint."""
+    """答复期限 and 解决期限 from the nature of the complaint; when its memo and its
+    follow-up visit are due (stored, so the due lists compare columns)."""
     c.reply_due = c.resolve_due = None
+    c.memo_due = c.received_at + MEMO_WITHIN if c.severity == "important" else None
+    c.visit_due = c.resolved_at + FOLLOWUP_WITHIN if c.resolved_at is not None else None
     if c.severity == "minor":
         c.resolve_due = c.owner_deadline or c.received_at + MINOR_WITHIN
     elif c.severity == "important":
@@ -178,9 +180,6 @@ def _open(user, *where):
 
 def due_counts(user, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
-    memo_sent = exists().where(InternalMemo.complaint_id == Complaint.id,
-                               InternalMemo.voided_at.is_(None),
-                               InternalMemo.sent_at <= Complaint.received_at + MEMO_WITHIN)
     visited = exists().where(FollowUpVisit.complaint_id == Complaint.id,
                              FollowUpVisit.voided_at.is_(None))
     approved = exists().where(ComplaintLossReport.complaint_id == Complaint.id,
@@ -189,9 +188,9 @@ def due_counts(user, now: datetime | None = None) -> dict[str, int]:
     queries = {
         "reply": _open(user, Complaint.first_reply_at.is_(None), Complaint.reply_due < now),
         "resolve": _open(user, Complaint.resolved_at.is_(None), Complaint.resolve_due < now),
-        "memo": _open(user, Complaint.severity == "important",
-                      Complaint.received_at < now - MEMO_WITHIN, ~memo_sent),
-        "visit": _open(user, Complaint.resolved_at < now - FOLLOWUP_WITHIN, ~visited),
+        "memo": _open(user, Complaint.memo_due < now, or_(
+            Complaint.memo_sent_at.is_(None), Complaint.memo_sent_at > Complaint.memo_due)),
+        "visit": _open(user, Complaint.visit_due < now, ~visited),
         "loss": _open(user, Complaint.loss_amount > LOSS_CHAIN_OVER, ~approved),
         "gm": _open(user, Complaint.severity == "major", Complaint.gm_acknowledged_at.is_(None)),
     }

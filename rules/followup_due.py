@@ -122,7 +122,7 @@ def month_rates(user, first: date) -> list[Rate]:
 
     in_time = exists().where(FollowUpVisit.complaint_id == Complaint.id,
                              FollowUpVisit.voided_at.is_(None),
-                             FollowUpVisit.visited_at <= Complaint.resolved_at + COMPLAINT_WITHIN)
+                             FollowUpVisit.visited_at <= Complaint.visit_due)
     repair_done = or_(ServiceOrder.followup_at.is_not(None),
                       _visited(service_order_id=ServiceOrder.id))
     done_orders = and_(ServiceOrder.kind == "service", ServiceOrder.completed_at >= lo,

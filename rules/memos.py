@@ -65,6 +65,10 @@ def check_memo(m: InternalMemo, now: datetime | None = None) -> None:
     for linked in (m.complaint, m.public_info):
         if linked is not None and linked.property_id != m.property_id:
             raise RuleViolation(_("You may only record data for your own property."))
+    c = m.complaint
+    if c is not None and m.voided_at is None and (c.memo_sent_at is None
+                                                  or m.sent_at < c.memo_sent_at):
+        c.memo_sent_at = m.sent_at                 # the complaint's first memo
 
 
 def acknowledge(m: InternalMemo, user, now: datetime | None = None) -> None:
