@@ -25,7 +25,7 @@ CHANNEL_LABELS = {"phone": _l("Telephone"), "letter": _l("In writing"),
                   "referred": _l("Referred from above")}
 COMPLAINT_CATEGORIES = ("engineering", "customer_service", "security", "environment")
 CATEGORY_LABELS = {"engineering": _l("Engineering and repairs"),
-                   "customer_service": _l("Customer service"),
+                   "customer_service": _l("Customer service class"),
                    "security": _l("Security services"), "environment": _l("Environment")}
 SEVERITIES = ("minor", "important", "major", "unable", "invalid")
 SEVERITY_LABELS = {"minor": _l("Minor"), "important": _l("Important"), "major": _l("Major"),

@@ -257,3 +257,29 @@ def test_due_items_for_deadlines_and_the_memo_of_an_important_complaint(app, bro
     with app.app_context():
         clerk = db.session.get(Staff, staff_id("clerk"))
         assert complaint_rules.due_counts(clerk)["memo"] == late - 1
+
+
+def _chart(page: str, chart_id: str) -> dict:
+    import html
+    import json
+    import re
+
+    m = re.search(rf"id=\"{chart_id}\"[^>]*data-chart='([^']+)'", page)
+    assert m, f"no chart {chart_id}"
+    return json.loads(html.unescape(m.group(1)))
+
+
+def test_dashboard_charts_count_complaints_by_class_severity_and_quarter(app, browser):
+    b = browser("supervisor")
+    page = text_of(b.get("/admin/"))
+    month, quarter = (_chart(page, "chart-by-class-and-severity"),
+                      _chart(page, "chart-per-quarter"))
+    assert month["labels"] == ["工程维修类", "客服类", "安全服务类", "环境类"]
+    assert [s["label"] for s in month["series"]] == ["轻微", "重要", "重大", "暂时或不能处理", "无效"]
+    assert len(quarter["labels"]) == 4 and len(quarter["series"]) == 4
+    log_complaint(browser("clerk"), app, category="security", severity="major")
+    page = text_of(b.get("/admin/"))
+    after = _chart(page, "chart-by-class-and-severity")
+    assert after["series"][2]["data"][2] == month["series"][2]["data"][2] + 1
+    assert _chart(page, "chart-per-quarter")["values"][-1] == quarter["values"][-1] + 1
+    assert "chart-per-quarter" not in text_of(browser("security").get("/admin/"))
