@@ -398,3 +398,4 @@ def _demo_complaints(prop: Property) -> None:
                                  due_on=(now - timedelta(days=1)).date(),
                                  created_by_id=sup.id))
     done.closed_at, done.closed_by_id, done.owner_confirmed = now - timedelta(days=2), sup.id, True
+    done.first_visit_at = now - timedelta(days=2)

@@ -39,7 +39,8 @@ CALLS = ["电梯异响需要维保", "楼道声控灯不亮", "咨询本月物�
          "快递无人签收请代收", "家中水管漏水", "小区门禁卡失灵", "投诉夜间车辆乱停", "建议增加儿童游乐设施"]
 ORDER_TEXTS = ["厨房下水道堵塞", "卫生间灯不亮需更换灯泡", "空调清洗两台", "家庭保洁三小时", "更换水龙头",
                "维修门锁", "疏通马桶", "安装晾衣架"]
-REGISTERS = ("key_checkout", "public_info", "service_order")
+REGISTERS = ("key_checkout", "public_info", "service_order", "complaint", "internal_memo",
+             "followup_visit")
 
 
 def _name(rng: random.Random) -> str:
@@ -138,6 +139,8 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                     for i in range(rows)), "service orders", rows)
                 conn.execute(update(ServiceOrderSequence).where(
                     ServiceOrderSequence.property_id == pid).values(last_no=first + rows - 1))
+        with db.engine.begin() as conn:
+            _complaint_registers(conn, registers, pid, clerk, rows, unit_ids, at, rng)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -145,6 +148,35 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
         db.engine.dispose()
+
+
+def _complaint_registers(conn, registers, pid, clerk, rows, unit_ids, at, rng) -> None:
+    """Complaints, memos and visits (numbers continue each register's sequence)."""
+    from sqlalchemy import func, select, update
+
+    from complaint_rows import complaint_rows, memo_rows, visit_rows
+    from models.complaints import Complaint, RegisterSequence
+    from models.followups import FollowUpVisit
+    from models.memos import InternalMemo
+
+    def first(model, column) -> int:
+        return (conn.execute(select(func.max(column)).where(model.property_id == pid))
+                .scalar() or 0) + 1
+
+    for register, model, column, label in (
+            ("complaint", Complaint, Complaint.complaint_no, "complaints"),
+            ("internal_memo", InternalMemo, InternalMemo.memo_no, "internal memos")):
+        if register in registers:
+            start = first(model, column)
+            gen = (complaint_rows(pid, clerk, start, rows, unit_ids, at, _name, rng)
+                   if register == "complaint" else memo_rows(pid, clerk, start, rows, at, _name, rng))
+            _insert(conn, model.__table__, gen, label, rows)
+            conn.execute(update(RegisterSequence).where(
+                RegisterSequence.register == register,
+                RegisterSequence.property_id == pid).values(last_no=start + rows - 1))
+    if "followup_visit" in registers:
+        _insert(conn, FollowUpVisit.__table__, visit_rows(pid, clerk, rows, unit_ids, at, rng),
+                "follow-up visits", rows)
 
 
 def filter_arg(app, endpoint: str, column: str, operation: str = "between") -> str:
@@ -176,7 +208,10 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
     with app.app_context(), force_locale("en"):
         between = {"key_checkout": ("out_at", "returned_at"),
                    "public_info": ("received_at", "completed_at"),
-                   "service_order": ("created_at", "completed_at")}[register]
+                   "service_order": ("created_at", "completed_at"),
+                   "complaint": ("received_at", "resolved_at"),
+                   "internal_memo": ("sent_at", "due_at"),
+                   "followup_visit": ("visited_at", "due_on")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -192,6 +227,13 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         "service_order": [("rare customer (欧阳稀有, 10 rows)", "欧阳稀有"),
                           ("common 2 characters (维修)", "维修"), ("3+ characters (下水道)", "下水道"),
                           ("room (15-1203)", "15-1203")],
+        "complaint": [("rare complainant (欧阳稀有, 10 rows)", "欧阳稀有"),
+                      ("common 2 characters (电梯)", "电梯"), ("3+ characters (未及时清运)", "未及时清运"),
+                      ("room (15-1203)", "15-1203")],
+        "internal_memo": [("rare recipient (欧阳稀有, 10 rows)", "欧阳稀有"),
+                          ("common 2 characters (检修)", "检修"), ("3+ characters (渗水)", "查看渗水")],
+        "followup_visit": [("rare shortcoming (欧阳稀有, 10 rows)", "欧阳稀有"),
+                           ("common 2 characters (异响)", "异响"), ("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]

@@ -65,9 +65,10 @@ class Complaint(RegisterMixin, db.Model):
     __search_indexed__ = ("content", "complainant", "handling")
     __table_args__ = (
         UniqueConstraint("property_id", "complaint_no", name="complaint_no_once"),
-        Index("ix_complaint_property_received", "property_id", "received_at", "id"),
-        Index("ix_complaint_received", "received_at", "id"),
-        Index("ix_complaint_property_no", "property_id", "complaint_no", "id"),
+        # the list's orders, per property and across properties (head office)
+        *[Index(f"ix_complaint_{scope}by_{column}", *lead, column, "id")
+          for column in ("received_at", "complaint_no", "resolved_at")
+          for scope, lead in (("property_", ("property_id",)), ("", ()))],
         Index("ix_complaint_open", "property_id", "received_at",
               sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
     )
@@ -100,6 +101,7 @@ class Complaint(RegisterMixin, db.Model):
     memo_due: Mapped[datetime | None] = mapped_column(DateTime)       # 重要: receipt + 30 min
     memo_sent_at: Mapped[datetime | None] = mapped_column(DateTime)   # the first memo's time
     visit_due: Mapped[datetime | None] = mapped_column(DateTime)      # resolution + 2 days
+    first_visit_at: Mapped[datetime | None] = mapped_column(DateTime)  # its first follow-up
     first_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
     handling: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
@@ -25,6 +25,7 @@ VISIT_METHODS = ("phone", "home", "letter", "sms")
 VISIT_METHOD_LABELS = {"phone": _l("Telephone"), "home": _l("Home visit"),
                        "letter": _l("Letter"), "sms": _l("Text message")}
 RATINGS = ("satisfied", "fair", "dissatisfied")
+SECOND_DUE = "needs_second_visit AND voided_at IS NULL"
 
 
 class FollowUpVisit(RegisterMixin, db.Model):
@@ -33,9 +34,12 @@ class FollowUpVisit(RegisterMixin, db.Model):
     __tablename__ = "followup_visit"
     __search_indexed__ = ("shortcomings", "suggestions")
     __table_args__ = (
-        Index("ix_followup_visit_property_visited", "property_id", "visited_at", "id"),
-        Index("ix_followup_visit_visited", "visited_at", "id"),
+        *[Index(f"ix_followup_visit_{scope}by_{column}", *lead, column, "id")
+          for column in ("visited_at", "due_on")
+          for scope, lead in (("property_", ("property_id",)), ("", ()))],
         Index("ix_followup_visit_property_kind", "property_id", "kind", "visited_at"),
+        Index("ix_followup_visit_second_due", "property_id", "visited_at",
+              sqlite_where=text(SECOND_DUE), postgresql_where=text(SECOND_DUE)),
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -60,6 +64,8 @@ class FollowUpVisit(RegisterMixin, db.Model):
     shortcomings: Mapped[str | None] = mapped_column(Text)
     suggestions: Mapped[str | None] = mapped_column(Text)
     customer_confirmed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 不满意 and no second visit yet (set and cleared by rules.followups.check_visit)
+    needs_second_visit: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     second_visit_of_id: Mapped[int | None] = mapped_column(ForeignKey("followup_visit.id"),
                                                            index=True)
     second_visit_of = relationship("FollowUpVisit", remote_side="FollowUpVisit.id",

@@ -22,8 +22,9 @@ class InternalMemo(RegisterMixin, db.Model):
     __search_indexed__ = ("content", "result", "recipient_name")
     __table_args__ = (
         UniqueConstraint("property_id", "memo_no", name="memo_no_once"),
-        Index("ix_internal_memo_property_sent", "property_id", "sent_at", "id"),
-        Index("ix_internal_memo_sent", "sent_at", "id"),
+        *[Index(f"ix_internal_memo_{scope}by_{column}", *lead, column, "id")
+          for column in ("sent_at", "memo_no", "due_at")
+          for scope, lead in (("property_", ("property_id",)), ("", ()))],
         Index("ix_internal_memo_open", "property_id", "due_at",
               sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
         Index("ix_internal_memo_unacknowledged", "property_id", "sent_at",

@@ -180,8 +180,6 @@ def _open(user, *where):
 
 def due_counts(user, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
-    visited = exists().where(FollowUpVisit.complaint_id == Complaint.id,
-                             FollowUpVisit.voided_at.is_(None))
     approved = exists().where(ComplaintLossReport.complaint_id == Complaint.id,
                               ComplaintLossReport.voided_at.is_(None),
                               ComplaintLossReport.status == "approved")
@@ -190,7 +188,7 @@ def due_counts(user, now: datetime | None = None) -> dict[str, int]:
         "resolve": _open(user, Complaint.resolved_at.is_(None), Complaint.resolve_due < now),
         "memo": _open(user, Complaint.memo_due < now, or_(
             Complaint.memo_sent_at.is_(None), Complaint.memo_sent_at > Complaint.memo_due)),
-        "visit": _open(user, Complaint.visit_due < now, ~visited),
+        "visit": _open(user, Complaint.visit_due < now, Complaint.first_visit_at.is_(None)),
         "loss": _open(user, Complaint.loss_amount > LOSS_CHAIN_OVER, ~approved),
         "gm": _open(user, Complaint.severity == "major", Complaint.gm_acknowledged_at.is_(None)),
     }

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists
-
 from audit import mark_action
 from i18n import utc_to_local
 from models.base import utcnow
@@ -79,6 +77,12 @@ def check_visit(v: FollowUpVisit, user, now: datetime | None = None) -> None:
         linked = v.complaint or v.service_order or v.occupant
         v.unit = getattr(linked, "unit", None)
     v.due_on = due_on(v)
+    v.needs_second_visit = v.satisfaction == "dissatisfied"
+    if v.second_visit_of is not None:
+        v.second_visit_of.needs_second_visit = False
+    if v.complaint is not None and (v.complaint.first_visit_at is None
+                                    or v.visited_at < v.complaint.first_visit_at):
+        v.complaint.first_visit_at = v.visited_at
 
 
 def due_on(v: FollowUpVisit) -> date | None:
@@ -102,10 +106,3 @@ def review(v: FollowUpVisit, user, comment: str, now: datetime | None = None) ->
         raise RuleViolation(_("Write the review comment."))
     v.reviewed_at, v.reviewed_by_id, v.review_comment = now or utcnow(), user.id, comment.strip()
     mark_action(v, "review")
-
-
-def second_visit_missing():
-    """Visits where the resident was not satisfied and no second visit followed."""
-    second = FollowUpVisit.__table__.alias("second")
-    return ~exists().where(second.c.second_visit_of_id == FollowUpVisit.id,
-                           second.c.voided_at.is_(None))

@@ -7,7 +7,7 @@ and the search indexes of their text columns (models/search.py).
 
 Revision ID: 1bc4c2949367
 Revises: e5a7c3d91f20
-Create Date: 2026-11-30 00:37:24.728876
+Create Date: 2026-11-30 00:47:31.958714
 """
 import sqlalchemy as sa
 from alembic import op
@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('memo_due', sa.DateTime(), nullable=True),
     sa.Column('memo_sent_at', sa.DateTime(), nullable=True),
     sa.Column('visit_due', sa.DateTime(), nullable=True),
+    sa.Column('first_visit_at', sa.DateTime(), nullable=True),
     sa.Column('first_reply_at', sa.DateTime(), nullable=True),
     sa.Column('handling', sa.Text(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
@@ -117,13 +118,16 @@ def upgrade():
     sa.UniqueConstraint('public_info_id', name=op.f('uq_complaint_public_info_id'))
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_by_complaint_no', ['complaint_no', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_by_received_at', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_by_resolved_at', ['resolved_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_closed_at'), ['closed_at'], unique=False)
         batch_op.create_index('ix_complaint_open', ['property_id', 'received_at'], unique=False, sqlite_where=sa.text('closed_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('closed_at IS NULL AND voided_at IS NULL'))
+        batch_op.create_index('ix_complaint_property_by_complaint_no', ['property_id', 'complaint_no', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_property_by_received_at', ['property_id', 'received_at', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_property_by_resolved_at', ['property_id', 'resolved_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_property_id'), ['property_id'], unique=False)
-        batch_op.create_index('ix_complaint_property_no', ['property_id', 'complaint_no', 'id'], unique=False)
-        batch_op.create_index('ix_complaint_property_received', ['property_id', 'received_at', 'id'], unique=False)
-        batch_op.create_index('ix_complaint_received', ['received_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_receiver_id'), ['receiver_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_reply_due'), ['reply_due'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_resolve_due'), ['resolve_due'], unique=False)
@@ -180,6 +184,7 @@ def upgrade():
     sa.Column('shortcomings', sa.Text(), nullable=True),
     sa.Column('suggestions', sa.Text(), nullable=True),
     sa.Column('customer_confirmed', sa.Boolean(), nullable=False),
+    sa.Column('needs_second_visit', sa.Boolean(), nullable=False),
     sa.Column('second_visit_of_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(), nullable=True),
@@ -206,16 +211,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_followup_visit'))
     )
     with op.batch_alter_table('followup_visit', schema=None) as batch_op:
+        batch_op.create_index('ix_followup_visit_second_due', ['property_id', 'visited_at'], unique=False, sqlite_where=sa.text('needs_second_visit AND voided_at IS NULL'), postgresql_where=sa.text('needs_second_visit AND voided_at IS NULL'))
+        batch_op.create_index('ix_followup_visit_by_due_on', ['due_on', 'id'], unique=False)
+        batch_op.create_index('ix_followup_visit_by_visited_at', ['visited_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_occupant_id'), ['occupant_id'], unique=False)
+        batch_op.create_index('ix_followup_visit_property_by_due_on', ['property_id', 'due_on', 'id'], unique=False)
+        batch_op.create_index('ix_followup_visit_property_by_visited_at', ['property_id', 'visited_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_property_id'), ['property_id'], unique=False)
         batch_op.create_index('ix_followup_visit_property_kind', ['property_id', 'kind', 'visited_at'], unique=False)
-        batch_op.create_index('ix_followup_visit_property_visited', ['property_id', 'visited_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_second_visit_of_id'), ['second_visit_of_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_service_order_id'), ['service_order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_unit_id'), ['unit_id'], unique=False)
-        batch_op.create_index('ix_followup_visit_visited', ['visited_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_followup_visit_visitor_id'), ['visitor_id'], unique=False)
 
     op.create_table('internal_memo',
@@ -257,16 +265,21 @@ def upgrade():
     sa.UniqueConstraint('property_id', 'memo_no', name='memo_no_once')
     )
     with op.batch_alter_table('internal_memo', schema=None) as batch_op:
+        batch_op.create_index('ix_internal_memo_by_due_at', ['due_at', 'id'], unique=False)
+        batch_op.create_index('ix_internal_memo_by_memo_no', ['memo_no', 'id'], unique=False)
+        batch_op.create_index('ix_internal_memo_by_sent_at', ['sent_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_internal_memo_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index('ix_internal_memo_link', ['link_table', 'link_id'], unique=False)
         batch_op.create_index('ix_internal_memo_open', ['property_id', 'due_at'], unique=False, sqlite_where=sa.text('replied_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('replied_at IS NULL AND voided_at IS NULL'))
+        batch_op.create_index('ix_internal_memo_property_by_due_at', ['property_id', 'due_at', 'id'], unique=False)
+        batch_op.create_index('ix_internal_memo_property_by_memo_no', ['property_id', 'memo_no', 'id'], unique=False)
+        batch_op.create_index('ix_internal_memo_property_by_sent_at', ['property_id', 'sent_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_internal_memo_property_id'), ['property_id'], unique=False)
-        batch_op.create_index('ix_internal_memo_property_sent', ['property_id', 'sent_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_internal_memo_public_info_id'), ['public_info_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_internal_memo_sender_id'), ['sender_id'], unique=False)
-        batch_op.create_index('ix_internal_memo_sent', ['sent_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_internal_memo_to_department'), ['to_department'], unique=False)
         batch_op.create_index('ix_internal_memo_unacknowledged', ['property_id', 'sent_at'], unique=False, sqlite_where=sa.text('received_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('received_at IS NULL AND voided_at IS NULL'))
+
     dialect = op.get_bind().dialect.name
     for tablename, columns in SEARCH_INDEXED.items():
         for statement in create_statements(dialect, tablename, columns):
@@ -281,28 +294,35 @@ def downgrade():
     with op.batch_alter_table('internal_memo', schema=None) as batch_op:
         batch_op.drop_index('ix_internal_memo_unacknowledged', sqlite_where=sa.text('received_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('received_at IS NULL AND voided_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_internal_memo_to_department'))
-        batch_op.drop_index('ix_internal_memo_sent')
         batch_op.drop_index(batch_op.f('ix_internal_memo_sender_id'))
         batch_op.drop_index(batch_op.f('ix_internal_memo_public_info_id'))
-        batch_op.drop_index('ix_internal_memo_property_sent')
         batch_op.drop_index(batch_op.f('ix_internal_memo_property_id'))
+        batch_op.drop_index('ix_internal_memo_property_by_sent_at')
+        batch_op.drop_index('ix_internal_memo_property_by_memo_no')
+        batch_op.drop_index('ix_internal_memo_property_by_due_at')
         batch_op.drop_index('ix_internal_memo_open', sqlite_where=sa.text('replied_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('replied_at IS NULL AND voided_at IS NULL'))
         batch_op.drop_index('ix_internal_memo_link')
         batch_op.drop_index(batch_op.f('ix_internal_memo_complaint_id'))
+        batch_op.drop_index('ix_internal_memo_by_sent_at')
+        batch_op.drop_index('ix_internal_memo_by_memo_no')
+        batch_op.drop_index('ix_internal_memo_by_due_at')
 
     op.drop_table('internal_memo')
     with op.batch_alter_table('followup_visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_followup_visit_second_due', sqlite_where=sa.text('needs_second_visit AND voided_at IS NULL'), postgresql_where=sa.text('needs_second_visit AND voided_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_followup_visit_visitor_id'))
-        batch_op.drop_index('ix_followup_visit_visited')
         batch_op.drop_index(batch_op.f('ix_followup_visit_unit_id'))
         batch_op.drop_index(batch_op.f('ix_followup_visit_service_order_id'))
         batch_op.drop_index(batch_op.f('ix_followup_visit_second_visit_of_id'))
-        batch_op.drop_index('ix_followup_visit_property_visited')
         batch_op.drop_index('ix_followup_visit_property_kind')
         batch_op.drop_index(batch_op.f('ix_followup_visit_property_id'))
+        batch_op.drop_index('ix_followup_visit_property_by_visited_at')
+        batch_op.drop_index('ix_followup_visit_property_by_due_on')
         batch_op.drop_index(batch_op.f('ix_followup_visit_occupant_id'))
         batch_op.drop_index(batch_op.f('ix_followup_visit_kind'))
         batch_op.drop_index(batch_op.f('ix_followup_visit_complaint_id'))
+        batch_op.drop_index('ix_followup_visit_by_visited_at')
+        batch_op.drop_index('ix_followup_visit_by_due_on')
 
     op.drop_table('followup_visit')
     with op.batch_alter_table('complaint_loss_report', schema=None) as batch_op:
@@ -319,13 +339,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_complaint_resolve_due'))
         batch_op.drop_index(batch_op.f('ix_complaint_reply_due'))
         batch_op.drop_index(batch_op.f('ix_complaint_receiver_id'))
-        batch_op.drop_index('ix_complaint_received')
-        batch_op.drop_index('ix_complaint_property_received')
-        batch_op.drop_index('ix_complaint_property_no')
         batch_op.drop_index(batch_op.f('ix_complaint_property_id'))
+        batch_op.drop_index('ix_complaint_property_by_resolved_at')
+        batch_op.drop_index('ix_complaint_property_by_received_at')
+        batch_op.drop_index('ix_complaint_property_by_complaint_no')
         batch_op.drop_index('ix_complaint_open', sqlite_where=sa.text('closed_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('closed_at IS NULL AND voided_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_complaint_closed_at'))
         batch_op.drop_index(batch_op.f('ix_complaint_category'))
+        batch_op.drop_index('ix_complaint_by_resolved_at')
+        batch_op.drop_index('ix_complaint_by_received_at')
+        batch_op.drop_index('ix_complaint_by_complaint_no')
 
     op.drop_table('complaint')
     with op.batch_alter_table('work_calendar_day', schema=None) as batch_op:
