@@ -399,3 +399,29 @@ def _demo_complaints(prop: Property) -> None:
                                  created_by_id=sup.id))
     done.closed_at, done.closed_by_id, done.owner_confirmed = now - timedelta(days=2), sup.id, True
     done.first_visit_at = now - timedelta(days=2)
+    _demo_loss_report(prop, clerk, unit, now)
+
+
+def _demo_loss_report(prop, clerk, unit, now) -> None:
+    """A complaint with a loss over 500 yuan and its 不合格品/服务记录处理单, waiting
+    for the department manager's analysis."""
+    from datetime import timedelta
+
+    from models.complaints import Complaint, ComplaintLossReport
+    from rules import complaints
+
+    c = Complaint(property_id=prop.id, received_at=now - timedelta(days=1), channel="phone",
+                  unit=unit, complainant="孙先生", phone="13800000033",
+                  content="维修空调时损坏业主木地板", category="engineering", severity="important",
+                  receiver_id=clerk.id, recorder_id=clerk.id, loss_amount=800,
+                  handling="已向业主致歉并约定赔偿", created_by_id=clerk.id,
+                  resolved_at=now - timedelta(hours=20))
+    complaints.set_deadlines(c)
+    complaints.number(c)
+    db.session.add(c)
+    db.session.flush()
+    db.session.add(ComplaintLossReport(
+        property_id=prop.id, complaint_id=c.id, applicant_id=clerk.id, created_by_id=clerk.id,
+        nonconformity="维修时未铺设保护垫，划伤木地板", cause_analysis="维修人员未按作业规程操作",
+        corrective_action="赔偿业主并对工程部进行作业规程培训", responsible="工程部刘师傅",
+        deadline=(now + timedelta(days=7)).date()))

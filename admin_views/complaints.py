@@ -48,7 +48,9 @@ COMPLAINT_LABELS = {
     "gm_acknowledged_by": _l("Acknowledged by"),
     "manager_visited_at": _l("Manager's apology visit at"),
     "owner_confirmed": _l("Owner's satisfaction confirmed"), "closed_at": _l("Closed at"),
-    "closed_by": _l("Closed by"),
+    "closed_by": _l("Closed by"), "memo_due": _l("Memo due"),
+    "memo_sent_at": _l("First memo sent at"), "visit_due": _l("Follow-up visit due"),
+    "first_visit_at": _l("First follow-up visit at"),
 }
 
 

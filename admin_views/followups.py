@@ -33,6 +33,7 @@ VISIT_LABELS = {
     "suggestions": _l("Owner's suggestions"), "customer_confirmed": _l("Customer signed"),
     "second_visit_of": _l("Second visit of"), "reviewed_by": _l("Reviewed by"),
     "reviewed_at": _l("Reviewed at"), "review_comment": _l("Review comment"),
+    "needs_second_visit": _l("Second visit needed"),
 }
 _RATING_CHOICES = [(r, SATISFACTION_LABELS[r]) for r in RATINGS]
 
