@@ -96,6 +96,10 @@ class FollowUpVisitView(RegisterView):
             model.visitor_id = current_staff().id
         visit_rules.check_visit(model, current_staff())
 
+    def void_model(self, model, reason: str) -> None:
+        super().void_model(model, reason)
+        visit_rules.after_void(model)
+
     def can_review(self, model) -> bool:
         return model.reviewed_at is None and model.voided_at is None and self.allowed("approve")
 

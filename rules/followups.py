@@ -106,3 +106,24 @@ def review(v: FollowUpVisit, user, comment: str, now: datetime | None = None) ->
         raise RuleViolation(_("Write the review comment."))
     v.reviewed_at, v.reviewed_by_id, v.review_comment = now or utcnow(), user.id, comment.strip()
     mark_action(v, "review")
+
+
+def after_void(v: FollowUpVisit) -> None:
+    """A voided visit no longer counts: its first visit may need a second visit again,
+    and its complaint's first visit is the earliest one left."""
+    from sqlalchemy import func, select
+
+    from models.base import db
+
+    first = v.second_visit_of
+    if first is not None and first.voided_at is None and first.satisfaction == "dissatisfied":
+        others = db.session.execute(select(func.count()).select_from(FollowUpVisit).where(
+            FollowUpVisit.second_visit_of_id == first.id, FollowUpVisit.id != v.id,
+            FollowUpVisit.voided_at.is_(None))).scalar_one()
+        first.needs_second_visit = not others
+    v.needs_second_visit = False
+    if v.complaint is not None:
+        v.complaint.first_visit_at = db.session.execute(select(func.min(
+            FollowUpVisit.visited_at)).where(FollowUpVisit.complaint_id == v.complaint_id,
+                                              FollowUpVisit.id != v.id,
+                                              FollowUpVisit.voided_at.is_(None))).scalar()

@@ -283,3 +283,15 @@ def test_dashboard_charts_count_complaints_by_class_severity_and_quarter(app, br
     assert after["series"][2]["data"][2] == month["series"][2]["data"][2] + 1
     assert _chart(page, "chart-per-quarter")["values"][-1] == quarter["values"][-1] + 1
     assert "chart-per-quarter" not in text_of(browser("security").get("/admin/"))
+
+
+def test_work_calendar_is_kept_by_the_department_manager(app, browser):
+    data = {"day": "2031-05-01", "note": "劳动节"}
+    assert browser("supervisor").get("/admin/work_calendar/new/").status_code == 403
+    assert browser("clerk").post("/admin/work_calendar/new/", data).status_code == 403
+    resp = browser("dept_manager").post_form("/admin/work_calendar/new/", data)
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    with app.app_context():
+        day = db.session.execute(db.select(WorkCalendarDay).where(
+            WorkCalendarDay.note == "劳动节")).scalar_one()
+        assert day.property_id == property_id("DEMO") and not day.working

@@ -141,3 +141,18 @@ def test_supervisor_reviews_others_may_not_and_visits_are_not_edited(app, browse
         assert row.reviewed_by_id == staff_id("supervisor") and row.review_comment == "回访及时"
     assert "该回访记录已审核" in text_of(sup.post_form(url, {"comment": "再次"}))
     assert browser("security").get("/admin/followup_visit/").status_code == 403
+
+
+def test_voiding_the_second_visit_makes_it_due_again(app, browser):
+    clerk = browser("clerk")
+    c = resolved_complaint(clerk, app)
+    assert visit(clerk, c.id, satisfaction="dissatisfied", shortcomings="仍漏水").status_code == 302
+    first = rows(app, FollowUpVisit)[-1]
+    assert visit(clerk, c.id, second_visit_of=first.id).status_code == 302
+    second = rows(app, FollowUpVisit)[-1]
+    assert not one(app, FollowUpVisit, first.id).needs_second_visit
+    resp = browser("supervisor").post_form(f"/admin/followup_visit/void/?id={second.id}",
+                                           {"reason": "记录错误"})
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    assert one(app, FollowUpVisit, first.id).needs_second_visit
+    assert f"second_visit_of={first.id}" in text_of(clerk.get("/admin/followup_due/"))
