@@ -406,6 +406,7 @@ def _demo_loss_report(prop, clerk, unit, now) -> None:
     """A complaint with a loss over 500 yuan and its 不合格品/服务记录处理单, waiting
     for the department manager's analysis."""
     from datetime import timedelta
+    from decimal import Decimal
 
     from models.complaints import Complaint, ComplaintLossReport
     from rules import complaints
@@ -413,7 +414,7 @@ def _demo_loss_report(prop, clerk, unit, now) -> None:
     c = Complaint(property_id=prop.id, received_at=now - timedelta(days=1), channel="phone",
                   unit=unit, complainant="孙先生", phone="13800000033",
                   content="维修空调时损坏业主木地板", category="engineering", severity="important",
-                  receiver_id=clerk.id, recorder_id=clerk.id, loss_amount=800,
+                  receiver_id=clerk.id, recorder_id=clerk.id, loss_amount=Decimal("800.00"),
                   handling="已向业主致歉并约定赔偿", created_by_id=clerk.id,
                   resolved_at=now - timedelta(hours=20))
     complaints.set_deadlines(c)

@@ -23,7 +23,7 @@ from rules.work_calendar import add_working_days
 from .complaint_helpers import (complaint_form, fmt, log_complaint, north_complaint, one,
                                 resolved_complaint, rows, visit)
 from .conftest import text_of
-from .helpers import entries_for, property_id, staff_id
+from .helpers import entries_for, property_id, run_cli, staff_id
 
 
 def test_clerk_logs_a_complaint_as_receiver_with_gapless_numbers(app, browser):
@@ -197,6 +197,7 @@ def test_loss_over_500_needs_the_approved_report_before_closing(app, browser):
         assert resp.status_code == 302
     assert one(app, ComplaintLossReport, report.id).status == "approved"
     assert close(sup, c.id).status_code == 302
+    assert run_cli(app, "audit", "verify").exit_code == 0      # every write in history
 
 
 def test_public_info_line_of_category_a_becomes_a_complaint_once(app, browser):
