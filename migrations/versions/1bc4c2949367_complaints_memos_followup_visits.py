@@ -49,9 +49,9 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_work_calendar_day_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_work_calendar_day_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_work_calendar_day_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_work_calendar_day_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_work_calendar_day_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_work_calendar_day')),
     sa.UniqueConstraint('property_id', 'day', name='one_entry_per_day')
     )
@@ -105,14 +105,14 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['classified_by_id'], ['staff.id'], name=op.f('fk_complaint_classified_by_id_staff')),
     sa.ForeignKeyConstraint(['closed_by_id'], ['staff.id'], name=op.f('fk_complaint_closed_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_complaint_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_complaint_created_by_id_staff')),
     sa.ForeignKeyConstraint(['gm_acknowledged_by_id'], ['staff.id'], name=op.f('fk_complaint_gm_acknowledged_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_complaint_property_id_property')),
     sa.ForeignKeyConstraint(['public_info_id'], ['public_info.id'], name=op.f('fk_complaint_public_info_id_public_info')),
     sa.ForeignKeyConstraint(['receiver_id'], ['staff.id'], name=op.f('fk_complaint_receiver_id_staff')),
     sa.ForeignKeyConstraint(['recorder_id'], ['staff.id'], name=op.f('fk_complaint_recorder_id_staff')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_complaint_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_complaint_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_complaint_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint')),
     sa.UniqueConstraint('property_id', 'complaint_no', name='complaint_no_once'),
     sa.UniqueConstraint('public_info_id', name=op.f('uq_complaint_public_info_id'))
@@ -156,9 +156,9 @@ def upgrade():
     sa.Column('applicant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['applicant_id'], ['staff.id'], name=op.f('fk_complaint_loss_report_applicant_id_staff')),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_complaint_loss_report_complaint_id_complaint')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_complaint_loss_report_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_complaint_loss_report_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_complaint_loss_report_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_complaint_loss_report_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_complaint_loss_report_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_loss_report'))
     )
     with op.batch_alter_table('complaint_loss_report', schema=None) as batch_op:
@@ -199,7 +199,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['accompanied_by_id'], ['staff.id'], name=op.f('fk_followup_visit_accompanied_by_id_staff')),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_followup_visit_complaint_id_complaint')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_followup_visit_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_followup_visit_created_by_id_staff')),
     sa.ForeignKeyConstraint(['occupant_id'], ['occupant.id'], name=op.f('fk_followup_visit_occupant_id_occupant')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_followup_visit_property_id_property')),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['staff.id'], name=op.f('fk_followup_visit_reviewed_by_id_staff')),
@@ -207,7 +207,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_order_id'], ['service_order.id'], name=op.f('fk_followup_visit_service_order_id_service_order')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_followup_visit_unit_id_unit')),
     sa.ForeignKeyConstraint(['visitor_id'], ['staff.id'], name=op.f('fk_followup_visit_visitor_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_followup_visit_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_followup_visit_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_followup_visit'))
     )
     with op.batch_alter_table('followup_visit', schema=None) as batch_op:
@@ -254,13 +254,13 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_internal_memo_complaint_id_complaint')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_internal_memo_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_internal_memo_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_internal_memo_property_id_property')),
     sa.ForeignKeyConstraint(['public_info_id'], ['public_info.id'], name=op.f('fk_internal_memo_public_info_id_public_info')),
     sa.ForeignKeyConstraint(['received_by_id'], ['staff.id'], name=op.f('fk_internal_memo_received_by_id_staff')),
     sa.ForeignKeyConstraint(['recipient_id'], ['staff.id'], name=op.f('fk_internal_memo_recipient_id_staff')),
     sa.ForeignKeyConstraint(['sender_id'], ['staff.id'], name=op.f('fk_internal_memo_sender_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_internal_memo_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_internal_memo_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_internal_memo')),
     sa.UniqueConstraint('property_id', 'memo_no', name='memo_no_once')
     )
@@ -290,7 +290,8 @@ def downgrade():
     dialect = op.get_bind().dialect.name
     for tablename, columns in SEARCH_INDEXED.items():
         for statement in drop_statements(dialect, tablename, columns):
-            op.execute(statement)
+            if not statement.startswith("DROP FUNCTION"):   # older search indexes use it
+                op.execute(statement)
     with op.batch_alter_table('internal_memo', schema=None) as batch_op:
         batch_op.drop_index('ix_internal_memo_unacknowledged', sqlite_where=sa.text('received_at IS NULL AND voided_at IS NULL'), postgresql_where=sa.text('received_at IS NULL AND voided_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_internal_memo_to_department'))
