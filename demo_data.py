@@ -62,6 +62,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_owner_files(prop, north)
         _demo_handover(prop)
         _demo_mail_and_notices(prop)
+        _demo_complaints(prop)
         db.session.commit()
 
 
@@ -616,3 +617,85 @@ def _demo_mail_and_notices(prop: Property) -> None:
         property_id=prop.id, day=today - timedelta(days=1), round="am", unit_id=room.id,
         title="深圳特区报", copies=1, delivered_at=now - timedelta(days=1), signer="王女士",
         created_by_id=courier.id))
+def _demo_complaints(prop: Property) -> None:
+    """客户投诉处理记录表, 内部联络单, 客户回访记录表 (idempotent): a minor complaint
+    handled, visited and closed; an important one routed to engineering by a memo,
+    still open; New Year's Day in the work calendar."""
+    from datetime import date, timedelta
+
+    from models.base import utcnow
+    from models.complaints import Complaint, WorkCalendarDay
+    from models.followups import FollowUpVisit
+    from models.memos import InternalMemo
+    from rules import complaints, memos
+
+    if db.session.execute(select(Complaint).where(Complaint.property_id == prop.id)).first():
+        return
+    clerk, sup = (db.session.execute(select(Staff).where(Staff.username == u)).scalar_one()
+                  for u in ("clerk", "supervisor"))
+    unit = db.session.execute(select(Unit).join(Building).where(
+        Building.property_id == prop.id).order_by(Unit.id)).scalars().first()
+    now = utcnow()
+    db.session.add(WorkCalendarDay(property_id=prop.id, day=date(now.year + 1, 1, 1),
+                                   working=False, note="元旦", created_by_id=sup.id))
+    done = Complaint(property_id=prop.id, received_at=now - timedelta(days=3), channel="phone",
+                     unit=unit, complainant="陈先生", phone="13800000031",
+                     content="楼道垃圾未及时清运，有异味", category="environment",
+                     severity="minor", receiver_id=clerk.id, recorder_id=clerk.id,
+                     handling="已通知保洁当日清运并加强巡查",
+                     resolved_at=now - timedelta(days=3) + timedelta(hours=5),
+                     first_reply_at=now - timedelta(days=3) + timedelta(hours=1),
+                     created_by_id=clerk.id)
+    open_one = Complaint(property_id=prop.id, received_at=now - timedelta(hours=5),
+                         channel="in_person", unit=unit, complainant="周女士",
+                         phone="13800000032", content="卫生间天花板渗水，楼上住户不配合",
+                         category="engineering", severity="important", receiver_id=clerk.id,
+                         recorder_id=clerk.id, created_by_id=clerk.id)
+    for c in (done, open_one):
+        complaints.set_deadlines(c)
+        complaints.number(c)
+        db.session.add(c)
+    db.session.flush()
+    memo = InternalMemo(property_id=prop.id, from_department="customer_service",
+                        sender_id=clerk.id, to_department="engineering",
+                        recipient_name="工程部刘师傅", sent_at=open_one.received_at
+                        + timedelta(minutes=20), content="请上门查看渗水原因并协调楼上住户",
+                        due_at=now + timedelta(days=1), complaint_id=open_one.id,
+                        created_by_id=clerk.id)
+    memos.number(memo)
+    db.session.add(memo)
+    open_one.memo_sent_at = memo.sent_at
+    db.session.add(FollowUpVisit(property_id=prop.id, kind="complaint", complaint_id=done.id,
+                                 unit=unit, visited_at=now - timedelta(days=2), method="phone",
+                                 visitor_id=sup.id, satisfaction="satisfied",
+                                 due_on=(now - timedelta(days=1)).date(),
+                                 created_by_id=sup.id))
+    done.closed_at, done.closed_by_id, done.owner_confirmed = now - timedelta(days=2), sup.id, True
+    done.first_visit_at = now - timedelta(days=2)
+    _demo_loss_report(prop, clerk, unit, now)
+
+
+def _demo_loss_report(prop, clerk, unit, now) -> None:
+    """A complaint with a loss over 500 yuan and its 不合格品/服务记录处理单, waiting
+    for the department manager's analysis."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from models.complaints import Complaint, ComplaintLossReport
+    from rules import complaints
+
+    c = Complaint(property_id=prop.id, received_at=now - timedelta(days=1), channel="phone",
+                  unit=unit, complainant="孙先生", phone="13800000033",
+                  content="维修空调时损坏业主木地板", category="engineering", severity="important",
+                  receiver_id=clerk.id, recorder_id=clerk.id, loss_amount=Decimal("800.00"),
+                  handling="已向业主致歉并约定赔偿", created_by_id=clerk.id,
+                  resolved_at=now - timedelta(hours=20))
+    complaints.set_deadlines(c)
+    complaints.number(c)
+    db.session.add(c)
+    db.session.flush()
+    db.session.add(ComplaintLossReport(
+        property_id=prop.id, complaint_id=c.id, applicant_id=clerk.id, created_by_id=clerk.id,
+        nonconformity="维修时未铺设保护垫，划伤木地板", cause_analysis="维修人员未按作业规程操作",
+        corrective_action="赔偿业主并对工程部进行作业规程培训", responsible="工程部刘师傅",
+        deadline=(now + timedelta(days=7)).date()))

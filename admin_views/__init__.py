@@ -40,6 +40,12 @@ from .patrols import PatrolAreaView, PatrolsDueView, PatrolView
 from .activities import (ActivitiesDueView, ActivityPlanView, ActivityProposalView,
                          ActivityRecordView)
 from .handover import ShiftHandoverView
+from .complaints import ComplaintLossReportView, ComplaintView, WorkCalendarView
+from .memos import InternalMemoView
+from .followups import FollowUpDueView, FollowUpVisitView
+from models.complaints import Complaint, ComplaintLossReport, WorkCalendarDay
+from models.memos import InternalMemo
+from models.followups import FollowUpVisit
 from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
                              ServiceOrderView, ServicePriceView)
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -74,6 +80,7 @@ MOVING_OUT = _l("Goods leaving")
 FEES = _l("Fees and arrears")
 OWNER_FILES = _l("Owner files")
 MAIL = _l("Mail and notices")
+COMPLAINTS = _l("Complaints and follow-up visits")
 
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
@@ -92,6 +99,15 @@ VIEWS = [
      "subscription"),
     (ImportantNoticeView, ImportantNotice, _l("Important notices"), MAIL, "important_notice"),
     (NoticeDispatchView, NoticeDispatch, _l("Dispatch record"), MAIL, "notice_dispatch"),
+    (ComplaintView, Complaint, _l("Customer complaint record"), COMPLAINTS, "complaint"),
+    (InternalMemoView, InternalMemo, _l("Internal memo"), COMPLAINTS, "internal_memo"),
+    (FollowUpVisitView, FollowUpVisit, _l("Customer follow-up visit record"), COMPLAINTS,
+     "followup_visit"),
+    (FollowUpDueView, None, _l("Follow-up visits: due and rates"), COMPLAINTS, "followup_due"),
+    (ComplaintLossReportView, ComplaintLossReport, _l("Nonconformity / service record report"),
+     COMPLAINTS, "complaint_loss_report"),
+    (WorkCalendarView, WorkCalendarDay, _l("Holidays and working days"), COMPLAINTS,
+     "work_calendar"),
     (KeyDeskView, None, _l("Key desk"), KEYS, "key_desk"),
     (KeyView, Key, _l("Key register"), KEYS, "key"),
     (KeyCheckoutView, KeyCheckout, _l("Key checkout log"), KEYS, "key_checkout"),

@@ -10,6 +10,7 @@ from i18n import local_now
 from models.public_info import INFO_CATEGORIES, INFO_CATEGORY_LABELS
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import public_info as info_rules
+from rules.matrix import permits
 from rules.roles import ROLES
 
 from .base import RegisterView, current_staff, requires
@@ -31,6 +32,7 @@ class PublicInfoView(RegisterView):
 
     register = "public_info"
     list_template = "admin/public_info/list.html"
+    details_template = "admin/public_info_details.html"   # 转为投诉 on a category-A line
     column_list = ("received_at", "unit", "caller_name", "caller_phone", "reason", "category",
                    "forwarded_to", "forwarded_to_person", "work_order_no", "receiver",
                    "completed_at")
@@ -59,6 +61,11 @@ class PublicInfoView(RegisterView):
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
     form_widget_args = fill_from_room(name="caller_name", phone="caller_phone")
     form_choices = {"forwarded_to_person": staff_with_role(*ROLES)}
+
+    def can_convert(self, model) -> bool:
+        """转为投诉: a category-A line, for those who may log complaints."""
+        return (model.category == "A" and model.voided_at is None
+                and permits(current_staff(), "complaint", "create"))
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.forwarded_to = model.forwarded_to or None

@@ -30,6 +30,9 @@ ACTION_LABELS = {
     # mail and notices
     "quick_entry": _l("Logged by quick entry"), "hand_over": _l("Handed to the courier"),
     "take_down": _l("Taken down"),
+    # complaints, memos, follow-up visits
+    "close": _l("Closed"), "acknowledge": _l("Acknowledged"),   # "review": as patrols
+    "convert": _l("Turned into a complaint"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

@@ -44,7 +44,7 @@ PATROL_NOTES = ["1-801 装修中，无违规", "2-302 装修拆墙，已制止�
                 "15-1203 装修垃圾堆放楼道"]
 REGISTERS = ("key_checkout", "public_info", "service_order", "patrol", "fee_notice",
              "arrears_case", "owner_file_access", "shift_handover",
-             "mail_item")
+             "mail_item", "complaint", "internal_memo", "followup_visit")
 # Who reads each list in the benchmark (the clerk unless named here).
 READERS = {"fee_notice": "finance", "arrears_case": "butler",
            "owner_file_access": "dept_manager"}
@@ -219,6 +219,8 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
                 conn.execute(update(seq).where(seq.c.property_id == pid,
                                                seq.c.name == "mail_item")
                              .values(last_no=first + rows - 1))
+        with db.engine.begin() as conn:
+            _complaint_registers(conn, registers, pid, clerk, rows, unit_ids, at, rng)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -256,6 +258,34 @@ def _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, Arrea
                 "since": date(2023, 11, 1) + timedelta(days=i * 1095 // rows),
                 "cause": rng.choice(("owner", "service", "third_party", "hardship"))}
                 for i in range(rows)), "arrears cases", rows)
+def _complaint_registers(conn, registers, pid, clerk, rows, unit_ids, at, rng) -> None:
+    """Complaints, memos and visits (numbers continue each register's sequence)."""
+    from sqlalchemy import func, select, update
+
+    from complaint_rows import complaint_rows, memo_rows, visit_rows
+    from models.complaints import Complaint
+    from models.sequence import RegisterSequence
+    from models.followups import FollowUpVisit
+    from models.memos import InternalMemo
+
+    def first(model, column) -> int:
+        return (conn.execute(select(func.max(column)).where(model.property_id == pid))
+                .scalar() or 0) + 1
+
+    for register, model, column, label in (
+            ("complaint", Complaint, Complaint.complaint_no, "complaints"),
+            ("internal_memo", InternalMemo, InternalMemo.memo_no, "internal memos")):
+        if register in registers:
+            start = first(model, column)
+            gen = (complaint_rows(pid, clerk, start, rows, unit_ids, at, _name, rng)
+                   if register == "complaint" else memo_rows(pid, clerk, start, rows, at, _name, rng))
+            _insert(conn, model.__table__, gen, label, rows)
+            conn.execute(update(RegisterSequence).where(
+                RegisterSequence.name == register,
+                RegisterSequence.property_id == pid).values(last_no=start + rows - 1))
+    if "followup_visit" in registers:
+        _insert(conn, FollowUpVisit.__table__, visit_rows(pid, clerk, rows, unit_ids, at, rng),
+                "follow-up visits", rows)
 
 
 def filter_arg(app, endpoint: str, column: str, operation: str = "between") -> str:
@@ -293,7 +323,10 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
                    "arrears_case": ("since", "amount"),
                    "owner_file_access": ("opened_at", "opened_at"),
                    "shift_handover": ("handed_over_at", "handed_over_at"),
-                   "mail_item": ("received_at", "delivered_at")}[register]
+                   "mail_item": ("received_at", "delivered_at"),
+                   "complaint": ("received_at", "resolved_at"),
+                   "internal_memo": ("sent_at", "due_at"),
+                   "followup_visit": ("visited_at", "due_on")}[register]
         with app.test_request_context():
             flt = filter_arg(app, register, between[0], "between")
         sort = sort_arg(app, register, between[1])
@@ -323,6 +356,13 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
                       ("tracking number (SF0000123456)", "SF0000123456"),
                       ("tracking fragment (0000123)", "0000123"),
                       ("common 2 characters (王伟)", "王伟"), ("room (15-1203)", "15-1203")],
+        "complaint": [("rare complainant (欧阳稀有, 10 rows)", "欧阳稀有"),
+                      ("common 2 characters (电梯)", "电梯"), ("3+ characters (未及时清运)", "未及时清运"),
+                      ("room (15-1203)", "15-1203")],
+        "internal_memo": [("rare recipient (欧阳稀有, 10 rows)", "欧阳稀有"),
+                          ("common 2 characters (检修)", "检修"), ("3+ characters (渗水)", "查看渗水")],
+        "followup_visit": [("rare shortcoming (欧阳稀有, 10 rows)", "欧阳稀有"),
+                           ("common 2 characters (异响)", "异响"), ("room (15-1203)", "15-1203")],
     }[register]
     out = [("first page", base), ("page 1000", f"{base}?page=999")]
     out += [(f"search, {label}", f"{base}?search={q(term)}") for label, term in searches]

@@ -26,3 +26,7 @@ from .owner_files import (ImportantFileLoan, OccupantFamilyMember, OwnerFileAcce
 from .handover import HandoverMatter, ShiftHandover  # noqa: F401
 from .mail import Distribution, MailArchive, MailItem, Subscription  # noqa: F401
 from .notices import ImportantNotice, NoticeDispatch  # noqa: F401
+from .complaints import (Complaint, ComplaintLossReport,  # noqa: F401
+                         WorkCalendarDay)
+from .memos import InternalMemo  # noqa: F401
+from .followups import FollowUpVisit  # noqa: F401

@@ -113,6 +113,13 @@ IMPORTANT_NOTICE = declare(
          also=("general_manager",)),
 )
 
+COMPLAINT_LOSS = declare(
+    "complaint_loss", _l("Nonconformity report (complaint loss over 500 yuan)"),
+    "complaint_loss_report",
+    Step("analyse", "dept_manager", _l("Department manager analysis")),
+    Step("approve", "general_manager", _l("General manager approval")),
+)
+
 
 # -- predicates --------------------------------------------------------------------------
 

@@ -404,6 +404,55 @@ MATRIX: dict[str, dict[str, Predicate]] = {
         "export": managers | auditor,
         "history": managers | auditor,
     },
+    # -- complaints, internal memos, follow-up visits (guide ch.3-4, Part 5) -----------
+    # 客户投诉处理记录表: the desk logs and tracks; closing and 无效 are checked by role
+    # in rules/complaints.py; "approve" is the general manager's reading of a 重大 one.
+    "complaint": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": desk,
+        "edit": desk,
+        "void": has_role("supervisor", "dept_manager"),
+        "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # 不合格品/服务记录处理单 (loss over 500 yuan): dept_manager → general_manager.
+    "complaint_loss_report": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": desk,
+        "void": desk,                  # withdraw: rules/approvals.check_withdraw
+        "approve": has_role("dept_manager", "general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # Holidays and extra working days the complaint deadlines count with.
+    "work_calendar": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor | admin,
+        "create": has_role("dept_manager", "admin"),
+        "edit": has_role("dept_manager", "admin"),
+        "void": has_role("dept_manager", "admin"),
+        "export": managers | auditor | admin,
+        "history": managers | auditor | admin,
+    },
+    # 内部联络单: acknowledging ("edit") is checked against the receiving department.
+    "internal_memo": {
+        "view": operational_staff | auditor,
+        "create": desk | has_role("property_manager", "general_manager"),
+        "edit": operational_staff,
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # 客户回访记录表: "approve" is the desk's review (客服中心审核).
+    "followup_visit": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": has_role("clerk", "butler", "supervisor", "dept_manager", "property_manager",
+                           "general_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "approve": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
     # 待我审批 / 我的申请: every member of staff has the page; deciding needs a
     # manager role here, then the chain step's role and the request register's
     # "approve" (rules/approvals.why_not).

@@ -78,10 +78,15 @@ def service_orders_per_month(user, months: int = 12) -> tuple[list[str], list[in
 def _charts():
     from flask_babel import lazy_gettext as _l
 
+    from .complaint_stats import by_class_and_severity, per_quarter
+
     return [("key_checkout", _l("Key checkouts per day"), key_checkouts_per_day),
             ("water_order", _l("Bottled water used per month (buckets)"), water_used_per_month),
             ("service_order", _l("Service orders per month"), service_orders_per_month),
-            ("fee_notice", _l("Fee collection rate per month (per cent)"), fee_collection_rates)]
+            ("fee_notice", _l("Fee collection rate per month (per cent)"), fee_collection_rates),
+            ("complaint", _l("Complaints this month by class and nature"),
+             by_class_and_severity),
+            ("complaint", _l("Complaints per quarter by class"), per_quarter)]
 
 
 def fee_collection_rates(user, months: int = 12) -> tuple[list[str], list[int]]:
@@ -96,7 +101,8 @@ def charts_for(user) -> list[dict]:
     out = []
     for register, title, fn in _charts():
         if permits(user, register, "view"):
-            labels, values = fn(user)
+            labels, values, *series = fn(user)      # series: stacked datasets, optional
             out.append({"id": f"chart-{fn.__name__.replace('_', '-')}",
-                        "title": str(title), "labels": labels, "data": values})
+                        "title": str(title), "labels": labels, "data": values,
+                        "series": series[0] if series else None})
     return out
