@@ -46,8 +46,8 @@ from .followups import FollowUpDueView, FollowUpVisitView
 from models.complaints import Complaint, ComplaintLossReport, WorkCalendarDay
 from models.memos import InternalMemo
 from models.followups import FollowUpVisit
-from .service_orders import (FinanceView, ServiceDueView, ServiceOrderGapsView,
-                             ServiceOrderView, ServicePriceView)
+from .service_orders import ServiceOrderView, ServicePriceView
+from .service_pages import FinanceView, ServiceDueView, ServiceOrderGapsView
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
                     WaterReceiptView, WaterStockView)
 from models.exit_pass import ExitPass, MoveOut
