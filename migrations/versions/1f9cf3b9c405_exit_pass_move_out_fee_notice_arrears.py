@@ -57,11 +57,11 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_arrears_case_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_arrears_case_created_by_id_staff')),
     sa.ForeignKeyConstraint(['extension_approved_by_id'], ['staff.id'], name=op.f('fk_arrears_case_extension_approved_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_arrears_case_property_id_property')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_arrears_case_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_arrears_case_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_arrears_case_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_arrears_case'))
     )
     with op.batch_alter_table('arrears_case', schema=None) as batch_op:
@@ -90,9 +90,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['arrears_case.id'], name=op.f('fk_arrears_attempt_case_id_arrears_case')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_arrears_attempt_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_arrears_attempt_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_arrears_attempt_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_arrears_attempt_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_arrears_attempt_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_arrears_attempt'))
     )
     with op.batch_alter_table('arrears_attempt', schema=None) as batch_op:
@@ -134,12 +134,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['checked_by_id'], ['staff.id'], name=op.f('fk_fee_notice_checked_by_id_staff')),
     sa.ForeignKeyConstraint(['collected_by_id'], ['staff.id'], name=op.f('fk_fee_notice_collected_by_id_staff')),
     sa.ForeignKeyConstraint(['confirmed_by_id'], ['staff.id'], name=op.f('fk_fee_notice_confirmed_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_fee_notice_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_fee_notice_created_by_id_staff')),
     sa.ForeignKeyConstraint(['finance_id'], ['staff.id'], name=op.f('fk_fee_notice_finance_id_staff')),
     sa.ForeignKeyConstraint(['owner_id'], ['occupant.id'], name=op.f('fk_fee_notice_owner_id_occupant')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_fee_notice_property_id_property')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_fee_notice_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_fee_notice_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_fee_notice_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fee_notice')),
     sa.UniqueConstraint('property_id', 'period', 'unit_id', name='fee_notice_once')
     )
@@ -179,12 +179,12 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['clerk_id'], ['staff.id'], name=op.f('fk_move_out_clerk_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_move_out_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_move_out_created_by_id_staff')),
     sa.ForeignKeyConstraint(['occupant_id'], ['occupant.id'], name=op.f('fk_move_out_occupant_id_occupant')),
     sa.ForeignKeyConstraint(['owner_called_by_id'], ['staff.id'], name=op.f('fk_move_out_owner_called_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_move_out_property_id_property')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_move_out_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_move_out_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_move_out_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_move_out')),
     sa.UniqueConstraint('property_id', 'serial_no', name='move_out_serial_once')
     )
@@ -225,7 +225,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['confirm_called_by_id'], ['staff.id'], name=op.f('fk_exit_pass_confirm_called_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_exit_pass_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_exit_pass_created_by_id_staff')),
     sa.ForeignKeyConstraint(['guard_id'], ['staff.id'], name=op.f('fk_exit_pass_guard_id_staff')),
     sa.ForeignKeyConstraint(['issuer_id'], ['staff.id'], name=op.f('fk_exit_pass_issuer_id_staff')),
     sa.ForeignKeyConstraint(['move_out_id'], ['move_out.id'], name=op.f('fk_exit_pass_move_out_id_move_out')),
@@ -233,7 +233,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_exit_pass_property_id_property')),
     sa.ForeignKeyConstraint(['public_info_id'], ['public_info.id'], name=op.f('fk_exit_pass_public_info_id_public_info')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_exit_pass_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_exit_pass_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_exit_pass_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exit_pass')),
     sa.UniqueConstraint('property_id', 'pass_no', name='exit_pass_no_once')
     )
@@ -261,10 +261,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('amount >= 0', name=op.f('ck_fee_notice_line_amount_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_fee_notice_line_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_fee_notice_line_created_by_id_staff')),
     sa.ForeignKeyConstraint(['notice_id'], ['fee_notice.id'], name=op.f('fk_fee_notice_line_notice_id_fee_notice')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_fee_notice_line_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_fee_notice_line_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_fee_notice_line_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fee_notice_line'))
     )
     with op.batch_alter_table('fee_notice_line', schema=None) as batch_op:
@@ -284,10 +284,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_exit_pass_item_quantity_positive')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_exit_pass_item_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_exit_pass_item_created_by_id_staff')),
     sa.ForeignKeyConstraint(['exit_pass_id'], ['exit_pass.id'], name=op.f('fk_exit_pass_item_exit_pass_id_exit_pass')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_exit_pass_item_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_exit_pass_item_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_exit_pass_item_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exit_pass_item'))
     )
     with op.batch_alter_table('exit_pass_item', schema=None) as batch_op:

@@ -54,10 +54,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['applicant_id'], ['staff.id'], name=op.f('fk_important_notice_applicant_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_important_notice_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_important_notice_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_important_notice_property_id_property')),
     sa.ForeignKeyConstraint(['taken_down_by_id'], ['staff.id'], name=op.f('fk_important_notice_taken_down_by_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_important_notice_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_important_notice_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_important_notice')),
     sa.UniqueConstraint('property_id', 'serial_no', name=op.f('uq_important_notice_property_id_serial_no'))
     )
@@ -80,9 +80,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['archived_by_id'], ['staff.id'], name=op.f('fk_mail_archive_archived_by_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_mail_archive_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_mail_archive_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_mail_archive_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_mail_archive_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_mail_archive_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_archive')),
     sa.UniqueConstraint('property_id', 'month', name=op.f('uq_mail_archive_property_id_month'))
     )
@@ -106,10 +106,10 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_distribution_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_distribution_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_distribution_property_id_property')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_distribution_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_distribution_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_distribution_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution'))
     )
     with op.batch_alter_table('distribution', schema=None) as batch_op:
@@ -143,12 +143,12 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_mail_item_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_mail_item_created_by_id_staff')),
     sa.ForeignKeyConstraint(['delivered_by_id'], ['staff.id'], name=op.f('fk_mail_item_delivered_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_mail_item_property_id_property')),
     sa.ForeignKeyConstraint(['received_by_id'], ['staff.id'], name=op.f('fk_mail_item_received_by_id_staff')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_mail_item_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_mail_item_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_mail_item_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_item')),
     sa.UniqueConstraint('property_id', 'serial_no', name=op.f('uq_mail_item_property_id_serial_no'))
     )
@@ -183,11 +183,11 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_notice_dispatch_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_notice_dispatch_created_by_id_staff')),
     sa.ForeignKeyConstraint(['notice_id'], ['important_notice.id'], name=op.f('fk_notice_dispatch_notice_id_important_notice')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_notice_dispatch_property_id_property')),
     sa.ForeignKeyConstraint(['sender_id'], ['staff.id'], name=op.f('fk_notice_dispatch_sender_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_notice_dispatch_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_notice_dispatch_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_dispatch'))
     )
     with op.batch_alter_table('notice_dispatch', schema=None) as batch_op:
@@ -215,11 +215,11 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_subscription_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_subscription_created_by_id_staff')),
     sa.ForeignKeyConstraint(['ordered_by_id'], ['staff.id'], name=op.f('fk_subscription_ordered_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_subscription_property_id_property')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_subscription_unit_id_unit')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_subscription_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_subscription_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subscription'))
     )
     with op.batch_alter_table('subscription', schema=None) as batch_op:
@@ -238,7 +238,8 @@ def downgrade():
     dialect = op.get_bind().dialect.name
     for table, columns in SEARCH_INDEXED.items():
         for statement in drop_statements(dialect, table, columns):
-            op.execute(statement)
+            if not statement.startswith("DROP FUNCTION"):   # other tables' indexes use it
+                op.execute(statement)
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('subscription', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_subscription_unit_id'))

@@ -49,9 +49,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['butler_id'], ['staff.id'], name=op.f('fk_patrol_area_butler_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_patrol_area_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_patrol_area_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_patrol_area_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_patrol_area_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_patrol_area_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patrol_area'))
     )
     with op.batch_alter_table('patrol_area', schema=None) as batch_op:
@@ -99,10 +99,10 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['area_id'], ['patrol_area.id'], name=op.f('fk_patrol_area_id_patrol_area')),
     sa.ForeignKeyConstraint(['butler_id'], ['staff.id'], name=op.f('fk_patrol_butler_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_patrol_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_patrol_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_patrol_property_id_property')),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['staff.id'], name=op.f('fk_patrol_reviewed_by_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_patrol_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_patrol_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patrol'))
     )
     with op.batch_alter_table('patrol', schema=None) as batch_op:
@@ -133,11 +133,11 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_patrol_problem_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_patrol_problem_created_by_id_staff')),
     sa.ForeignKeyConstraint(['patrol_id'], ['patrol.id'], name=op.f('fk_patrol_problem_patrol_id_patrol')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_patrol_problem_property_id_property')),
     sa.ForeignKeyConstraint(['tracker_id'], ['staff.id'], name=op.f('fk_patrol_problem_tracker_id_staff')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_patrol_problem_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_patrol_problem_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patrol_problem'))
     )
     with op.batch_alter_table('patrol_problem', schema=None) as batch_op:
@@ -162,9 +162,9 @@ def upgrade():
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('applicant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['applicant_id'], ['staff.id'], name=op.f('fk_activity_plan_applicant_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_plan_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_plan_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_activity_plan_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_plan_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_plan_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_plan'))
     )
     with op.batch_alter_table('activity_plan', schema=None) as batch_op:
@@ -196,9 +196,9 @@ def upgrade():
     sa.Column('applicant_id', sa.Integer(), nullable=False),
     sa.CheckConstraint('budget >= 0', name=op.f('ck_activity_proposal_budget_not_negative')),
     sa.ForeignKeyConstraint(['applicant_id'], ['staff.id'], name=op.f('fk_activity_proposal_applicant_id_staff')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_proposal_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_proposal_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_activity_proposal_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_proposal_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_proposal_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_proposal'))
     )
     with op.batch_alter_table('activity_proposal', schema=None) as batch_op:
@@ -221,10 +221,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('budget >= 0', name=op.f('ck_activity_plan_line_budget_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_plan_line_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_plan_line_created_by_id_staff')),
     sa.ForeignKeyConstraint(['plan_id'], ['activity_plan.id'], name=op.f('fk_activity_plan_line_plan_id_activity_plan')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_activity_plan_line_property_id_property')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_plan_line_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_plan_line_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_plan_line'))
     )
     with op.batch_alter_table('activity_plan_line', schema=None) as batch_op:
@@ -252,11 +252,11 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('participants >= 0', name=op.f('ck_activity_record_participants_not_negative')),
     sa.CheckConstraint('visited_count >= 0', name=op.f('ck_activity_record_visited_not_negative')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_record_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_record_created_by_id_staff')),
     sa.ForeignKeyConstraint(['leader_id'], ['staff.id'], name=op.f('fk_activity_record_leader_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_activity_record_property_id_property')),
     sa.ForeignKeyConstraint(['proposal_id'], ['activity_proposal.id'], name=op.f('fk_activity_record_proposal_id_activity_proposal')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_record_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_record_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_record'))
     )
     with op.batch_alter_table('activity_record', schema=None) as batch_op:
@@ -285,10 +285,10 @@ def upgrade():
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_photo_created_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_activity_photo_created_by_id_staff')),
     sa.ForeignKeyConstraint(['property_id'], ['property.id'], name=op.f('fk_activity_photo_property_id_property')),
     sa.ForeignKeyConstraint(['record_id'], ['activity_record.id'], name=op.f('fk_activity_photo_record_id_activity_record')),
-    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_photo_voided_by_id_staff'), use_alter=True),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['staff.id'], name=op.f('fk_activity_photo_voided_by_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_photo')),
     sa.UniqueConstraint('record_id', 'seq_no', name='photo_number_once'),
     sa.UniqueConstraint('stored_name', name=op.f('uq_activity_photo_stored_name'))
