@@ -232,7 +232,7 @@ def test_responses_carry_security_headers_and_the_apps_own_time(app, browser):
 
 # Every sortable column of the big registers, both directions for one of each.
 ORDERS = [("key_checkout", ""), ("key_checkout", "?sort=5"), ("key_checkout", "?sort=5&desc=1"),
-          ("public_info", ""), ("public_info", "?sort=9"), ("public_info", "?sort=9&desc=1"),
+          ("public_info", ""), ("public_info", "?sort=10"), ("public_info", "?sort=10&desc=1"),   # completed_at
           ("service_order", ""), ("service_order", "?sort=0"), ("service_order", "?sort=4"),
           ("service_order", "?sort=6&desc=1"), ("service_order", "?sort=7"),
           ("water_order", "?sort=6&desc=1")]
