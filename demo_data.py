@@ -527,6 +527,14 @@ def _demo_owner_files(prop: Property, north: Property) -> None:
                                      applicant_id=butler.id, created_by_id=butler.id,
                                      reason="核对产权备案资料", secrecy="important",
                                      due_on=today + timedelta(days=3)))
+    # 业主档案查阅记录: the butler opened 1-301's file (what the auditor reads there)
+    from models.base import utcnow
+    from models.owner_files import OwnerFileAccess
+
+    db.session.add(OwnerFileAccess(property_id=prop.id, occupant_id=full.id, staff_id=butler.id,
+                                   opened_at=utcnow() - timedelta(days=1), kind="details"))
+
+
 def _demo_handover(prop: Property) -> None:
     """A co-signed 交接班记录表 from clerk to clerk2 with one open matter (idempotent):
     its sections computed by the same rules the form uses."""

@@ -29,7 +29,7 @@ def test_photos_from_the_upload_folder_move_into_the_database(app, browser, tmp_
     owner = create_app("testing", {"SQLALCHEMY_DATABASE_URI": owner_url(app),
                                    "KEFU_UPLOAD_DIR": str(tmp_path)})
     try:
-        assert run_cli(owner, "db", "downgrade", "e5a7c3d91f20").exit_code == 0
+        assert run_cli(owner, "db", "downgrade", "810b38f86810-1").exit_code == 0
         # as before the move: the file on this instance's disk, no row
         (tmp_path / "deposits").mkdir()
         (tmp_path / "deposits" / photo.stored_name).write_bytes(png_bytes())

@@ -5,7 +5,7 @@ properties; the open exit passes (the gate and the due list) by a partial index;
 substring search on holder, company, plate, goods, reason and period.
 
 Revision ID: 1f9cf3b9c405
-Revises: 810b38f86810
+Revises: faf3f075f004
 Create Date: 2026-11-30 00:38:11.964924
 
 """
@@ -20,7 +20,7 @@ SEARCH_INDEXED = {"exit_pass": ("holder_name", "company", "plate"),
 
 # revision identifiers, used by Alembic.
 revision = '1f9cf3b9c405'
-down_revision = '810b38f86810'
+down_revision = 'faf3f075f004'
 branch_labels = None
 depends_on = None
 

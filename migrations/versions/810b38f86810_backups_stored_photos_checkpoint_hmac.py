@@ -8,7 +8,7 @@ missing stays missing: its photo answers 404 as before).  Checkpoints carry an
 HMAC under a key kept out of the database.
 
 Revision ID: 810b38f86810
-Revises: faf3f075f004
+Revises: 1bc4c2949367
 Create Date: 2026-11-30 00:50:00.000000
 
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '810b38f86810'
-down_revision = 'faf3f075f004'
+down_revision = '1bc4c2949367'
 branch_labels = None
 depends_on = None
 
