@@ -76,6 +76,40 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+@contextlib.contextmanager
+def indexes_deferred(conn, table) -> Iterator[None]:
+    """Drop ``table``'s secondary indexes for a bulk load and build them again after.
+
+    Building a (trigram) index once over a million rows takes minutes; keeping it
+    up to date row by row took the PostgreSQL build ~50 minutes per register on a
+    loaded machine.  The indexes come back from their own stored definitions, so the
+    measured database has exactly the migrations' indexes.  Constraint-backed
+    indexes (primary keys, unique constraints) stay.
+    """
+    from sqlalchemy import text
+
+    name = table.name
+    if conn.dialect.name == "postgresql":
+        defs = conn.execute(text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.tablename = :t AND i.schemaname = current_schema() AND NOT EXISTS ("
+            " SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"), {"t": name}).all()
+    else:
+        defs = conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t "
+            "AND sql IS NOT NULL"), {"t": name}).all()
+    for index, _sql in defs:
+        conn.execute(text(f'DROP INDEX "{index}"'))
+    try:
+        yield
+    finally:
+        t0 = time.perf_counter()
+        for _index, sql in defs:
+            conn.execute(text(sql))
+        print(f"  {len(defs)} indexes of {name} built in {time.perf_counter() - t0:.0f} s",
+              flush=True)
+
+
 def insert_batched(conn, table, rows, size: int = 20_000) -> None:
     """Core INSERTs of ``rows`` (an iterable of dicts) in batches of ``size``."""
     batch = []

@@ -27,7 +27,7 @@ import time
 import urllib.parse
 from datetime import datetime, timedelta
 
-from common import (Client, backend_name, database, insert_batched, pct, sa_url, serve,
+from common import (Client, backend_name, database, indexes_deferred, insert_batched, pct, sa_url, serve,
                     signed_in_client)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -59,7 +59,8 @@ def _name(rng: random.Random) -> str:
 
 def _insert(conn, table, rows_iter, label: str, rows: int) -> None:
     t0 = time.perf_counter()
-    insert_batched(conn, table, rows_iter)
+    with indexes_deferred(conn, table):
+        insert_batched(conn, table, rows_iter)
     print(f"generated {rows:,} {label} in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
