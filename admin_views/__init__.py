@@ -64,6 +64,7 @@ from models.notices import ImportantNotice, NoticeDispatch
 from .mail import DistributionView, MailItemView, SubscriptionView
 from .notices import ImportantNoticeView, NoticeDispatchView
 from .staff import StaffView
+from .saved_filters import SavedFilterView, saved_filters_for
 
 REFERENCE = _l("Reference data")
 SYSTEM = _l("System")
@@ -166,6 +167,7 @@ VIEWS = [
     (StaffView, Staff, _l("Staff"), SYSTEM, "staff"),
     (AuditLogView, AuditEntry, _l("Audit log"), SYSTEM, "audit_log"),
     (AuditChainView, None, _l("History chain status"), SYSTEM, "audit_chain"),
+    (SavedFilterView, None, _l("Saved filters"), None, "saved_filter"),
 ]
 
 
@@ -184,7 +186,7 @@ def init_admin(app: Flask) -> Admin:
     app.jinja_env.globals.update(
         cached_menu=cached_menu, static_url=list_page.static_url,
         list_pager=list_page.pager, list_simple_pager=list_page.simple_pager,
-        list_header_cells=list_page.header_cells)
+        list_header_cells=list_page.header_cells, saved_filters_for=saved_filters_for)
     for view_cls, model, name, category, endpoint in VIEWS:
         if model is None:
             admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask import request
+from flask import abort, request
 from flask_admin import expose
 from wtforms import SelectField
 
-from i18n import local_now
+from i18n import local_now, utc_to_local
 from models.public_info import INFO_CATEGORIES, INFO_CATEGORY_LABELS
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import public_info as info_rules
 from rules.matrix import permits
+from rules.personal_data import mask_personal
 from rules.roles import ROLES
 
 from .base import RegisterView, current_staff, requires
@@ -88,3 +89,27 @@ class PublicInfoView(RegisterView):
         return self.render("admin/public_info/daily.html", days=days, month=first,
                            categories=INFO_CATEGORIES, category_labels=INFO_CATEGORY_LABELS,
                            totals=info_rules.summary_totals(days))
+
+    @expose("/day_print/")
+    @requires("view")
+    def day_print_view(self):
+        """The dated 公共信息记录表 as the guide's paper form (Part 5): one local day's
+        lines in time order, A4 landscape, phone numbers masked as in the list."""
+        from .params import BadParam, parse_day
+
+        try:
+            day = parse_day(request.args.get("day") or f"{local_now():%Y-%m-%d}")
+        except BadParam:
+            abort(400)
+        user = current_staff()
+        rows = info_rules.day_lines(user, day)
+        mask = "caller_phone" in self.masked_columns()
+        phones = {r.id: (mask_personal(r.caller_phone) if mask and r.caller_phone
+                         else r.caller_phone or "") for r in rows}
+        local = {r.id: (utc_to_local(r.received_at), utc_to_local(r.completed_at))
+                 for r in rows}
+        names = sorted({r.property.name for r in rows} if user.is_head_office
+                       else {user.home_property.name})
+        return self.render("admin/public_info/day_print.html", rows=rows, day=day,
+                           phones=phones, local=local, property_names=names,
+                           categories=INFO_CATEGORY_LABELS, departments=DEPARTMENT_LABELS)

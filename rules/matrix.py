@@ -242,6 +242,10 @@ MATRIX: dict[str, dict[str, Predicate]] = {
     # manager role here, then the chain step's role and the request register's
     # "approve" (rules/approvals.why_not).
     "approvals": {"view": all_staff, "approve": managers},
+    # 保存当前筛选: a person's own saved list filters (admin_views/saved_filters.py);
+    # the auditor only reads, so keeps none.
+    "saved_filter": {"view": all_staff, "create": operational_staff | finance | admin,
+                     "void": operational_staff | finance | admin},
     # -- owner files (业主基本情况登记表, 业主电话联络表, 档案借阅登记; guide ch.5) ----------
     # The occupant register above is the owner file; who reads its personal columns
     # unmasked is OWNER_FILE_READERS below.

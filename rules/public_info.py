@@ -125,3 +125,20 @@ def summary_totals(days: list[DaySummary]) -> DaySummary:
     total.open = sum(d.open for d in days)
     total.completed = sum(d.completed for d in days)
     return total
+
+
+# -- the dated paper form -----------------------------------------------------------------
+
+DAY_PRINT_LIMIT = 500        # a busy desk logs ~100 lines a day; more would not print
+
+
+def day_lines(user, day: date) -> list[PublicInfoEntry]:
+    """The lines of one local day in time order (voided lines left out), for the dated
+    公共信息记录表 print."""
+    lo = local_to_utc(datetime.combine(day, time.min))
+    hi = local_to_utc(datetime.combine(day + timedelta(days=1), time.min))
+    q = scoped(select(PublicInfoEntry).where(
+        PublicInfoEntry.voided_at.is_(None), PublicInfoEntry.received_at >= lo,
+        PublicInfoEntry.received_at < hi), PublicInfoEntry, user).order_by(
+        PublicInfoEntry.received_at, PublicInfoEntry.id).limit(DAY_PRINT_LIMIT)
+    return list(db.session.execute(q).unique().scalars())

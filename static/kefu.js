@@ -161,3 +161,21 @@ document.addEventListener("click", function (event) {
   if (!$ || !$.fn.select2) { return; }
   $("select[data-kefu-search]").select2({width: "100%"});
 })(window.jQuery);
+
+// Phone width (kefu.css): a list row becomes a card of "label: value" lines; each
+// cell takes its column's header text as data-label (the server's markup stays as
+// it is: one header row, plain cells).
+(function () {
+  document.querySelectorAll("table.model-list").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) { return; }
+    var labels = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (td.tagName === "TD" && !td.hasAttribute("colspan")) {
+          td.setAttribute("data-label", labels[i] || "");
+        }
+      });
+    });
+  });
+})();
