@@ -338,14 +338,58 @@ def app_cache(templates):
         database.drop()
 
 
+# -- skipping the refill of an untouched PostgreSQL database -------------------------
+#
+# Many tests only read (GET pages, EXPLAIN plans, exports).  A PostgreSQL database no
+# statement has changed since it was copied is still an exact copy of the template,
+# so the next test may have it as it is instead of a new copy.  Every statement any
+# SQLAlchemy engine of this process sends (the app's, its threads', owner_engine's,
+# a CLI command's) is looked at here; anything but a plain read counts as a
+# change.  Conservative on purpose: a SELECT that calls nextval/setval, a WITH (it
+# may hold an INSERT), EXPLAIN ANALYZE (it runs the statement), DDL, VACUUM/ANALYZE
+# (they change plans), COPY, anything unknown: all count.  SQLite is always refilled
+# (a file copy costs milliseconds there).
+
+_READS = ("SELECT", "SHOW", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
+          "RELEASE", "SET", "RESET")
+_CHANGES_IN_A_READ = re.compile(r"\b(nextval|setval|analy[sz]e|pg_terminate_backend|"
+                                r"lo_\w+|dblink\w*|into)\b", re.I)
+_changes_seen = [0]        # statements that may have changed a database, this process
+
+
+def _may_change(statement: str) -> bool:
+    words = statement.lstrip(" (\n\t").split(None, 1)
+    if not words or words[0].upper() not in _READS:
+        return True
+    return bool(_CHANGES_IN_A_READ.search(statement))
+
+
+def _watch_statements() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _note(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        if executemany or _may_change(statement):
+            _changes_seen[0] += 1
+
+
+_watch_statements()
+
+
 def _reused_app(backend: str, templates: dict, cached: dict):
     if backend not in cached:
         app, database = _make_app(backend, templates)
         views = {view: dict(view.__dict__) for view in app.extensions["admin"][0]._views}
         cached[backend] = (app, database, (dict(app.config), views))
+        database.untouched = True            # a fresh copy
+        database.changes_at = _changes_seen[0]
         return app
     app, database, (config, views) = cached[backend]
-    database.refill(templates)
+    if not (backend == "postgresql" and getattr(database, "untouched", False)):
+        database.refill(templates)
+    database.untouched = False               # until the test ends having changed nothing
+    database.changes_at = _changes_seen[0]
     app.config.clear()
     app.config.update(config)            # undo a test's app.config[...] = …
     for view, attributes in views.items():
@@ -367,6 +411,8 @@ def app(backend, templates, app_cache):
     for thread in set(threading.enumerate()) - before:
         thread.join(30)          # e.g. a history verification: done before the refill
     _dispose(app)
+    database = app.extensions["kefu_test_db"]
+    database.untouched = _changes_seen[0] == database.changes_at   # see _may_change
 
 
 @pytest.fixture(scope="module", params=_backend_params())
