@@ -41,7 +41,15 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(chromium_process):
+    """The worker's one Chromium (``chromium_process`` in conftest.py: launched once per
+    process, not once per module); each test still gets its own contexts (cookies,
+    storage) from ``new_page``."""
+    return chromium_process
+
+
+def launch_chromium():
+    """(playwright, browser), or skip saying what is missing."""
     path = chromium_path()
     if path is None:
         pytest.skip("real-browser tests skipped: no Chromium at /usr/bin/chromium "
@@ -50,23 +58,24 @@ def chromium():
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("real-browser tests skipped: the playwright package is not installed")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    pw = sync_playwright().start()
+    return pw, pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
 
 
 @pytest.fixture
-def live_server(templates):
-    """A fresh SQLite copy of the demo database, served for one test."""
-    from tests.conftest import _dispose, _make_app
+def live_server(templates, app_cache):
+    """The demo database (a fresh SQLite copy) served for one test by the worker's
+    cached SQLite app, as the ``app`` fixture gives it (configuration and views
+    restored, database refilled): building an app per test, and compiling its
+    templates again, cost more than most browser tests."""
+    from tests.conftest import _dispose, _reused_app
 
-    app, database = _make_app("sqlite", templates, {"WTF_CSRF_TIME_LIMIT": None})
+    app = _reused_app("sqlite", templates, app_cache)
+    app.config["WTF_CSRF_TIME_LIMIT"] = None        # a slow page never outlives its token
     server = LiveServer(app)
     yield server
     server.stop()
     _dispose(app)
-    database.drop()
 
 
 @pytest.fixture

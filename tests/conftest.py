@@ -141,6 +141,8 @@ def _build_template(url: str) -> None:
 def templates():
     made: dict[str, str] = {}
     yield made
+    for pool in _pg_pools.values():
+        pool.close()
     if "postgresql" in made:
         with pg_admin_conn() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{made["postgresql"]}" WITH (FORCE)')
@@ -165,6 +167,95 @@ def _template_for(backend: str, templates: dict) -> str:
     return templates[backend]
 
 
+class _PgCopies:
+    """Copies of the PostgreSQL template made ahead of time, in the background.
+
+    ``CREATE DATABASE … TEMPLATE`` costs 0.3–1 s (it writes the whole template
+    through the WAL) and was paid while each test waited, before every test that
+    takes ``app`` on PostgreSQL.  A thread here keeps ``DEPTH`` copies ready under
+    spare names (``kefu_pool_<pid>_<n>``) and drops used databases, while the tests
+    run; a test's database is then made fresh by a drop and a rename (milliseconds:
+    catalogue updates).  Each copy is still a fresh ``CREATE DATABASE … TEMPLATE``
+    of the untouched template, so no test sees another's rows — only the moment
+    the copy is made has moved.  Spare copies are dropped at exit.
+    """
+
+    DEPTH = 2
+
+    def __init__(self, template: str):
+        import queue
+
+        self.template = template
+        self.ready: queue.Queue[str] = queue.Queue()
+        self.jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self.failure: BaseException | None = None
+        self._names = itertools.count()
+        for _ in range(self.DEPTH):
+            self.jobs.put(("create", ""))
+        self.thread = threading.Thread(target=self._work, name="kefu-pg-copies", daemon=True)
+        self.thread.start()
+        atexit.register(self.close)
+
+    def _work(self) -> None:
+        try:
+            with pg_admin_conn() as conn:
+                while (job := self.jobs.get()) is not None:
+                    kind, name = job
+                    if kind == "drop":
+                        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        continue
+                    name = f"kefu_pool_{os.getpid()}_{next(self._names)}"
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+                    self.ready.put(name)
+        except BaseException as exc:  # noqa: BLE001 — reported to the waiting test
+            self.failure = exc
+            self.ready.put("")
+
+    def take_as(self, name: str, replacing: bool = False) -> None:
+        """Make ``name`` a fresh copy of the template (dropping the old ``name``)."""
+        spare = self.ready.get(timeout=300)
+        if not spare:
+            raise RuntimeError(f"making template copies failed: {self.failure!r}")
+        self.jobs.put(("create", ""))            # the next spare, made while the test runs
+        with pg_admin_conn() as conn:
+            if replacing:
+                # Out of the way at once (a rename is a catalogue update), dropped later
+                # by the thread.  The app's engine was disposed; if a test left another
+                # connection open the rename is refused and the old database is dropped
+                # here WITH (FORCE), as it always was.
+                trash = f"kefu_trash_{os.getpid()}_{next(self._names)}"
+                try:
+                    conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{trash}"')
+                except Exception:  # noqa: BLE001 — someone still connected: as before
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                else:
+                    self.jobs.put(("drop", trash))
+            conn.execute(f'ALTER DATABASE "{spare}" RENAME TO "{name}"')
+
+    def close(self) -> None:
+        """Stop the thread, then drop the spare copies nobody took."""
+        if not self.thread.is_alive():
+            return
+        self.jobs.put(None)
+        self.thread.join(60)
+        spares = []
+        while not self.ready.empty():
+            spares.append(self.ready.get_nowait())
+        with pg_admin_conn() as conn:
+            for spare in filter(None, spares):
+                conn.execute(f'DROP DATABASE IF EXISTS "{spare}" WITH (FORCE)')
+
+
+_pg_pools: dict[str, _PgCopies] = {}
+
+
+def _pg_copies(template: str) -> _PgCopies:
+    if template not in _pg_pools:
+        _pg_pools[template] = _PgCopies(template)
+    return _pg_pools[template]
+
+
 class Database:
     """A throw-away copy of the template for one test."""
 
@@ -179,9 +270,11 @@ class Database:
             self.url = self.app_url = f"sqlite:///{self.path}"
         else:
             self.name = f"kefu_test_{os.getpid()}_{n}"
-            with pg_admin_conn() as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"' +
-                             (f' TEMPLATE "{tpl}"' if tpl else ""))
+            if tpl:
+                _pg_copies(tpl).take_as(self.name)
+            else:
+                with pg_admin_conn() as conn:
+                    conn.execute(f'CREATE DATABASE "{self.name}"')
             self.url = pg_url(self.name)            # the owner's (migrations, DBA)
             self.app_url = pg_url(self.name, PG_APP_ROLE) if tpl and PG_APP_ROLE else self.url
 
@@ -194,9 +287,7 @@ class Database:
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
             shutil.copyfile(tpl, self.path)
         else:
-            with pg_admin_conn() as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{tpl}"')
+            _pg_copies(tpl).take_as(self.name, replacing=True)
 
     def drop(self) -> None:
         if self.backend == "sqlite":
@@ -247,14 +338,58 @@ def app_cache(templates):
         database.drop()
 
 
+# -- skipping the refill of an untouched PostgreSQL database -------------------------
+#
+# Many tests only read (GET pages, EXPLAIN plans, exports).  A PostgreSQL database no
+# statement has changed since it was copied is still an exact copy of the template,
+# so the next test may have it as it is instead of a new copy.  Every statement any
+# SQLAlchemy engine of this process sends (the app's, its threads', owner_engine's,
+# a CLI command's) is looked at here; anything but a plain read counts as a
+# change.  Conservative on purpose: a SELECT that calls nextval/setval, a WITH (it
+# may hold an INSERT), EXPLAIN ANALYZE (it runs the statement), DDL, VACUUM/ANALYZE
+# (they change plans), COPY, anything unknown: all count.  SQLite is always refilled
+# (a file copy costs milliseconds there).
+
+_READS = ("SELECT", "SHOW", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
+          "RELEASE", "SET", "RESET")
+_CHANGES_IN_A_READ = re.compile(r"\b(nextval|setval|analy[sz]e|pg_terminate_backend|"
+                                r"lo_\w+|dblink\w*|into)\b", re.I)
+_changes_seen = [0]        # statements that may have changed a database, this process
+
+
+def _may_change(statement: str) -> bool:
+    words = statement.lstrip(" (\n\t").split(None, 1)
+    if not words or words[0].upper() not in _READS:
+        return True
+    return bool(_CHANGES_IN_A_READ.search(statement))
+
+
+def _watch_statements() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _note(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        if executemany or _may_change(statement):
+            _changes_seen[0] += 1
+
+
+_watch_statements()
+
+
 def _reused_app(backend: str, templates: dict, cached: dict):
     if backend not in cached:
         app, database = _make_app(backend, templates)
         views = {view: dict(view.__dict__) for view in app.extensions["admin"][0]._views}
         cached[backend] = (app, database, (dict(app.config), views))
+        database.untouched = True            # a fresh copy
+        database.changes_at = _changes_seen[0]
         return app
     app, database, (config, views) = cached[backend]
-    database.refill(templates)
+    if not (backend == "postgresql" and getattr(database, "untouched", False)):
+        database.refill(templates)
+    database.untouched = False               # until the test ends having changed nothing
+    database.changes_at = _changes_seen[0]
     app.config.clear()
     app.config.update(config)            # undo a test's app.config[...] = …
     for view, attributes in views.items():
@@ -276,6 +411,8 @@ def app(backend, templates, app_cache):
     for thread in set(threading.enumerate()) - before:
         thread.join(30)          # e.g. a history verification: done before the refill
     _dispose(app)
+    database = app.extensions["kefu_test_db"]
+    database.untouched = _changes_seen[0] == database.changes_at   # see _may_change
 
 
 @pytest.fixture(scope="module", params=_backend_params())
@@ -289,6 +426,19 @@ def shared_app(request, templates):
     yield app
     _dispose(app)
     database.drop()
+
+
+@pytest.fixture(scope="session")
+def chromium_process():
+    """One headless Chromium per test process, for every browser test module
+    (``tests.browser_support.chromium``): launching it per module cost a second or
+    two each time.  Closed when the session ends."""
+    from tests.browser_support import launch_chromium
+
+    pw, browser = launch_chromium()
+    yield browser
+    browser.close()
+    pw.stop()
 
 
 # -- client helpers ---------------------------------------------------------------
