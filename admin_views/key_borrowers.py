@@ -104,8 +104,9 @@ class OutsideBorrowerMixin:
     """The checkout log's side of outside borrowers: cells, export values, history."""
 
     def add_borrower_formatters(self) -> None:
-        self.column_formatters = {**self.column_formatters, "borrower": borrower_cell,
-                                  "borrower_contact": contact_cell}
+        cells = {"borrower": borrower_cell, "borrower_contact": contact_cell}
+        self.column_formatters = {**self.column_formatters, **cells}
+        self.column_formatters_detail = {**(self.column_formatters_detail or {}), **cells}
         self.column_formatters_export = {**(self.column_formatters_export or {}),
                                          "borrower": borrower_export,
                                          "borrower_contact": contact_export}
