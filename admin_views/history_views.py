@@ -34,11 +34,6 @@ class HistoryMixin:
             AuditEntry.table_name == "approval_decision",
             AuditEntry.row_id.in_([str(i) for i in ids]))).scalars())
 
-    def entry_readable(self, table_name: str, own):
-        """How an entry of ``table_name`` among this record's history reads (a view
-        whose record has rows in another table says how those read)."""
-        return own
-
     @expose("/history/")
     @requires("history")
     def history_view(self):
@@ -56,8 +51,10 @@ class HistoryMixin:
             "decision": _("Decision"), "comment": _("Comment"), "step_name": _("Step"),
             "actor_id": _("Staff member"), "role": _("Role")})
         entries = sorted(entries_of(model) + self.related_entries(model), key=lambda e: e.id)
+        # a view whose record has rows in another table says how those read
+        other = getattr(self, "readable_for_entry", None)
         rows = [(e, (steps if e.table_name == "approval_decision"
-                     else self.entry_readable(e.table_name, own)).changes(e))
+                     else other(e.table_name, own) if other else own).changes(e))
                 for e in entries]
         return self.render("admin/kefu_history.html", model=model, rows=rows,
                            return_url=return_url)

@@ -114,7 +114,6 @@ class OutsideBorrowerMixin:
     def related_entries(self, model) -> list:
         return super().related_entries(model) + borrower_entries(model)
 
-    def entry_readable(self, table_name: str, own):
-        if table_name == "key_checkout_borrower":
-            return borrower_readable()
-        return super().entry_readable(table_name, own)
+    def readable_for_entry(self, table_name: str, own):
+        """How a history entry among a checkout's reads (HistoryMixin.history_view)."""
+        return borrower_readable() if table_name == "key_checkout_borrower" else own
