@@ -152,8 +152,9 @@ class KeyCheckoutView(key_borrowers.OutsideBorrowerMixin, RegisterView):
 
     register = "key_checkout"
     disabled_endpoints = ("edit_view",)
-    column_list = ("key", "borrower", "borrower_contact", "reason", "out_at", "issued_by",
-                   "returned_at", "received_by", "duration")
+    # the borrower's contact last: the other columns keep their places (sort=N links)
+    column_list = ("key", "borrower", "reason", "out_at", "issued_by", "returned_at",
+                   "received_by", "duration", "borrower_contact")
     column_details_list = ("key", "borrower", "borrower_contact", "reason", "out_at",
                            "issued_by", "returned_at", "received_by", "spare_authorisation",
                            "property")
