@@ -31,3 +31,4 @@ from .complaints import (Complaint, ComplaintLossReport,  # noqa: F401
 from .memos import InternalMemo  # noqa: F401
 from .followups import FollowUpVisit  # noqa: F401
 from .saved_filters import SavedFilter  # noqa: F401
+from .key_borrowers import KeyCheckoutBorrower  # noqa: F401
