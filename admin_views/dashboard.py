@@ -22,15 +22,18 @@ class SecureIndexView(AdminIndexView):
         """待办: approvals and co-signs waiting for me, what is due, charts."""
         from rules import approvals, due, stats
 
+        from .due_filters import due_url
+        from .quick_actions import for_user
+
         user = current_staff()
         charts = stats.charts_for(user)
-        return self.render("admin/kefu_index.html", page_url=page_url,
+        return self.render("admin/kefu_index.html", page_url=page_url, due_url=due_url,
+                           quick=for_user(user),
                            approvals=approvals.waiting_for(user),
                            chains=approvals, cosigns=due.cosigns_waiting(user),
                            due=due.due_for(user), charts=charts,
                            my_pending=[r for r in approvals.requests_of(user)
                                        if approvals.in_progress(r)])
-
 
 
 def page_url(page: str, **args) -> str:
