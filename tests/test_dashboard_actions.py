@@ -132,3 +132,25 @@ def test_every_named_filter_is_registered_for_an_existing_list(app):
     with app.test_request_context("/admin/"):
         for f in due.DUE_FILTERS.values():
             assert page_url(f.page).startswith("/admin/"), f
+
+
+def test_follow_up_calls_show_name_and_phone_masked_for_others(app, browser):
+    """待回访服务单: the customer's name and phone for the call; security (who does not
+    read phones) sees the number masked and no dial link."""
+    from models.service_orders import ServiceOrder
+    from rules.personal_data import mask_personal
+
+    with app.app_context():
+        done = db.session.execute(select(ServiceOrder).where(
+            ServiceOrder.followup_at.is_(None), ServiceOrder.voided_at.is_(None),
+            ServiceOrder.customer_phone.is_not(None),
+            (ServiceOrder.completed_at.is_not(None)) | (ServiceOrder.delivered_at.is_not(None)))
+        ).scalars().first()
+        name, phone = done.customer_name, done.customer_phone
+    assert name and phone
+    page = text_of(browser("clerk").get("/admin/service_due/"))
+    assert f'<span class="due-call-name">{name}</span>' in page
+    assert f'href="tel:{phone}">{phone}</a>' in page
+    guard = text_of(browser("security").get("/admin/service_due/"))
+    assert f'<span class="due-call-name">{name}</span>' in guard
+    assert phone not in guard and mask_personal(phone) in guard
