@@ -12,24 +12,31 @@ from flask import g
 
 from .security import current_staff
 
-DUE_COUNT_SECONDS = 60
-_due_counts: dict[int, tuple[float, int]] = {}   # staff id → (expires at, count)
+DUE_COUNT_SECONDS = 120
+# (database, staff id) → (expires at, count)
+_due_counts: dict[tuple[str, int], tuple[float, int]] = {}
 
 
 def remember(user, approvals: int, cosigns: int, due_items: int) -> None:
     """The dashboard's own counts: this request's navbar shows them, later pages reuse
     the due count for a while."""
-    _due_counts[user.id] = (time.monotonic() + DUE_COUNT_SECONDS, due_items)
+    _due_counts[_key(user)] = (time.monotonic() + DUE_COUNT_SECONDS, due_items)
     g.kefu_nav_counts = {"approvals": approvals, "cosigns": cosigns, "due": due_items}
+
+
+def _key(user) -> tuple[str, int]:
+    from flask import current_app
+
+    return str(current_app.config.get("SQLALCHEMY_DATABASE_URI")), user.id
 
 
 def _due_count(user) -> int:
     from rules import due
 
-    expires, n = _due_counts.get(user.id, (0.0, 0))
+    expires, n = _due_counts.get(_key(user), (0.0, 0))
     if expires < time.monotonic():
         n = len(due.due_for(user))
-        _due_counts[user.id] = (time.monotonic() + DUE_COUNT_SECONDS, n)
+        _due_counts[_key(user)] = (time.monotonic() + DUE_COUNT_SECONDS, n)
     return n
 
 
