@@ -187,6 +187,9 @@ def init_admin(app: Flask) -> Admin:
         cached_menu=cached_menu, static_url=list_page.static_url,
         list_pager=list_page.pager, list_simple_pager=list_page.simple_pager,
         list_header_cells=list_page.header_cells, saved_filters_for=saved_filters_for)
+    from admin_views.nav_counts import nav_counts
+
+    app.jinja_env.globals.update(nav_counts=nav_counts)   # the navbar's counts
     for view_cls, model, name, category, endpoint in VIEWS:
         if model is None:
             admin.add_view(view_cls(name=name, category=category, endpoint=endpoint))

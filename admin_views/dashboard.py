@@ -22,15 +22,21 @@ class SecureIndexView(AdminIndexView):
         """待办: approvals and co-signs waiting for me, what is due, charts."""
         from rules import approvals, due, stats
 
+        from .due_filters import due_url
+        from .quick_actions import for_user
+
+        from .nav_counts import remember
+
         user = current_staff()
         charts = stats.charts_for(user)
-        return self.render("admin/kefu_index.html", page_url=page_url,
-                           approvals=approvals.waiting_for(user),
-                           chains=approvals, cosigns=due.cosigns_waiting(user),
-                           due=due.due_for(user), charts=charts,
+        waiting, cosigns, due_items = (approvals.waiting_for(user), due.cosigns_waiting(user),
+                                       due.due_for(user))
+        remember(user, len(waiting), len(cosigns), len(due_items))
+        return self.render("admin/kefu_index.html", page_url=page_url, due_url=due_url,
+                           quick=for_user(user), approvals=waiting,
+                           chains=approvals, cosigns=cosigns, due=due_items, charts=charts,
                            my_pending=[r for r in approvals.requests_of(user)
                                        if approvals.in_progress(r)])
-
 
 
 def page_url(page: str, **args) -> str:

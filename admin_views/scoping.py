@@ -58,9 +58,11 @@ class ScopingMixin:
     # Only the rows whose columns hold these values (water orders among service
     def narrow(self, query):
         """Rows of the model this view shows (``rows_where``)."""
+        from .due_filters import due_narrow
+
         for column, value in self.rows_where.items():
             query = query.filter(getattr(self.model, column) == value)
-        return query
+        return due_narrow(self, query)      # ?due=<name>: one dashboard item's rows
 
     def shows_snapshot(self, snap: dict) -> bool:
         """Whether a history snapshot is a row of this view (``rows_where``)."""

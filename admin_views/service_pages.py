@@ -22,6 +22,18 @@ from .params import BadParam, bounded_int, id_or_404, parse_day, parse_id, parse
 
 
 
+def call_details(user, order: ServiceOrder) -> dict:
+    """Who to call back and on which number (待回访): the phone masked for roles that do
+    not read phones, and then no ``tel:`` link."""
+    from rules.personal_data import mask_personal, masked_on_screen
+
+    phone = order.customer_phone or ""
+    masked = "customer_phone" in masked_on_screen(user, "service_order", ServiceOrder)
+    return {"call_name": order.customer_name or "",
+            "call_phone": mask_personal(phone) if masked and phone else phone,
+            "call_tel": "" if masked else phone}
+
+
 class ServiceDueView(SecureViewMixin, BaseView):
     """服务单待办: follow-up calls (overdue after 2 days) and the price list's age."""
 
@@ -38,7 +50,8 @@ class ServiceDueView(SecureViewMixin, BaseView):
             endpoint = "water_order" if o.kind == "water" else "service_order"
             return url_for(f"{endpoint}.follow_up_view", id=o.id)
 
-        follow = [{"text": r.text, "url": url(r.obj), "kind": "followup", "overdue": r.overdue}
+        follow = [{"text": r.text, "url": url(r.obj), "kind": "followup", "overdue": r.overdue,
+                   **call_details(user, r.obj)}
                   for r in order_rules.followups_due(user, limit=self.due_limit)]
         prices = [{"text": r.text, "url": url_for("service_price.index_view"), "kind": "prices"}
                   for r in order_rules.price_list_due(user)]

@@ -16,7 +16,7 @@ from models.complaints import (COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, SEVERIT
                                ComplaintLossReport)
 from models.followups import FollowUpVisit
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 from .sequence import next_number
@@ -193,21 +193,39 @@ def _open(user, *where):
         Complaint.voided_at.is_(None), Complaint.closed_at.is_(None), *where), Complaint, user)
 
 
-def due_counts(user, now: datetime | None = None) -> dict[str, int]:
+def due_where(now: datetime | None = None) -> dict[str, tuple]:
+    """Each due kind's conditions on open complaints (counted here, listed by the view)."""
     now = now or utcnow()
     approved = exists().where(ComplaintLossReport.complaint_id == Complaint.id,
                               ComplaintLossReport.voided_at.is_(None),
                               ComplaintLossReport.status == "approved")
-    queries = {
-        "reply": _open(user, Complaint.first_reply_at.is_(None), Complaint.reply_due < now),
-        "resolve": _open(user, Complaint.resolved_at.is_(None), Complaint.resolve_due < now),
-        "memo": _open(user, Complaint.memo_due < now, or_(
+    return {
+        "reply": (Complaint.first_reply_at.is_(None), Complaint.reply_due < now),
+        "resolve": (Complaint.resolved_at.is_(None), Complaint.resolve_due < now),
+        "memo": (Complaint.memo_due < now, or_(
             Complaint.memo_sent_at.is_(None), Complaint.memo_sent_at > Complaint.memo_due)),
-        "visit": _open(user, Complaint.visit_due < now, Complaint.first_visit_at.is_(None)),
-        "loss": _open(user, Complaint.loss_amount > LOSS_CHAIN_OVER, ~approved),
-        "gm": _open(user, Complaint.severity == "major", Complaint.gm_acknowledged_at.is_(None)),
+        "visit": (Complaint.visit_due < now, Complaint.first_visit_at.is_(None)),
+        "loss": (Complaint.loss_amount > LOSS_CHAIN_OVER, ~approved),
+        "gm": (Complaint.severity == "major", Complaint.gm_acknowledged_at.is_(None)),
     }
-    return {k: db.session.execute(q).scalar_one() for k, q in queries.items()}
+
+
+def due_counts(user, now: datetime | None = None) -> dict[str, int]:
+    return {k: db.session.execute(_open(user, *where)).scalar_one()
+            for k, where in due_where(now).items()}
+
+
+def _kind_filter(kind: str):
+    def where(user):
+        from sqlalchemy import and_
+
+        return and_(Complaint.voided_at.is_(None), Complaint.closed_at.is_(None),
+                    *due_where()[kind])
+    return where
+
+
+for _kind in ("reply", "resolve", "memo", "visit", "loss", "gm"):
+    due_filter(f"complaint_{_kind}", "complaint")(_kind_filter(_kind))
 
 
 DUE_LABELS = {
@@ -222,5 +240,5 @@ DUE_LABELS = {
 
 @provides_due("complaint")
 def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
-    return [(DUE_LABELS[k](), n, "complaint")
+    return [(DUE_LABELS[k](), n, "complaint", f"complaint_{k}")
             for k, n in due_counts(user, now).items() if n]

@@ -26,7 +26,7 @@ from models.staff import Staff
 
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .two_person import check_cosigner, declare, record_cosign
 
 ENDING_SOON_DAYS = 14
@@ -160,6 +160,16 @@ def vacant_due(user, today: date | None = None) -> list[DueRow]:
             for u in units if counts.get(u.id, 0) < VACANT_CHECKS_PER_MONTH]
 
 
+def _agreements_of(kind: str):
+    def rows(user) -> list:
+        return [r.obj for r in custody_due(user) if r.kind == kind]
+    return rows
+
+
+for _kind in ("routine", "winter", "ending"):
+    due_filter(f"custody_{_kind}", "custody_agreement")(_agreements_of(_kind))
+
+
 @provides_due("custody_agreement")
 def due_items(user) -> list[tuple[str, int, str]]:
     """(label, count, endpoint) for a dashboard."""
@@ -171,7 +181,8 @@ def due_items(user) -> list[tuple[str, int, str]]:
                         ("vacant", _("Vacant homes: inspection due this month"))):
         n = sum(1 for r in rows if r.kind == kind)
         if n:
-            out.append((label, n, "inspections_due"))
+            out.append((label, n, "inspections_due",
+                        *((f"custody_{kind}",) if kind != "vacant" else ())))
     return out
 
 

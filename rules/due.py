@@ -7,6 +7,12 @@ its items when they may view that register.  ``page`` is a page key (the name of
 the view that lists the matter, e.g. ``"key_desk"``), never a Flask endpoint: the
 admin side turns it into a link (``admin_views.dashboard.page_url``).
 
+A provider may add a fourth element, the name of a *due filter*: a function
+``fn(user) -> SQL clause on the model, or the rows' ids`` registered with
+``@due_filter("<name>", "<list page>")`` beside it, usually from the provider's own
+query.  The dashboard then links the item to that list showing exactly those rows
+(``?due=<name>``, applied by the list view).
+
 A co-sign waits for a second person when its rule (``rules.two_person``) has a
 ``waiting`` query, declared beside the register's other rules.
 """
@@ -36,6 +42,28 @@ def provides_due(register: str) -> Callable[[DueProvider], DueProvider]:
     return mark
 
 
+@dataclass(frozen=True)
+class DueFilter:
+    """Rows of a due item, for its list: ``where(user)`` is a clause on the list's
+    model or the ids of its rows; ``page`` is the list's view name."""
+    name: str
+    page: str
+    where: Callable[[Any], Any]
+
+
+DUE_FILTERS: dict[str, DueFilter] = {}
+
+
+def due_filter(name: str, page: str) -> Callable[[Callable], Callable]:
+    """Register ``fn(user)`` as the rows of the due items naming ``name``."""
+
+    def mark(fn: Callable) -> Callable:
+        DUE_FILTERS[name] = DueFilter(name, page, fn)
+        return fn
+
+    return mark
+
+
 @dataclass
 class DueRow:
     """One line of a register's own due page: its kind, the text shown, the record it
@@ -53,14 +81,16 @@ class DueItem:
     count: int
     page: str
     args: dict = field(default_factory=dict)
+    filter: str | None = None            # a DUE_FILTERS name: the list of exactly these rows
 
 
 def due_for(user) -> list[DueItem]:
     items = []
     for register, provider in PROVIDERS:
         if permits(user, register, "view"):
-            for label, count, page in provider(user):
-                items.append(DueItem(str(label), count, page))
+            for label, count, page, *name in provider(user):
+                items.append(DueItem(str(label), count, page,
+                                     filter=name[0] if name else None))
     return items
 
 

@@ -17,7 +17,7 @@ from models.exit_pass import (CALL_RESULTS, GATES, PURPOSES, ExitPass, MoveOut)
 from models.public_info import PublicInfoEntry
 from models.staff import Staff
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation, StaleEdit
 from .scope import CLOCK_SKEW, scoped
 from .sequence import next_number
@@ -185,17 +185,26 @@ def open_passes(user, now: datetime | None = None):
         ExitPass, user)
 
 
+@due_filter("exit_pass_unchecked", "exit_pass")
+def unchecked_today(user):
+    """Passes issued today not yet checked at the gate (the list scopes them)."""
+    from sqlalchemy import and_
+
+    lo, hi = today_bounds()
+    return and_(ExitPass.checked_at.is_(None), ExitPass.voided_at.is_(None),
+                ExitPass.issued_at >= lo, ExitPass.issued_at < hi)
+
+
 @provides_due("exit_pass")
 def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     """Passes issued today not yet checked at the gate; move-outs scheduled today."""
     lo, hi = today_bounds()
     out = []
     passes = db.session.execute(scoped(select(func.count()).select_from(ExitPass).where(
-        ExitPass.checked_at.is_(None), ExitPass.voided_at.is_(None),
-        ExitPass.issued_at >= lo, ExitPass.issued_at < hi), ExitPass, user)).scalar()
+        unchecked_today(user)), ExitPass, user)).scalar()
     if passes:
         out.append((_("Exit passes issued today not yet checked at the gate"), passes,
-                    "exit_pass"))
+                    "exit_pass", "exit_pass_unchecked"))
     moves = db.session.execute(scoped(select(func.count()).select_from(MoveOut).where(
         MoveOut.voided_at.is_(None), MoveOut.planned_on == local_today()),
         MoveOut, user)).scalar()

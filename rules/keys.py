@@ -26,7 +26,7 @@ from models.keys import (KEY_STATUS_LABELS, NOT_ISSUABLE, Key, KeyCheckout,
                          SpareKeyAuthorisation)
 from models.staff import Staff
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 
@@ -220,18 +220,29 @@ def keys_out(user) -> list[KeyCheckout]:
     return list(db.session.execute(q.order_by(KeyCheckout.out_at)).scalars())
 
 
-@provides_due("key_checkout")
-def due_items(user) -> list[tuple[str, int, str]]:
+@due_filter("keys_out", "key_checkout")
+def keys_out_ids(user) -> list[int]:
+    return [c.id for c in keys_out(user)]
+
+
+@due_filter("keys_out_long", "key_checkout")
+def keys_out_long(user) -> list[KeyCheckout]:
+    """Keys out for more than ``LONG_OUT_HOURS`` hours."""
     from datetime import timedelta
 
+    return [c for c in keys_out(user) if utcnow() - c.out_at > timedelta(hours=LONG_OUT_HOURS)]
+
+
+@provides_due("key_checkout")
+def due_items(user) -> list[tuple]:
     out = keys_out(user)
-    items = []
+    items: list[tuple] = []
     if out:
-        items.append((_("Keys out now"), len(out), "key_desk"))
-    long_out = [c for c in out if utcnow() - c.out_at > timedelta(hours=LONG_OUT_HOURS)]
+        items.append((_("Keys out now"), len(out), "key_desk", "keys_out"))
+    long_out = keys_out_long(user)
     if long_out:
         items.append((_("Keys out for more than %(h)s hours", h=LONG_OUT_HOURS), len(long_out),
-                      "key_desk"))
+                      "key_desk", "keys_out_long"))
     return items
 
 

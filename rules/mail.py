@@ -24,7 +24,7 @@ from models.mail import (FAST_KINDS, MAIL_KINDS, RETURN_REASONS, SPECIAL_KINDS, 
                          MailItem)
 from models.reference import Unit
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 from .sequence import next_number
@@ -265,6 +265,10 @@ def archive(user, today: date | None = None) -> MailArchive:
     return row
 
 
+due_filter("mail_late_express", "mail_item")(late_express)
+due_filter("mail_weekend", "mail_item")(weekend_not_handed)
+
+
 @provides_due("mail_item")
 def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     now = now or utcnow()
@@ -272,11 +276,11 @@ def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     late = late_express(user, now)
     if late:
         out.append((_("Express or EMS not delivered within 10 minutes"), len(late),
-                    "mail_item"))
+                    "mail_item", "mail_late_express"))
     waiting = weekend_not_handed(user, now)
     if waiting:
         out.append((_("Weekend mail not handed to the courier on Monday morning"),
-                    len(waiting), "mail_item"))
+                    len(waiting), "mail_item", "mail_weekend"))
     if archive_due(user, utc_to_local(now).date()):
         out.append((_("Last month's mail sheets to file (on the 10th)"), 1,
                     "mail_item"))

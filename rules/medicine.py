@@ -22,7 +22,7 @@ from models.medicine import (MedicineBatch, MedicineCount, MedicineCountLine, Me
 from models.staff import Staff
 
 from . import stock
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 
@@ -161,12 +161,27 @@ DUE_LABELS = (("count", _l("Medicine box: count overdue (every 15 days)")),
               ("low", _l("Medicine below minimum stock")))
 
 
+# the list showing each kind's rows (the count has none: its page is the due page)
+DUE_LISTS = {"expiring": "medicine_batch", "expired": "medicine_batch", "low": "medicine_item"}
+
+
+def _rows_of(kind: str):
+    def rows(user) -> list:
+        return [r.obj for r in due(user) if r.kind == kind]
+    return rows
+
+
+for _kind, _page in DUE_LISTS.items():
+    due_filter(f"medicine_{_kind}", _page)(_rows_of(_kind))
+
+
 @provides_due("medicine_item")
-def due_items(user) -> list[tuple[str, int, str]]:
+def due_items(user) -> list[tuple]:
     rows = due(user)
-    out = []
+    out: list[tuple] = []
     for kind, label in DUE_LABELS:
         n = sum(1 for r in rows if r.kind == kind)
         if n:
-            out.append((str(label), n, "medicine_due"))
+            out.append((str(label), n, "medicine_due",
+                        *((f"medicine_{kind}",) if kind in DUE_LISTS else ())))
     return out

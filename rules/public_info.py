@@ -14,7 +14,7 @@ from models.base import db, utcnow
 from models.public_info import INFO_CATEGORIES, PublicInfoEntry
 from models.service_orders import ServiceOrder
 
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -76,7 +76,16 @@ def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     if not late:
         return []
     return [(_("Public information not completed after a day"), late,
-             "public_info")]
+             "public_info", "public_info_late")]
+
+
+@due_filter("public_info_late", "public_info")
+def late_where(user):
+    """Lines open for more than a day (the list scopes them)."""
+    from sqlalchemy import and_
+
+    return and_(PublicInfoEntry.voided_at.is_(None), PublicInfoEntry.completed_at.is_(None),
+                PublicInfoEntry.received_at < utcnow() - OPEN_FOR)
 
 
 # -- 每日汇总 ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.service_orders import ServiceOrder, ServicePrice
 
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .scope import scoped
 
 FOLLOWUP_WITHIN = timedelta(days=2)
@@ -71,6 +71,36 @@ def followups_counts(user, now: datetime | None = None) -> tuple[int, int]:
     return int(total), int(overdue)
 
 
+def followups_counts_by_kind(user, now: datetime | None = None) -> dict[str, tuple[int, int]]:
+    """{kind: (waiting, of which overdue)}: each kind's orders are their own list."""
+    now = now or utcnow()
+    done, q = _waiting_for_followup(user)
+    late = case((done < now - FOLLOWUP_WITHIN, 1), else_=0)
+    rows = db.session.execute(q.with_only_columns(
+        ServiceOrder.kind, func.count(), func.coalesce(func.sum(late), 0))
+        .group_by(ServiceOrder.kind)).all()
+    found = {kind: (int(n), int(n_late)) for kind, n, n_late in rows}
+    return {kind: found.get(kind, (0, 0)) for kind in ("service", "water")}
+
+
+def _followup_filter(late: bool):
+    def where(user):
+        from sqlalchemy import and_
+
+        done = func.coalesce(ServiceOrder.completed_at, ServiceOrder.delivered_at)
+        clauses = [ServiceOrder.voided_at.is_(None), ServiceOrder.followup_at.is_(None),
+                   done.is_not(None)]
+        if late:
+            clauses.append(done < utcnow() - FOLLOWUP_WITHIN)
+        return and_(*clauses)
+    return where
+
+
+for _kind, _page in (("service", "service_order"), ("water", "water_order")):
+    due_filter(f"followup_{_kind}", _page)(_followup_filter(False))
+    due_filter(f"followup_{_kind}_late", _page)(_followup_filter(True))
+
+
 def price_list_due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
     newest = db.session.execute(scoped(select(func.max(ServicePrice.effective_from)).where(
@@ -101,10 +131,18 @@ def gaps_this_month(user) -> int:
 def due_items(user) -> list[tuple[str, int, str]]:
     out = []
     waiting, late = followups_counts(user)
+    labels = {"service": (_("Follow-up calls due"),
+                          _("Follow-up calls overdue (more than 2 days)")),
+              "water": (_("Water orders: follow-up calls due"),
+                        _("Water orders: follow-up calls overdue (more than 2 days)"))}
     if waiting:
-        out.append((_("Follow-up calls due"), waiting, "service_due"))
-    if late:
-        out.append((_("Follow-up calls overdue (more than 2 days)"), late, "service_due"))
+        for kind, (n, n_late) in followups_counts_by_kind(user).items():
+            if n:
+                out.append((labels[kind][0], n, "service_due", f"followup_{kind}"))
+            if n_late:
+                out.append((labels[kind][1], n_late, "service_due", f"followup_{kind}_late"))
+    elif late:
+        out.append((labels["service"][1], late, "service_due"))
     if price_list_due(user):
         out.append((_("Price list older than half a year"), 1, "service_due"))
     gaps = gaps_this_month(user)

@@ -28,7 +28,7 @@ from models.keys import Key
 from models.staff import Staff
 from models.valuables import PROHIBITED_KINDS, DepositPhoto, ValuablesDeposit
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
@@ -207,5 +207,20 @@ def in_custody(user) -> tuple[list[ValuablesDeposit], list[Key]]:
 @provides_due("valuables_deposit")
 def due_items(user) -> list[tuple[str, int, str]]:
     deposits, keys = in_custody(user)
-    n = len(deposits) + len(keys)
-    return [(_("Items in custody now"), n, "in_custody")] if n else []
+    out: list[tuple] = []
+    if deposits:
+        out.append((_("Items in custody now"), len(deposits), "in_custody", "in_custody"))
+    if keys:
+        out.append((_("Deposited keys in custody now"), len(keys), "in_custody",
+                    "deposited_keys"))
+    return out
+
+
+@due_filter("in_custody", "valuables_deposit")
+def deposits_in_custody(user) -> list[ValuablesDeposit]:
+    return in_custody(user)[0]
+
+
+@due_filter("deposited_keys", "key")
+def keys_in_custody(user) -> list[Key]:
+    return in_custody(user)[1]

@@ -28,7 +28,7 @@ from models.staff import Staff
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from . import stock
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -171,16 +171,39 @@ DUE_LABELS = (("count", _l("Bottled water: count overdue (every 3 days)")),
               ("expiring", _l("Bottled water expiring within 30 days")))
 
 
+def _stocks_of(kind: str):
+    def rows(user) -> list:
+        return [r.obj for r in due(user) if r.kind == kind]
+    return rows
+
+
+for _kind, _label in DUE_LABELS:
+    due_filter(f"water_{_kind}", "water_stock")(_stocks_of(_kind))
+
+
+def _undelivered():
+    return (ServiceOrder.kind == "water", ServiceOrder.delivered_at.is_(None),
+            ServiceOrder.voided_at.is_(None))
+
+
+@due_filter("water_undelivered", "water_order")
+def undelivered_where(user):
+    """Water orders not yet delivered (the list scopes them to the user)."""
+    from sqlalchemy import and_
+
+    return and_(*_undelivered())
+
+
 @provides_due("water_stock")
-def due_items(user) -> list[tuple[str, int, str]]:
+def due_items(user) -> list[tuple]:
     rows = due(user)
-    out = [(str(label), n, "water_due") for kind, label in DUE_LABELS
-           if (n := sum(1 for r in rows if r.kind == kind))]
+    out: list[tuple] = [(str(label), n, "water_due", f"water_{kind}") for kind, label in DUE_LABELS
+                        if (n := sum(1 for r in rows if r.kind == kind))]
     waiting = db.session.execute(scoped(select(func.count()).select_from(ServiceOrder).where(
-        ServiceOrder.kind == "water", ServiceOrder.delivered_at.is_(None),
-        ServiceOrder.voided_at.is_(None)), ServiceOrder, user)).scalar_one()
+        *_undelivered()), ServiceOrder, user)).scalar_one()
     if waiting:
-        out.append((_("Water orders waiting for delivery"), waiting, "water_delivery"))
+        out.append((_("Water orders waiting for delivery"), waiting, "water_delivery",
+                    "water_undelivered"))
     return out
 
 
