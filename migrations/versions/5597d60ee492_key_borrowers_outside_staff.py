@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5597d60ee492'
-down_revision = '810b38f86810'
+down_revision = '5e7b2c9d4a10'
 branch_labels = None
 depends_on = None
 
