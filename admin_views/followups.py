@@ -87,7 +87,7 @@ class FollowUpVisitView(RegisterView):
                       "occupant": {"fields": ("name",), "page_size": 20},
                       "second_visit_of": {"fields": ("shortcomings",), "page_size": 20},
                       "accompanied_by": {"fields": ("full_name",), "page_size": 20},
-                      "batch": {"fields": ("greeting",), "page_size": 20},
+                      "batch": {"fields": ("notes", "greeting"), "page_size": 20},
                       "activity_record": {"fields": ("theme",), "page_size": 20}}
 
     def create_form(self, obj=None):

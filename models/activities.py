@@ -78,7 +78,7 @@ class ActivityProposal(RegisterMixin, ApprovalRequestMixin, db.Model):
     owners_notified_on: Mapped[date | None] = mapped_column(Date)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("important_notice.id"),
                                                   index=True)
-    notice = relationship("ImportantNotice", lazy="joined")
+    notice = relationship("ImportantNotice", lazy="select")
 
     def describe(self) -> str:
         return _("Activity proposal: %(theme)s on %(day)s (budget %(b)s yuan)",

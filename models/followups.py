@@ -53,10 +53,10 @@ class FollowUpVisit(RegisterMixin, db.Model):
     service_order = relationship("ServiceOrder", lazy="joined")
     # 下雨后回访 / 节日 batch, and the 社区文化活动 a visit of kind 活动 follows
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("followup_batch.id"), index=True)
-    batch = relationship("FollowUpBatch", lazy="joined")
+    batch = relationship("FollowUpBatch", lazy="select")       # not in the lists: no join
     activity_record_id: Mapped[int | None] = mapped_column(ForeignKey("activity_record.id"),
                                                            index=True)
-    activity_record = relationship("ActivityRecord", lazy="joined")
+    activity_record = relationship("ActivityRecord", lazy="select")
     due_on: Mapped[date | None] = mapped_column(Date)
     visited_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     method: Mapped[str] = mapped_column(String(8), nullable=False, default="phone")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from i18n import local_now, local_today, utc_to_local
+from i18n import local_now, local_today
 from models.base import db, utcnow
 from models.followup_batches import FollowUpBatch
 from models.followups import FollowUpVisit
