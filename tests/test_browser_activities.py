@@ -32,6 +32,8 @@ def test_activity_journey(new_page, live_server):
     from models.followups import FollowUpVisit
 
     page = new_page()
+    # the first dashboard compiles its templates: slow on a busy shared machine
+    page.context.set_default_timeout(120_000)
     # -- the proposal, 40 days ahead
     login(page, "supervisor")
     page.goto("/admin/activity_proposal/new/")
