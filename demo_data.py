@@ -63,6 +63,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_handover(prop)
         _demo_mail_and_notices(prop)
         _demo_complaints(prop)
+        _demo_followup_batches(prop)
         db.session.commit()
 
 
@@ -712,3 +713,19 @@ def _demo_loss_report(prop, clerk, unit, now) -> None:
         nonconformity="维修时未铺设保护垫，划伤木地板", cause_analysis="维修人员未按作业规程操作",
         corrective_action="赔偿业主并对工程部进行作业规程培训", responsible="工程部刘师傅",
         deadline=(now + timedelta(days=7)).date()))
+
+
+def _demo_followup_batches(prop: Property) -> None:
+    """回访批次 (idempotent): this year's National Day greeting sent by SMS."""
+    from datetime import date
+
+    from models.followup_batches import FollowUpBatch
+
+    if db.session.execute(select(FollowUpBatch).where(
+            FollowUpBatch.property_id == prop.id)).first():
+        return
+    butler = db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one()
+    db.session.add(FollowUpBatch(property_id=prop.id, kind="holiday",
+                                 held_on=date(date.today().year - 1, 10, 1),
+                                 festival="national_day", greeting_method="sms",
+                                 greeting="国庆节快乐，阖家安康！", created_by_id=butler.id))

@@ -43,9 +43,11 @@ from .handover import ShiftHandoverView
 from .complaints import ComplaintLossReportView, ComplaintView, WorkCalendarView
 from .memos import InternalMemoView
 from .followups import FollowUpDueView, FollowUpVisitView
+from .followup_batches import FollowUpBatchView
 from models.complaints import Complaint, ComplaintLossReport, WorkCalendarDay
 from models.memos import InternalMemo
 from models.followups import FollowUpVisit
+from models.followup_batches import FollowUpBatch
 from .service_orders import ServiceOrderView, ServicePriceView
 from .service_pages import FinanceView, ServiceDueView, ServiceOrderGapsView
 from .water import (WaterCountView, WaterDeliveryView, WaterDueView, WaterOrderView,
@@ -105,6 +107,8 @@ VIEWS = [
     (FollowUpVisitView, FollowUpVisit, _l("Customer follow-up visit record"), COMPLAINTS,
      "followup_visit"),
     (FollowUpDueView, None, _l("Follow-up visits: due and rates"), COMPLAINTS, "followup_due"),
+    (FollowUpBatchView, FollowUpBatch, _l("Follow-up batches: after rain, festivals"),
+     COMPLAINTS, "followup_batch"),
     (ComplaintLossReportView, ComplaintLossReport, _l("Nonconformity / service record report"),
      COMPLAINTS, "complaint_loss_report"),
     (WorkCalendarView, WorkCalendarDay, _l("Holidays and working days"), COMPLAINTS,

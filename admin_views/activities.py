@@ -10,12 +10,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from i18n import local_now, local_to_utc, local_today
 from models.activities import ActivityPhoto, ActivityPlanLine
 from models.base import db
+from models.notices import STAGE_LABELS
+from models.followups import FollowUpVisit
 from ops import blobs
 from rules import activities as activity_rules
 from rules.matrix import permits
@@ -38,7 +41,9 @@ ACTIVITY_LABELS = {
     "participants": _l("Participants"), "leader": _l("Person in charge"),
     "summary": _l("Account of the activity / written summary"), "album_no": _l("Album No."),
     "report_submitted_at": _l("Report handed to the office at"),
-    "visited_count": _l("Participants visited (follow-up)"), "photos": _l("Photos"),
+    "visited_count": _l("Visits counted by hand (before visits were linked)"),
+    "visits": _l("Participants visited (follow-up)"), "notice": _l("Owners' notice"),
+    "photos": _l("Photos"),
     "total_budget": _l("Total budget (yuan)"),
 }
 
@@ -72,13 +77,13 @@ class ActivityProposalView(ApprovalRequestView):
     register = "activity_proposal"
     details_template = "admin/activities/proposal_details.html"
     column_list = ("planned_on", "theme", "budget", "applicant", "status", "submitted_at",
-                   "owners_notified_on")
+                   "notice", "owners_notified_on")
     column_labels = ACTIVITY_LABELS
     column_default_sort = ("planned_on", True)
     column_filters = ("planned_on", "status")
     column_searchable_list = ("theme",)
     form_columns = ("theme", "planned_on", "content", "costs_materials", "staffing", "budget")
-    form_excluded_columns_extra = ("submitted_at", "owners_notified_on")
+    form_excluded_columns_extra = ("submitted_at", "owners_notified_on", "notice")
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         if is_created:
@@ -88,6 +93,29 @@ class ActivityProposalView(ApprovalRequestView):
         return (self.allowed("edit") and model.status == "approved"
                 and model.owners_notified_on is None and model.voided_at is None)
 
+    def notice_stage(self, model) -> str:
+        return str(STAGE_LABELS[model.notice.stage]) if model.notice is not None else ""
+
+    def can_raise_notice(self, model) -> bool:
+        live = model.notice is not None and model.notice.voided_at is None \
+            and model.notice.status != "rejected"
+        return (self.can_record_notice(model) and not live
+                and permits(current_staff(), "important_notice", "create"))
+
+    @expose("/raise_notice/", methods=("POST",))
+    @requires("edit")
+    def raise_notice_view(self):
+        """活动通知: the 重要信息 drafted from the proposal, in one action."""
+        model = self.get_one_or_back()
+        if model is None:
+            return redirect(self.get_url(".index_view"))
+        model_id = model.id
+        if not permits(current_staff(), "important_notice", "create"):
+            abort(403)
+        commit(lambda: activity_rules.raise_notice(model, current_staff()),
+               _("The activity's notice is drafted and waits for approval."), self.endpoint)
+        return redirect(self.get_url(".details_view", id=model_id))
+
     @expose("/owners_notified/", methods=("POST",))
     @requires("edit")
     def owners_notified_view(self):
@@ -96,7 +124,8 @@ class ActivityProposalView(ApprovalRequestView):
             return redirect(self.get_url(".index_view"))
         model_id = model.id
         commit(lambda: activity_rules.record_owner_notice(model),
-               _("Recorded: the owners were told today."), self.endpoint)
+               lambda: _("Recorded: the owners were told on %(d)s.",
+                         d=model.owners_notified_on), self.endpoint)
         return redirect(self.get_url(".details_view", id=model_id))
 
 
@@ -115,21 +144,45 @@ class ActivityRecordView(RegisterView):
     register = "activity_record"
     details_template = "admin/activities/record_details.html"
     column_list = ("held_at", "theme", "place", "participants", "leader", "album_no",
-                   "report_submitted_at", "visited_count")
+                   "report_submitted_at", "visits")
+    column_details_list = ("proposal", "theme", "held_at", "place", "participants", "leader",
+                           "summary", "album_no", "report_submitted_at", "visits",
+                           "visited_count", "created_at", "voided_at")
+    column_formatters = {"visits": lambda v, c, m, n: activity_rules.visits_done(m)}
+    column_formatters_detail = column_formatters
     column_labels = ACTIVITY_LABELS
     column_default_sort = ("held_at", True)
     column_sortable_list = ("held_at",)
     column_filters = ("held_at",)
     column_searchable_list = ("place", "summary")
+    # visits are 客户回访记录表 rows of kind 活动 now; ``visited_count`` only keeps the
+    # count typed on old records (shown, never typed again)
     form_columns = ("proposal", "theme", "held_at", "place", "participants", "leader",
-                    "summary", "album_no", "report_submitted_at", "visited_count")
-    form_excluded_columns_extra = ("photos",)
-    form_args = {"held_at": {"default": local_now}, "participants": {"default": 0},
-                 "visited_count": {"default": 0}}
+                    "summary", "album_no", "report_submitted_at")
+    form_excluded_columns_extra = ("photos", "visited_count")
+    form_args = {"held_at": {"default": local_now}, "participants": {"default": 0}}
     form_choices = {"leader": staff_with_role("dept_manager", "supervisor")}
 
     def validate_rules(self, form, model, is_created: bool) -> None:
+        if model.visited_count is None:           # not typed any more (old rows keep theirs)
+            model.visited_count = 0
         activity_rules.check_record(model)
+
+    # -- for the details page: the record's 客户回访记录表 visits ----------------------
+    def visits_of(self, model) -> list:
+        return list(db.session.execute(select(FollowUpVisit).where(
+            FollowUpVisit.activity_record_id == model.id, FollowUpVisit.kind == "activity",
+            FollowUpVisit.voided_at.is_(None)).order_by(FollowUpVisit.visited_at)
+        ).unique().scalars())
+
+    def visits_done(self, model) -> int:
+        return activity_rules.visits_done(model)
+
+    def visits_needed(self, model) -> int:
+        return activity_rules.visits_needed(model)
+
+    def can_log_visit(self, model) -> bool:
+        return model.voided_at is None and permits(current_staff(), "followup_visit", "create")
 
     @expose("/photo/")
     @requires("view")

@@ -2,7 +2,7 @@
 review, and 回访待办: what is due per kind and the month's rate per kind."""
 from __future__ import annotations
 
-from flask import redirect, request
+from flask import redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,12 +11,16 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
 from i18n import local_now, local_today
+from models.activities import ActivityRecord
 from models.complaints import Complaint
+from models.followup_batches import FollowUpBatch
+from models.reference import Unit
 from models.followups import (RATINGS, VISIT_KIND_LABELS, VISIT_KINDS, VISIT_METHOD_LABELS,
                               VISIT_METHODS, FollowUpVisit)
 from models.service_orders import SATISFACTION_LABELS, ServiceOrder
 from rules import followup_due
 from rules import followups as visit_rules
+from rules.matrix import permits
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
 from .params import BadParam, parse_month
@@ -34,6 +38,7 @@ VISIT_LABELS = {
     "second_visit_of": _l("Second visit of"), "reviewed_by": _l("Reviewed by"),
     "reviewed_at": _l("Reviewed at"), "review_comment": _l("Review comment"),
     "needs_second_visit": _l("Second visit needed"),
+    "batch": _l("Visit batch"), "activity_record": _l("Activity"),
 }
 _RATING_CHOICES = [(r, SATISFACTION_LABELS[r]) for r in RATINGS]
 
@@ -45,7 +50,8 @@ class FollowUpVisitView(RegisterView):
     details_template = "admin/complaints/visit_details.html"
     column_list = ("visited_at", "kind", "unit", "method", "visitor", "satisfaction",
                    "due_on", "reviewed_at")
-    column_details_list = ("kind", "unit", "occupant", "complaint", "service_order", "due_on",
+    column_details_list = ("kind", "unit", "occupant", "complaint", "service_order", "batch",
+                           "activity_record", "due_on",
                            "visited_at", "method", "visitor", "accompanied_by", "quality",
                            "effect", "satisfaction", "shortcomings", "suggestions",
                            "customer_confirmed", "second_visit_of", "reviewed_by",
@@ -61,7 +67,8 @@ class FollowUpVisitView(RegisterView):
                       "satisfaction": list(SATISFACTION_LABELS.items()),
                       "quality": list(SATISFACTION_LABELS.items()),
                       "effect": list(SATISFACTION_LABELS.items())}
-    form_columns = ("kind", "complaint", "service_order", "occupant", "unit", "visited_at",
+    form_columns = ("kind", "complaint", "service_order", "batch", "activity_record", "occupant",
+                    "unit", "visited_at",
                     "method", "accompanied_by", "quality", "effect", "satisfaction",
                     "shortcomings", "suggestions", "customer_confirmed", "second_visit_of")
     form_overrides = {"kind": SelectField, "method": SelectField, "quality": SelectField,
@@ -79,15 +86,20 @@ class FollowUpVisitView(RegisterView):
                       "service_order": {"fields": ("customer_name",), "page_size": 20},
                       "occupant": {"fields": ("name",), "page_size": 20},
                       "second_visit_of": {"fields": ("shortcomings",), "page_size": 20},
-                      "accompanied_by": {"fields": ("full_name",), "page_size": 20}}
+                      "accompanied_by": {"fields": ("full_name",), "page_size": 20},
+                      "batch": {"fields": ("notes", "greeting"), "page_size": 20},
+                      "activity_record": {"fields": ("theme",), "page_size": 20}}
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
         kind = request.args.get("kind")
         first = linked(FollowUpVisit, "second_visit_of")
+        batch = linked(FollowUpBatch, "batch")
+        record = linked(ActivityRecord, "activity_record")
         fill(form, kind=kind if kind in VISIT_KINDS else (first.kind if first else None),
              complaint=linked(Complaint, "complaint") or (first.complaint if first else None),
-             service_order=linked(ServiceOrder, "service_order"), second_visit_of=first)
+             service_order=linked(ServiceOrder, "service_order"), second_visit_of=first,
+             batch=batch, activity_record=record, unit=linked(Unit, "unit"))
         return form
 
     def validate_rules(self, form, model, is_created: bool) -> None:
@@ -144,18 +156,34 @@ class FollowUpDueView(SecureViewMixin, BaseView):
         for s in sections:
             for r in s["rows"]:
                 r.url = _url_of(r.kind, r.obj)
+            if s["id"] in ("leak", "holiday") and permits(user, "followup_batch", "create"):
+                s["action"] = (_("Start the visits after rain") if s["id"] == "leak"
+                               else _("Record a holiday greeting"),
+                               url_for("followup_batch.create_view", kind=s["id"]))
         return self.render("admin/kefu_due.html", sections=sections,
                            extra_template="admin/complaints/visit_rates.html",
                            rates=followup_due.month_rates(user, month), month=month)
 
 
-def _url_of(kind: str, obj) -> str:
-    from flask import url_for
-
+def _url_of(kind: str, obj) -> str | None:
+    create = "followup_visit.create_view"
     if kind == "complaint":
-        return url_for("followup_visit.create_view", kind="complaint", complaint=obj.id)
+        return url_for(create, kind="complaint", complaint=obj.id)
     if kind == "paid":
-        return url_for("followup_visit.create_view", kind="repair", service_order=obj.id)
+        return url_for(create, kind="repair", service_order=obj.id)
+    if kind in ("urgent", "special"):
+        return url_for(create, kind="urgent_repair" if kind == "urgent" else "special",
+                       service_order=obj.id)
     if kind == "second":
-        return url_for("followup_visit.create_view", second_visit_of=obj.id)
-    return url_for("followup_visit.create_view", kind="new_resident")
+        return url_for(create, second_visit_of=obj.id)
+    if kind == "repair_sample":
+        return url_for("service_order.index_view")
+    if kind == "leak":
+        return url_for(create, kind="leak", batch=obj.batch_id, unit=obj.unit_id)
+    if kind == "routine":
+        return url_for(create, kind="routine")
+    if kind == "holiday":
+        return url_for("followup_batch.create_view", kind="holiday", festival=obj)
+    if kind == "follow_up":
+        return url_for(create, kind="activity", activity_record=obj.id)
+    return url_for(create, kind="new_resident")

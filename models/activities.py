@@ -72,9 +72,13 @@ class ActivityProposal(RegisterMixin, ApprovalRequestMixin, db.Model):
     staffing: Mapped[str | None] = mapped_column(Text)           # 现场人员安排
     budget: Mapped[Decimal] = mapped_column(MONEY, nullable=False, default=Decimal("0"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # 已通知业主: until the notice register (重要信息/发文记录) links here, the date the
-    # owners were told is recorded on the proposal.
+    # 已通知业主: the day the owners' notice went out.  Since the notice register
+    # exists it is the dispatch date of the 重要信息 raised from the proposal
+    # (``notice``); older rows keep the date typed on the proposal.
     owners_notified_on: Mapped[date | None] = mapped_column(Date)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("important_notice.id"),
+                                                  index=True)
+    notice = relationship("ImportantNotice", lazy="select")
 
     def describe(self) -> str:
         return _("Activity proposal: %(theme)s on %(day)s (budget %(b)s yuan)",
@@ -107,8 +111,8 @@ class ActivityRecord(RegisterMixin, db.Model):
     summary: Mapped[str | None] = mapped_column(Text)             # 过程记录 / 文字总结
     album_no: Mapped[str | None] = mapped_column(String(40))      # 相册编号
     report_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Follow-up visits (回访, 10 % within 15 days): counted here until the follow-up
-    # register links its visits to the activity.
+    # Follow-up visits counted by hand before the 客户回访记录表 linked its visits
+    # here (old rows); new visits are rows of kind 活动 (``rules.activities.visits_done``).
     visited_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     photos = relationship("ActivityPhoto", back_populates="record", lazy="select",
                           order_by="ActivityPhoto.seq_no")

@@ -51,6 +51,12 @@ class FollowUpVisit(RegisterMixin, db.Model):
     service_order_id: Mapped[int | None] = mapped_column(ForeignKey("service_order.id"),
                                                          index=True)
     service_order = relationship("ServiceOrder", lazy="joined")
+    # 下雨后回访 / 节日 batch, and the 社区文化活动 a visit of kind 活动 follows
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("followup_batch.id"), index=True)
+    batch = relationship("FollowUpBatch", lazy="select")       # not in the lists: no join
+    activity_record_id: Mapped[int | None] = mapped_column(ForeignKey("activity_record.id"),
+                                                           index=True)
+    activity_record = relationship("ActivityRecord", lazy="select")
     due_on: Mapped[date | None] = mapped_column(Date)
     visited_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     method: Mapped[str] = mapped_column(String(8), nullable=False, default="phone")

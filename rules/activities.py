@@ -4,9 +4,11 @@
   which must hold the large activities of 儿童节, 中秋节 and 圣诞节, and the general
   manager reviews it (chain ``activity_plan``); due in December while it is missing;
 - each activity's proposal reaches the general manager at least 30 days before it
-  (chain ``activity_proposal``); the owners are told at least a week before (due);
+  (chain ``activity_proposal``); the owners are told at least a week before by a
+  重要信息 notice raised from the proposal and dispatched in time (due);
 - the record keeps numbered photos and the report handed to the office; 10 % of
-  the participants are visited within 15 days (due).
+  the participants are visited within 15 days: 客户回访记录表 rows of kind 活动
+  linked to the record (due).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from i18n import local_today
+from i18n import local_today, utc_to_local
 from models.activities import (
     REQUIRED_FESTIVALS,
     ActivityPhoto,
@@ -27,6 +29,7 @@ from models.activities import (
     ActivityRecord,
 )
 from models.base import db, utcnow
+from models.notices import ImportantNotice
 from models.staff import Staff
 from ops import blobs
 
@@ -84,15 +87,53 @@ def check_proposal(p: ActivityProposal, today: date | None = None) -> None:
     p.submitted_at = utcnow()
 
 
-def record_owner_notice(p: ActivityProposal, day: date | None = None) -> None:
-    """已通知业主: the day the owners were told (the notice register links here later)."""
-    day = day or local_today()
+def raise_notice(p: ActivityProposal, user) -> ImportantNotice:
+    """活动通知: a 重要信息 (community information, written notice) drafted from the
+    approved proposal in one action; it goes through its own approval chain."""
+    from . import notices as notice_rules
+
+    if p.voided_at is not None or p.status != "approved":
+        raise RuleViolation(_("Only an approved proposal's activity is announced."))
+    if p.notice is not None and p.notice.voided_at is None and p.notice.status != "rejected":
+        raise RuleViolation(_("The notice of this activity is already No.%(n)s.",
+                              n=p.notice.serial_no))
+    today = local_today()
+    notice = ImportantNotice(
+        property_id=p.property_id, title=_("Community activity: %(theme)s", theme=p.theme)[:120],
+        category="community", channels="written", valid_from=today, valid_until=p.planned_on,
+        content=_("%(theme)s on %(day)s.\n%(content)s", theme=p.theme, day=p.planned_on,
+                  content=p.content),
+        applicant_id=user.id, status="pending", current_step=0, created_by_id=user.id)
+    notice_rules.check_notice(notice)
+    notice_rules.number(notice)
+    db.session.add(notice)
+    p.notice = notice
+    return notice
+
+
+def notice_sent_on(p: ActivityProposal) -> date | None:
+    """The day the activity's notice first went out (its earliest live dispatch)."""
+    n = p.notice
+    if n is None or n.voided_at is not None or n.status != "approved":
+        return None
+    sent = [d.sent_at for d in n.dispatches if d.voided_at is None and d.sent_at is not None]
+    return utc_to_local(min(sent)).date() if sent else None
+
+
+def record_owner_notice(p: ActivityProposal) -> None:
+    """已通知业主: only once the proposal's 重要信息 was dispatched at least a week
+    before the activity; the day recorded is that dispatch's day."""
     if p.voided_at is not None or p.status != "approved":
         raise RuleViolation(_("Only an approved proposal's activity is announced."))
     if p.owners_notified_on is not None:
         raise RuleViolation(_("The owners were already told on %(d)s.", d=p.owners_notified_on))
-    if day > p.planned_on:
-        raise RuleViolation(_("The activity has already taken place."))
+    day = notice_sent_on(p)
+    if day is None:
+        raise RuleViolation(_("Raise the activity's notice, have it approved and send it "
+                              "first: the owners are told by a 重要信息 notice."))
+    if (p.planned_on - day).days < NOTICE_LEAD_DAYS:
+        raise RuleViolation(_("The notice went out on %(d)s, less than %(n)s days before the "
+                              "activity.", d=day, n=NOTICE_LEAD_DAYS))
     p.owners_notified_on = day
 
 
@@ -111,6 +152,9 @@ def check_record(r: ActivityRecord, now: datetime | None = None) -> None:
         raise RuleViolation(_("Participants and visits are counted from zero."))
     if r.visited_count > r.participants:
         raise RuleViolation(_("More participants visited than took part."))
+    visits = linked_visits(r) if r.id is not None else []
+    if visits and min(visits) < r.held_at - CLOCK_SKEW:
+        raise RuleViolation(_("The activity cannot be held after its follow-up visits."))
     if r.report_submitted_at is not None:
         if r.report_submitted_at > now + CLOCK_SKEW:
             raise RuleViolation(_("The report cannot be handed in in the future."))
@@ -152,12 +196,13 @@ def plan_missing(user, today: date | None = None) -> list[DueRow]:
 
 
 def notices_due(user, today: date | None = None) -> list[DueRow]:
-    """Approved activities within a week whose owners have not been told."""
+    """Approved activities of the next two weeks whose owners have not been told by
+    the proposal's dispatched notice; late once less than a week is left."""
     today = today or local_today()
     q = scoped(select(ActivityProposal).where(
         ActivityProposal.status == "approved", ActivityProposal.voided_at.is_(None),
         ActivityProposal.owners_notified_on.is_(None), ActivityProposal.planned_on >= today,
-        ActivityProposal.planned_on <= today + timedelta(days=NOTICE_LEAD_DAYS)),
+        ActivityProposal.planned_on <= today + timedelta(days=2 * NOTICE_LEAD_DAYS)),
         ActivityProposal, user).order_by(ActivityProposal.planned_on)
     return [DueRow("notice", str(p), p, (p.planned_on - today).days < NOTICE_LEAD_DAYS)
             for p in db.session.execute(q).scalars()]
@@ -167,19 +212,41 @@ def visits_needed(r: ActivityRecord) -> int:
     return math.ceil(r.participants * FOLLOW_UP_SHARE)
 
 
+def linked_visits(r: ActivityRecord) -> list[datetime]:
+    """When the record's live 客户回访记录表 visits (kind 活动) took place."""
+    from models.followups import FollowUpVisit
+
+    return list(db.session.execute(select(FollowUpVisit.visited_at).where(
+        FollowUpVisit.activity_record_id == r.id, FollowUpVisit.kind == "activity",
+        FollowUpVisit.voided_at.is_(None))).scalars())
+
+
+def visits_done(r: ActivityRecord, in_time: bool = False) -> int:
+    """Visits of the activity: its linked visit rows (within 15 days when ``in_time``)
+    plus the count typed on records made before the visits were linked."""
+    limit = r.held_at + timedelta(days=FOLLOW_UP_DAYS)
+    linked = [at for at in linked_visits(r) if not in_time or at <= limit]
+    return len(linked) + (r.visited_count or 0)
+
+
 def follow_ups_due(user, now: datetime | None = None) -> list[DueRow]:
-    """Activities of the last 15 days (and late ones) with fewer than 10 % of the
-    participants visited; late after 15 days."""
+    """Activities with fewer than 10 % of the participants visited (the linked visits
+    and any count typed on old records); late after 15 days."""
+    from models.followups import FollowUpVisit
+
     now = now or utcnow()
+    linked = select(func.count()).where(
+        FollowUpVisit.activity_record_id == ActivityRecord.id, FollowUpVisit.kind == "activity",
+        FollowUpVisit.voided_at.is_(None)).correlate(ActivityRecord).scalar_subquery()
     # visited < ceil(10 % of participants)  ⇔  visited × 10 < participants
-    q = scoped(select(ActivityRecord).where(
+    q = scoped(select(ActivityRecord, linked).where(
         ActivityRecord.voided_at.is_(None),
-        ActivityRecord.visited_count * round(1 / FOLLOW_UP_SHARE) < ActivityRecord.participants),
-        ActivityRecord, user).order_by(ActivityRecord.held_at)
+        (ActivityRecord.visited_count + linked) * round(1 / FOLLOW_UP_SHARE)
+        < ActivityRecord.participants), ActivityRecord, user).order_by(ActivityRecord.held_at)
     return [DueRow("follow_up", _("%(what)s: %(done)s of %(need)s visits", what=str(r),
-                                  done=r.visited_count, need=visits_needed(r)),
+                                  done=r.visited_count + n, need=visits_needed(r)),
                    r, r.held_at < now - timedelta(days=FOLLOW_UP_DAYS))
-            for r in db.session.execute(q).scalars()]
+            for r, n in db.session.execute(q).unique().all()]
 
 
 @provides_due("activity_record")

@@ -18,6 +18,7 @@ from models.reference import Occupant
 from models.service_orders import ServiceOrder
 from models.staff import Staff
 
+from . import followup_kinds
 from .due import DueRow, provides_due
 from .followups import PAID_VISIT_FROM
 from .scope import scoped
@@ -107,13 +108,20 @@ def due_sections(user, now: datetime | None = None) -> list[dict]:
         rows = [DueRow(kind, str(o), o, _overdue(kind, o, now))
                 for o in sorted(found, key=lambda o: o.id)]
         out.append({"id": kind, "title": SECTION_TITLES[kind](), "rows": rows, "total": total})
-    return out
+    return out + followup_kinds.due_sections(user, now)
 
 
 @provides_due("followup_visit")
 def due_items(user) -> list[tuple[str, int, str]]:
-    return [(s["title"], s["total"], "followup_due") for s in due_sections(user)
-            if s["total"]]
+    out = []
+    for s in due_sections(user):
+        if s["id"] == "activity":            # on the dashboard through activity_record
+            continue
+        # a butler's week is due by Sunday: the dashboard counts only the late ones
+        total = sum(r.overdue for r in s["rows"]) if s["id"] == "routine" else s["total"]
+        if total:
+            out.append((s["title"], total, "followup_due"))
+    return out
 
 
 @dataclass
@@ -164,6 +172,7 @@ def month_rates(user, first: date) -> list[Rate]:
             FollowUpVisit.visited_at >= lo, FollowUpVisit.visited_at < hi,
             done=FollowUpVisit.needs_second_visit.is_(False))),
     ]
+    rows += followup_kinds.month_pairs(user, first, nxt)
     return [Rate(k, label, base, done, target) for k, label, target, (base, done) in rows]
 
 

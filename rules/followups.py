@@ -19,9 +19,11 @@ from .scope import CLOCK_SKEW
 LINK_REQUIRED = {"complaint": "complaint", "repair": "service_order",
                  "urgent_repair": "service_order", "special": "service_order",
                  "new_resident": "occupant"}
+# kinds that follow a batch (下雨后回访, 节日) or an activity (社区文化活动记录表)
+BATCH_OF_KIND = {"leak": "leak", "holiday": "holiday"}
 # kind → days after the event the visit is due (seed 003 篇2, guide ch.2)
 DUE_DAYS = {"complaint": 2, "repair": 3, "urgent_repair": 1, "new_resident": 30, "first_aid": 3,
-            "help": 5, "special": 5, "other": 5, "activity": 15, "newspaper": 15}
+            "help": 5, "special": 5, "other": 5, "activity": 15, "newspaper": 15, "leak": 3}
 REVIEWERS = ("supervisor", "dept_manager")
 MAJOR_VISITORS = ("property_manager", "general_manager")
 PAID_VISIT_FROM = 200                      # 收费 ≥200 元 由主管回访
@@ -35,7 +37,37 @@ def event_of(v: FollowUpVisit) -> datetime | date | None:
         return v.service_order.completed_at
     if v.kind == "new_resident" and v.occupant is not None:
         return v.occupant.moved_in_on
+    if v.kind == "activity" and v.activity_record is not None:
+        return v.activity_record.held_at
+    if v.kind == "leak" and v.batch is not None:
+        return v.batch.held_on
     return None
+
+
+def check_links(v: FollowUpVisit) -> None:
+    """A leak or holiday visit belongs to its batch (a leak one to a unit of it); an
+    activity visit names its activity record."""
+    want = BATCH_OF_KIND.get(v.kind)
+    if want and (v.batch is None or v.batch.kind != want or v.batch.voided_at is not None):
+        raise RuleViolation(_("A leak or holiday visit belongs to its batch (start the "
+                              "batch first)."))
+    if v.kind not in BATCH_OF_KIND and v.batch is not None:
+        raise RuleViolation(_("Only leak and holiday visits belong to a batch."))
+    if v.kind == "leak":
+        units = {u.unit_id: u for u in v.batch.units if u.voided_at is None}
+        if v.unit is None and len(units) == 1:
+            v.unit = next(iter(units.values())).unit
+        if v.unit is None or v.unit.id not in units:
+            raise RuleViolation(_("Choose a unit of the batch: a leak visit is to a unit "
+                                  "with a leak repair."))
+    if v.kind == "activity":
+        if v.activity_record is None or v.activity_record.voided_at is not None:
+            raise RuleViolation(_("An activity visit names the activity record it follows."))
+    elif v.activity_record is not None:
+        raise RuleViolation(_("Only an activity visit names an activity record."))
+    for linked in (v.batch, v.activity_record):
+        if linked is not None and linked.property_id != v.property_id:
+            raise RuleViolation(_("You may only record data for your own property."))
 
 
 def check_visit(v: FollowUpVisit, user, now: datetime | None = None) -> None:
@@ -54,6 +86,7 @@ def check_visit(v: FollowUpVisit, user, now: datetime | None = None) -> None:
             raise RuleViolation(_("You may only record data for your own property."))
     if v.visited_at is None or v.visited_at > now + CLOCK_SKEW:
         raise RuleViolation(_("Give the time of the visit (not in the future)."))
+    check_links(v)
     if v.kind == "complaint" and v.complaint is not None and v.complaint.resolved_at is None:
         raise RuleViolation(_("A complaint is visited after it is resolved."))
     if v.service_order is not None and v.service_order.completed_at is None:

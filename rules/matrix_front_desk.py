@@ -210,4 +210,13 @@ FRONT_DESK_ROWS: dict[str, dict[str, Predicate]] = {
         "export": managers | auditor,
         "history": managers | auditor,
     },
+    # 回访批次: 下雨后回访 started by a supervisor or the department manager (checked in
+    # rules/followup_batches.py), 节日 greetings recorded by the desk.
+    "followup_batch": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": desk,
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
 }
