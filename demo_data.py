@@ -63,6 +63,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_handover(prop)
         _demo_mail_and_notices(prop)
         _demo_complaints(prop)
+        _demo_butler_areas(prop)
         db.session.commit()
 
 
@@ -707,3 +708,16 @@ def _demo_loss_report(prop, clerk, unit, now) -> None:
         nonconformity="维修时未铺设保护垫，划伤木地板", cause_analysis="维修人员未按作业规程操作",
         corrective_action="赔偿业主并对工程部进行作业规程培训", responsible="工程部刘师傅",
         deadline=(now + timedelta(days=7)).date()))
+
+
+def _demo_butler_areas(prop: Property) -> None:
+    """区域管家分区: the demo butler looks after every building of the demo property."""
+    from models.fee_areas import ButlerBuilding
+
+    butler = db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one()
+    for b in db.session.execute(select(Building).where(Building.property_id == prop.id)
+                                .order_by(Building.name)).scalars():
+        if db.session.execute(select(ButlerBuilding.id).where(
+                ButlerBuilding.building_id == b.id)).first() is None:
+            db.session.add(ButlerBuilding(property_id=prop.id, building_id=b.id,
+                                          butler_id=butler.id, created_by_id=butler.id))

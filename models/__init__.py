@@ -30,3 +30,4 @@ from .complaints import (Complaint, ComplaintLossReport,  # noqa: F401
                          WorkCalendarDay)
 from .memos import InternalMemo  # noqa: F401
 from .followups import FollowUpVisit  # noqa: F401
+from .fee_areas import ButlerBuilding, FeeRateConfirmation, OwnerFileTidy  # noqa: F401
