@@ -66,7 +66,7 @@ def check_assignment(a: ButlerBuilding) -> None:
         raise RuleViolation(_("Choose an active butler of this property."))
     if a.voided_at is None:
         other = db.session.execute(select(ButlerBuilding.id).where(
-            ButlerBuilding.building_id == a.building_id, ButlerBuilding.voided_at.is_(None),
+            ButlerBuilding.building_id == a.building.id, ButlerBuilding.voided_at.is_(None),
             ButlerBuilding.id != (a.id or 0))).first()
         if other is not None:
             raise RuleViolation(_("This building already has a butler; void that assignment "
