@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from i18n import local_today
+from models.base import db
 from models.fees import FEE_ITEM_LABELS, FEE_ITEMS, FeeNotice
 from models.reference import Building, Unit
 from rules import fee_collection
@@ -59,16 +60,12 @@ class FeeNoticePrintMixin:
         return self._print(q.all(), building, period)
 
     def buildings(self) -> list:
-        from models.base import db
-
         return list(db.session.execute(scoped(select(Building).where(
             Building.voided_at.is_(None)), Building, current_staff())
             .order_by(Building.name)).scalars())
 
 
 def db_building(user, building_id: int | None):
-    from models.base import db
-
     if building_id is None:
         return None
     return db.session.execute(scoped(select(Building).where(Building.id == building_id),
