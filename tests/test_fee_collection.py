@@ -59,7 +59,8 @@ def test_finance_cosigns_the_months_collection_rate_and_late_months_are_due(
     sup.post(url + "prepare/", {"month": f"{month:%Y-%m}"}, token_from=url)
     assert "已汇总" in text_of(sup.get(url))
     with app.app_context():
-        rows = db.session.execute(select(FeeRateConfirmation)).scalars().all()
+        rows = db.session.execute(select(FeeRateConfirmation).where(
+            FeeRateConfirmation.period == f"{month:%Y-%m}")).scalars().all()
         assert len(rows) == 1 and rows[0].prepared_by_id == staff_id("supervisor")
         cid = rows[0].id
         assert "%" not in rows[0].figures or rows[0].figures.startswith("[")
