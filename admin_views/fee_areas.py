@@ -98,6 +98,8 @@ class FeeRateConfirmationView(RegisterView):
     column_searchable_list = ("period",)
     column_formatters = {"figures": _figures}
     column_formatters_export = {"figures": _figures}
+    column_choices = {"cosign_method": [("pin", _l("PIN")), ("password", _l("Password")),
+                                        ("session", _l("Confirmed while signed in"))]}
 
     @property
     def can_create(self) -> bool:  # type: ignore[override]
