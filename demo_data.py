@@ -64,6 +64,8 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_mail_and_notices(prop)
         _demo_complaints(prop)
         _demo_followup_batches(prop)
+        _demo_butler_areas(prop)
+        _demo_rate_and_tidy(prop)
         db.session.commit()
 
 
@@ -729,3 +731,43 @@ def _demo_followup_batches(prop: Property) -> None:
                                  held_on=date(date.today().year - 1, 10, 1),
                                  festival="national_day", greeting_method="sms",
                                  greeting="国庆节快乐，阖家安康！", created_by_id=butler.id))
+
+
+def _demo_butler_areas(prop: Property) -> None:
+    """区域管家分区: the demo butler looks after every building of the demo property."""
+    from models.fee_areas import ButlerBuilding
+
+    butler = db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one()
+    for b in db.session.execute(select(Building).where(Building.property_id == prop.id)
+                                .order_by(Building.name)).scalars():
+        if db.session.execute(select(ButlerBuilding.id).where(
+                ButlerBuilding.building_id == b.id)).first() is None:
+            db.session.add(ButlerBuilding(property_id=prop.id, building_id=b.id,
+                                          butler_id=butler.id, created_by_id=butler.id))
+
+
+def _demo_rate_and_tidy(prop: Property) -> None:
+    """A collection rate confirmed by finance two months ago and last quarter's tidy."""
+    from datetime import timedelta
+
+    from i18n import local_today
+    from models.base import utcnow
+    from models.fee_areas import FeeRateConfirmation, OwnerFileTidy
+
+    def staff(username: str) -> Staff:
+        return db.session.execute(select(Staff).where(Staff.username == username)).scalar_one()
+
+    if db.session.execute(select(FeeRateConfirmation.id).where(
+            FeeRateConfirmation.property_id == prop.id)).first() is None:
+        first = local_today().replace(day=1)
+        earlier = (first - timedelta(days=1)).replace(day=1) - timedelta(days=1)
+        sup, fin, now = staff("supervisor"), staff("finance"), utcnow()
+        db.session.add(FeeRateConfirmation(
+            property_id=prop.id, period=f"{earlier:%Y-%m}", figures="[]", prepared_by_id=sup.id,
+            prepared_at=now - timedelta(days=30), cosigned_by_id=fin.id,
+            cosigned_at=now - timedelta(days=29), cosign_method="session",
+            created_by_id=sup.id))
+        db.session.add(OwnerFileTidy(
+            property_id=prop.id, quarter=f"{earlier.year}-Q{(earlier.month - 1) // 3 + 1}",
+            files_checked=18, files_updated=2, details="1–3栋全部档案；更新 1-301、2-302 电话",
+            done_by_id=sup.id, done_at=now - timedelta(days=40), created_by_id=sup.id))

@@ -61,6 +61,8 @@ from .reference import BuildingView, PropertyView, UnitView
 from .owner_files import OwnerFileView
 from .owner_file_loans import OwnerFileAccessView, OwnerFileLoanView, OwnerFilesDueView
 from models.owner_files import OwnerFileAccess, OwnerFileLoan
+from .fee_areas import ButlerBuildingView, FeeRateConfirmationView, OwnerFileTidyView
+from models.fee_areas import ButlerBuilding, FeeRateConfirmation, OwnerFileTidy
 from models.mail import Distribution, MailItem, Subscription
 from models.notices import ImportantNotice, NoticeDispatch
 from .mail import DistributionView, MailItemView, SubscriptionView
@@ -95,6 +97,9 @@ VIEWS = [
     (FeeNoticeView, FeeNotice, _l("Fee notices"), FEES, "fee_notice"),
     (ArrearsCaseView, ArrearsCase, _l("Arrears collection"), FEES, "arrears_case"),
     (FeeRatesView, None, _l("Collection rate"), FEES, "fee_rates"),
+    (FeeRateConfirmationView, FeeRateConfirmation, _l("Collection rate confirmation"), FEES,
+     "fee_rate_confirmation"),
+    (ButlerBuildingView, ButlerBuilding, _l("Butlers' buildings"), FEES, "butler_building"),
     (ShiftHandoverView, ShiftHandover, _l("Shift handover log"), FRONT_DESK, "shift_handover"),
     (MailItemView, MailItem, _l("Mail sign-for sheet"), MAIL, "mail_item"),
     (DistributionView, Distribution, _l("Newspaper distribution sheet"), MAIL, "distribution"),
@@ -165,6 +170,8 @@ VIEWS = [
     (OwnerFileAccessView, OwnerFileAccess, _l("Owner file access log"), OWNER_FILES,
      "owner_file_access"),
     (OwnerFilesDueView, None, _l("Owner files: due"), OWNER_FILES, "owner_files_due"),
+    (OwnerFileTidyView, OwnerFileTidy, _l("Owner files: quarterly tidy"), OWNER_FILES,
+     "owner_file_tidy"),
     (PropertyView, Property, _l("Properties"), REFERENCE, "property"),
     (BuildingView, Building, _l("Buildings"), REFERENCE, "building"),
     (UnitView, Unit, _l("Units"), REFERENCE, "unit"),

@@ -26,6 +26,7 @@ from rules import exit_pass as pass_rules
 from rules.matrix import reads_personal_data
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .exit_pass_bundle import ExitPassBundleMixin
 from .inline_rows import NoDeleteRowsConverter
 from .params import bounded_int, parse_id
 from .write_path import commit
@@ -70,7 +71,7 @@ def _state(view, context, model, name) -> str:
     return str(STATE_LABELS[model.state(utcnow())])
 
 
-class ExitPassView(RegisterView):
+class ExitPassView(ExitPassBundleMixin, RegisterView):
     """出门条: issued by the desk after the owner's phone confirmation; never edited
     (void and issue a new one); released once at the gate (``ExitPassGateView``)."""
 

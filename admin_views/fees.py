@@ -30,9 +30,12 @@ from models.fees import (
     FeeNoticeLine,
 )
 from models.staff import Staff
+from rules import fee_collection
 from rules import fees as fee_rules
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .fee_areas import ButlerAreaMixin
+from .fee_prints import ArrearsVisitMixin, FeeNoticePrintMixin
 from .inline_rows import NoDeleteRowsConverter
 from .params import BadParam, parse_id, parse_moment, parse_month
 from .write_path import commit
@@ -86,7 +89,7 @@ def notice_state(view, context, model, name) -> str:
     return _("Account checked") if model.checked_at else _("Printed")
 
 
-class FeeNoticeView(RegisterView):
+class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):
     """缴费通知单."""
 
     register = "fee_notice"
@@ -132,6 +135,8 @@ class FeeNoticeView(RegisterView):
         for line in model.lines:
             line.property_id = line.property_id or model.property_id
         fee_rules.reprice(model)
+        fee_collection.check_pickup(model)
+        fee_collection.check_receipt(model)
 
     def _back(self, model_id: int):
         return redirect(self.get_url(".details_view", id=model_id))
@@ -226,10 +231,11 @@ def arrears_flag(view, context, model, name) -> Markup | str:
                   f'{escape(text)}</span>')
 
 
-class ArrearsCaseView(RegisterView):
+class ArrearsCaseView(ButlerAreaMixin, ArrearsVisitMixin, RegisterView):
     """欠费催缴: a unit's arrears, the cause and every collection attempt."""
 
     register = "arrears_case"
+    details_template = "admin/fees/arrears_details.html"
     property_from = "unit"
     column_list = ("unit", "months", "amount", "since", "cause", "letter_sent_at",
                    "letter_deadline", "reported_at", "legal_on", "flag")
@@ -250,8 +256,8 @@ class ArrearsCaseView(RegisterView):
         "flag": arrears_flag_text,
         "attempts": lambda v, c, m, n: "; ".join(str(a) for a in m.attempts)}
     form_columns = ("unit", "months", "amount", "since", "cause", "attempts", "letter_sent_at",
-                    "letter_deadline", "reported_at", "visited_at", "extended_to", "legal_on",
-                    "settled_on", "notes")
+                    "letter_deadline", "reported_at", "extended_to", "legal_on",
+                    "settled_on", "notes")    # visited_at: the managers' visit (visit_view)
     form_overrides = {"cause": SelectField}
     form_args = {"cause": {"choices": [("", "—")] + [(c, CAUSE_LABELS[c]) for c in CAUSES]}}
     form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
@@ -266,6 +272,7 @@ class ArrearsCaseView(RegisterView):
     })]
 
     def validate_rules(self, form, model, is_created: bool) -> None:
+        self.check_area(model)
         model.cause = model.cause or None
         if model.unit is not None:
             amount, months = fee_rules.unit_arrears(model.unit.id)

@@ -28,6 +28,7 @@ from rules.personal_data import mask_personal
 
 from .base import RegisterView, current_staff, neutralise_cell, requires
 from .choices import staff_with_role
+from .fee_areas import ButlerAreaMixin
 from .params import parse_id, parse_month
 
 OCCUPANT_KIND_LABELS = {
@@ -75,7 +76,7 @@ def family_cell(view, context, model, name) -> Markup:
     return Markup(f'<ul class="mb-0">{"".join(items)}</ul>') if items else Markup("")
 
 
-class OwnerFileView(RegisterView):
+class OwnerFileView(ButlerAreaMixin, RegisterView):
     """业主基本情况登记表: one file per person and unit."""
 
     register = "occupant"
@@ -137,6 +138,7 @@ class OwnerFileView(RegisterView):
         return form
 
     def validate_rules(self, form, model, is_created: bool) -> None:
+        self.check_area(model)
         for column in ("id_type", "fee_cycle"):
             setattr(model, column, getattr(model, column) or None)
         if not model.title_filed:

@@ -26,7 +26,7 @@ ACTION_LABELS = {
     "review": _l("Reviewed"),
     # exit passes and fees
     "gate_release": _l("Released at the gate"), "fee_check": _l("Account checked"),
-    "fee_payment": _l("Payment recorded"),
+    "fee_payment": _l("Payment recorded"), "manager_visit": _l("Visited by a manager"),
     # mail and notices
     "quick_entry": _l("Logged by quick entry"), "hand_over": _l("Handed to the courier"),
     "take_down": _l("Taken down"),

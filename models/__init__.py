@@ -33,3 +33,4 @@ from .followups import FollowUpVisit  # noqa: F401
 from .saved_filters import SavedFilter  # noqa: F401
 from .key_borrowers import KeyCheckoutBorrower  # noqa: F401
 from .followup_batches import FollowUpBatch, FollowUpBatchUnit  # noqa: F401
+from .fee_areas import ButlerBuilding, FeeRateConfirmation, OwnerFileTidy  # noqa: F401

@@ -219,4 +219,30 @@ FRONT_DESK_ROWS: dict[str, dict[str, Predicate]] = {
         "export": managers | auditor,
         "history": managers | auditor,
     },
+    # -- 区域管家分区, 收费率确认, 客户档案定期整理 (guide ch.5, ch.7) ------------------------
+    # Buildings are divided among butlers by the supervisor or the dept manager.
+    "butler_building": {
+        "view": desk | managers | auditor,
+        "create": has_role("supervisor", "dept_manager"),
+        "edit": has_role("supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # the customer-service side prepares the month's rates, finance co-signs them
+    "fee_rate_confirmation": {
+        "view": has_role("butler", "finance", *MANAGERS) | auditor,
+        "create": has_role("butler", "supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "cosign": finance,
+        "export": finance | managers | auditor,
+        "history": finance | managers | auditor,
+    },
+    "owner_file_tidy": {
+        "view": desk | managers | auditor,
+        "create": has_role("supervisor", "dept_manager"),
+        "void": has_role("supervisor", "dept_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
 }

@@ -17,6 +17,7 @@ from models.base import db, utcnow
 from models.owner_files import LOAN_CLASSES, OccupantFamilyMember, OwnerFileAccess, OwnerFileLoan
 from models.reference import Building, Occupant, Unit
 
+from .butler_areas import limit_to_area
 from .due import DueRow, provides_due
 from .errors import RuleViolation
 from .scope import scoped
@@ -121,6 +122,7 @@ def phone_list(user: Any, building_id: int | None = None) -> list[Occupant]:
                .where(Occupant.voided_at.is_(None)), Occupant, user)
     if building_id is not None:
         q = q.where(Unit.building_id == building_id)
+    q = limit_to_area(q, Occupant.unit_id, user)
     return list(db.session.execute(q.order_by(Building.name, Unit.room, Occupant.id)).scalars())
 
 
@@ -129,6 +131,7 @@ def birthdays(user: Any, month: int) -> list[OccupantFamilyMember]:
     q = scoped(select(OccupantFamilyMember).join(Occupant).where(
         OccupantFamilyMember.voided_at.is_(None), Occupant.voided_at.is_(None),
         extract("month", OccupantFamilyMember.birthday) == month), OccupantFamilyMember, user)
+    q = limit_to_area(q, Occupant.unit_id, user)
     rows = db.session.execute(q).scalars().all()
     return sorted(rows, key=lambda m: (m.birthday.day, m.name))
 

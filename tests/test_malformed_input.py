@@ -49,6 +49,7 @@ PARAMS = ["id", "url", "page", "page_size", "sort", "desc", "search", "exact", "
 PARAMS += ["q", "borrower_kind", "occupant_id",            # key borrowers
            "view",                                         # saved filters
            "kind", "festival", "batch", "unit", "activity_record", "service_order"]  # visits
+PARAMS += ["building", "result"]   # fee prints, arrears visits
 
 SKIP_POST = {"auth.logout"}             # would end the session the scan is using
 NAME_RE = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')

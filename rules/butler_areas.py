@@ -1,0 +1,73 @@
+"""区域管家分区: each building is in one butler's care (guide ch.5 区域管家负责辖区内的
+客户档案, ch.7 各区域管家应做好管辖区域内业主欠费统计).  A butler — and only a butler,
+not the clerk, supervisor, finance or managers who also hold the registers — reads and
+keeps the owner files, fee notices and arrears of their own buildings only; a butler
+without a building sees none."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from models.base import db
+from models.fee_areas import ButlerBuilding
+from models.reference import Unit
+
+from .errors import RuleViolation
+
+# Holding any of these besides butler keeps the whole property in view.
+WIDER_ROLES = ("clerk", "supervisor", "dept_manager", "property_manager", "general_manager",
+               "finance", "auditor", "admin")
+
+
+def own_area_only(user: Any) -> bool:
+    return user is not None and user.has_role("butler") and not user.has_role(*WIDER_ROLES)
+
+
+def own_buildings(user: Any):
+    """SELECT of the building ids in ``user``'s care."""
+    return select(ButlerBuilding.building_id).where(
+        ButlerBuilding.butler_id == user.id, ButlerBuilding.voided_at.is_(None),
+        ButlerBuilding.property_id == user.property_id)
+
+
+def own_units(user: Any):
+    """SELECT of the unit ids in ``user``'s care."""
+    return select(Unit.id).where(Unit.building_id.in_(own_buildings(user)))
+
+
+def limit_to_area(query: Any, unit_column: Any, user: Any) -> Any:
+    """``query`` narrowed to the butler's units (unchanged for every other role)."""
+    if not own_area_only(user):
+        return query
+    return query.filter(unit_column.in_(own_units(user))) if hasattr(query, "filter") \
+        else query.where(unit_column.in_(own_units(user)))
+
+
+def in_area(user: Any, unit_id: int | None) -> bool:
+    if not own_area_only(user):
+        return True
+    return unit_id is not None and db.session.execute(
+        own_units(user).where(Unit.id == unit_id)).first() is not None
+
+
+def check_own_unit(user: Any, unit_id: int | None) -> None:
+    if not in_area(user, unit_id):
+        raise RuleViolation(_("This unit is not in your area."))
+
+
+def check_assignment(a: ButlerBuilding) -> None:
+    """One active butler per building, a butler of the building's property."""
+    if a.building is None or a.building.property_id != a.property_id:
+        raise RuleViolation(_("You may only record data for your own property."))
+    if a.butler is None or not a.butler.active or not a.butler.has_role("butler") \
+            or a.butler.property_id != a.property_id:
+        raise RuleViolation(_("Choose an active butler of this property."))
+    if a.voided_at is None:
+        other = db.session.execute(select(ButlerBuilding.id).where(
+            ButlerBuilding.building_id == a.building.id, ButlerBuilding.voided_at.is_(None),
+            ButlerBuilding.id != (a.id or 0))).first()
+        if other is not None:
+            raise RuleViolation(_("This building already has a butler; void that assignment "
+                                  "first."))

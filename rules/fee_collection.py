@@ -1,0 +1,120 @@
+"""Collecting the money (the guide, Part 3 ch. 7):
+
+- 外单位取费: 需外单位取费的，由各区域管家联系好取费时间、地点、联系人、电话 — an
+  arrangement names all four or none; 交回财务后为业主送回收据或发票 — the receipt goes
+  back only after finance confirmed the money, and money collected is handed to finance
+  the same day (a payment still unconfirmed after the day it was taken is due), as is a
+  collection whose agreed time has passed without a payment.
+- 欠费大户、半年以上未缴纳: 客户部经理、项目总经理亲自上门拜访 — the visit is a
+  collection attempt of kind 上门 logged by a manager; due until it is.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from audit import mark_action
+from i18n import local_day_end_utc, local_today
+from models.base import db, utcnow
+from models.fees import ArrearsAttempt, ArrearsCase, FeeNotice
+
+from .due import provides_due
+from .errors import RuleViolation
+from .scope import CLOCK_SKEW, scoped
+
+# 欠费大户: unpaid at least this much (yuan) — the guide names no figure; about a year
+# of 物业费 of a 150 m² home at rules.fees.PROPERTY_FEE_PER_M2.
+LARGE_DEBT = Decimal("5000")
+VISIT_MONTHS = 6                     # 半年以上未缴纳
+VISITORS = ("dept_manager", "property_manager", "general_manager")
+
+
+def check_pickup(n: FeeNotice) -> None:
+    """外单位取费 names its time, place, contact and phone, all four or none."""
+    parts = (n.pickup_at, (n.pickup_place or "").strip(), (n.pickup_contact or "").strip(),
+             (n.pickup_phone or "").strip())
+    if any(parts) and not all(parts):
+        raise RuleViolation(_("A collection from an outside company needs its time, place, "
+                              "contact and phone."))
+
+
+def check_receipt(n: FeeNotice) -> None:
+    """交回财务后为业主送回收据或发票: never before finance confirmed the money."""
+    if n.receipt_returned_at is None:
+        return
+    if n.confirmed_at is None:
+        raise RuleViolation(_("The receipt or invoice goes back to the owner only after "
+                              "finance has confirmed the money."))
+    if n.receipt_returned_at < n.confirmed_at - CLOCK_SKEW \
+            or n.receipt_returned_at > utcnow() + CLOCK_SKEW:
+        raise RuleViolation(_("The time the receipt was returned must be after finance's "
+                              "confirmation and not in the future."))
+
+
+def is_large(c: ArrearsCase) -> bool:
+    return (c.amount or 0) >= LARGE_DEBT or (c.months or 0) >= VISIT_MONTHS
+
+
+def manager_visit(c: ArrearsCase, user: Any, at: datetime | None, result: str) -> None:
+    """客户部经理、项目总经理亲自上门拜访: logged as a 上门 attempt by the manager."""
+    if not user.has_role(*VISITORS):
+        raise RuleViolation(_("The visit to a large debtor is made by the department "
+                              "manager or the general manager."))
+    if c.voided_at is not None or c.settled_on is not None:
+        raise RuleViolation(_("This arrears case is closed."))
+    if at is None or at > utcnow() + CLOCK_SKEW:
+        raise RuleViolation(_("Give the time of the visit (not in the future)."))
+    result = (result or "").strip()
+    if not result:
+        raise RuleViolation(_("Write down what the visit found and what was agreed."))
+    c.attempts.append(ArrearsAttempt(property_id=c.property_id, at=at, method="visit",
+                                     staff_name=user.full_name[:60], result=result[:200],
+                                     created_by_id=user.id))
+    c.visited_at = at
+    mark_action(c, "manager_visit")
+
+
+@provides_due("fee_notice")
+def pickup_due(user: Any) -> list[tuple[str, int, str]]:
+    now, out = utcnow(), []
+    base = scoped(select(func.count()).select_from(FeeNotice).where(
+        FeeNotice.voided_at.is_(None)), FeeNotice, user)
+    missed = db.session.execute(base.where(FeeNotice.pickup_at < now,
+                                           FeeNotice.paid_at.is_(None))).scalar()
+    if missed:
+        out.append((_("Collections from outside companies past their time, not collected"),
+                    missed, "fee_notice"))
+    today_start = local_day_end_utc(local_today() - timedelta(days=1))
+    late = db.session.execute(base.where(FeeNotice.paid_at < today_start,
+                                         FeeNotice.confirmed_at.is_(None))).scalar()
+    if late:
+        out.append((_("Money collected but not handed to finance the same day"), late,
+                    "fee_notice"))
+    return out
+
+
+@provides_due("arrears_case")
+def visit_due(user: Any) -> list[tuple[str, int, str]]:
+    n = db.session.execute(scoped(select(func.count()).select_from(ArrearsCase).where(
+        ArrearsCase.voided_at.is_(None), ArrearsCase.settled_on.is_(None),
+        ArrearsCase.visited_at.is_(None),
+        (ArrearsCase.amount >= LARGE_DEBT) | (ArrearsCase.months >= VISIT_MONTHS)),
+        ArrearsCase, user)).scalar()
+    if not n:
+        return []
+    return [(_("Large or half-year arrears: the department manager or general manager "
+               "visits the owner"), n, "arrears_case")]
+
+
+def pay_by(period: str):
+    """The due date printed on a notice: the last day of its month (the guide names
+    none; the month's notices are delivered by rules.fees.DELIVER_BY_DAY)."""
+    from calendar import monthrange
+    from datetime import date
+
+    year, month = int(period[:4]), int(period[5:7])
+    return date(year, month, monthrange(year, month)[1])

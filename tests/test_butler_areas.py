@@ -1,0 +1,122 @@
+"""区域管家分区: a butler reads and keeps the owner files, fee notices and arrears of
+their own buildings only — lists, details, edit, the phone list, prints and the unit
+lookup — while the supervisor, finance and managers keep the whole property; one
+butler per building, assigned by the supervisor."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from audit import system_actor
+from i18n import local_today
+from models.base import db
+from models.fee_areas import ButlerBuilding
+from models.fees import ArrearsCase, FeeNotice
+from models.reference import Building, Occupant, Unit
+from models.staff import Staff
+
+from .conftest import text_of
+from .helpers import staff_id
+from .key_helpers import add_staff
+
+
+def _building(name: str) -> int:
+    return db.session.execute(select(Building.id).where(Building.name == name)).scalar_one()
+
+
+def _split(app, browser) -> dict:
+    """butler2 takes 2栋 over from the demo butler, through the supervisor's form."""
+    add_staff(app, "butler2", {"butler"})
+    with app.app_context():
+        b2 = _building("2栋")
+        old = db.session.execute(select(ButlerBuilding.id).where(
+            ButlerBuilding.building_id == b2, ButlerBuilding.voided_at.is_(None))).scalar_one()
+        butler2 = staff_id("butler2")
+    sup = browser("supervisor")
+    form = {"building": str(b2), "butler": str(butler2)}
+    resp = sup.post_form("/admin/butler_building/new/", form)
+    assert "该楼栋已有责任管家" in text_of(resp)
+    assert browser("butler").post("/admin/butler_building/new/", form,
+                                  token_from="/admin/").status_code == 403
+    resp = sup.post_form(f"/admin/butler_building/void/?id={old}", {"reason": "2栋改由管家二负责"})
+    assert resp.status_code == 302
+    assert sup.post_form("/admin/butler_building/new/", form).status_code == 302
+    with app.app_context(), system_actor("test"):
+        rows = {}
+        for room in ("1-301", "2-301"):
+            unit = db.session.execute(select(Unit).where(Unit.room == room)).scalar_one()
+            occ = db.session.execute(select(Occupant).where(Occupant.unit_id == unit.id))\
+                .scalars().first()
+            notice = FeeNotice(property_id=unit.property_id, period="2026-01", unit=unit,
+                               amount_due=Decimal("200"))
+            case = ArrearsCase(property_id=unit.property_id, unit=unit, months=2,
+                               amount=Decimal("400"), cause="owner",
+                               since=local_today() - timedelta(days=60))
+            db.session.add_all([notice, case])
+            db.session.flush()
+            rows[room] = {"unit": unit.id, "occupant": occ.id, "notice": notice.id,
+                          "case": case.id, "building": unit.building_id}
+        db.session.commit()
+    return rows
+
+
+def test_a_butler_sees_and_edits_only_their_own_buildings(app, browser):
+    rows = _split(app, browser)
+    mine, theirs = rows["2-301"], rows["1-301"]
+    b2 = browser("butler2")
+    files = text_of(b2.get("/admin/occupant/"))
+    assert "2-301" in files and "1-301" not in files
+    for register, key in (("occupant", "occupant"), ("fee_notice", "notice"),
+                          ("arrears_case", "case")):
+        assert b2.get(f"/admin/{register}/details/?id={mine[key]}").status_code == 200
+        resp = b2.get(f"/admin/{register}/details/?id={theirs[key]}")
+        assert resp.status_code == 302, register          # not found: back to the list
+        lst = text_of(b2.get(f"/admin/{register}/"))
+        assert "1-301" not in lst, register
+    assert b2.get(f"/admin/occupant/edit/?id={theirs['occupant']}").status_code == 302
+    resp = b2.post("/admin/fee_notice/check/", {"id": str(theirs["notice"])},
+                   token_from="/admin/fee_notice/")
+    with app.app_context():
+        assert db.session.get(FeeNotice, theirs["notice"]).checked_at is None
+    phones = text_of(b2.get("/admin/occupant/phones/"))
+    assert "2-301" in phones and "1-301" not in phones
+    lookup = text_of(b2.get("/admin/occupant/ajax/lookup/?name=unit&query=30"))
+    assert "2-301" in lookup and "1-301" not in lookup
+    batch = text_of(b2.get(f"/admin/fee_notice/print_building/?building={theirs['building']}"
+                           "&month=2026-01"))
+    assert 'data-notice="' not in batch
+    # a new file for a room of another building is refused
+    resp = b2.post_form("/admin/occupant/new/", {"unit": str(theirs["unit"]), "name": "外区",
+                                                "kind": "tenant", "secrecy": "normal"})
+    assert resp.status_code == 200                      # the form again: not a room of mine
+    with app.app_context():
+        assert db.session.execute(select(Occupant).where(Occupant.name == "外区")).first() is None
+        from rules import butler_areas
+        from rules.errors import RuleViolation
+        me = db.session.get(Staff, staff_id("butler2"))
+        butler_areas.check_own_unit(me, mine["unit"])
+        try:
+            butler_areas.check_own_unit(me, theirs["unit"])
+        except RuleViolation as exc:
+            assert "该房号不在您管辖的区域内" in str(exc)
+        else:
+            raise AssertionError("a room of another area passed")
+    # the demo butler no longer sees 2栋; the supervisor and finance see both
+    assert "2-301" not in text_of(browser("butler").get("/admin/occupant/"))
+    assert browser("butler").get(f"/admin/fee_notice/details/?id={mine['notice']}")\
+        .status_code == 302
+    for role, register in (("supervisor", "occupant"), ("finance", "fee_notice"),
+                           ("supervisor", "arrears_case")):
+        page = text_of(browser(role).get(f"/admin/{register}/?search=301"))
+        assert "1-301" in page and "2-301" in page, (role, register)
+
+
+def test_a_butler_without_a_building_sees_no_files(app, browser):
+    add_staff(app, "butler3", {"butler"})
+    b3 = browser("butler3")
+    assert "1-301" not in text_of(b3.get("/admin/occupant/"))
+    with app.app_context():
+        occ = db.session.execute(select(Occupant.id)).scalars().first()
+    assert b3.get(f"/admin/occupant/details/?id={occ}").status_code == 302
