@@ -61,7 +61,8 @@ from .owner_file_loans import OwnerFileAccessView, OwnerFileLoanView, OwnerFiles
 from models.owner_files import OwnerFileAccess, OwnerFileLoan
 from models.mail import Distribution, MailItem, Subscription
 from models.notices import ImportantNotice, NoticeDispatch
-from .mail import DistributionView, MailItemView, SubscriptionView
+from .mail import MailItemView
+from .newspapers import DistributionView, SubscriptionView
 from .notices import ImportantNoticeView, NoticeDispatchView
 from .staff import StaffView
 

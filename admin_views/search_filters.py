@@ -8,7 +8,7 @@ from contextvars import ContextVar
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import get_locale
-from sqlalchemy import or_
+from sqlalchemy import false, or_
 
 from models.base import db
 
@@ -152,11 +152,12 @@ class SearchFiltersMixin:
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
-        from models.search import ilike, indexed_condition
+        from models.search import affix_condition, ilike, indexed_condition
 
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
         indexed = set(getattr(self.model, "__search_indexed__", ()) if use_index else ())
+        affix = set(getattr(self.model, "__search_affix__", ()))
         for term in search.split(" "):
             if not term:
                 continue
@@ -167,6 +168,10 @@ class SearchFiltersMixin:
                     local, remote = path[0].property.local_remote_pairs[0]
                     conds.append(_in_small_table(local, select(remote).where(
                         ilike(db.session, field, like))))
+                elif field.key in affix:               # a code: its beginning or end
+                    cond = affix_condition(db.session, self.model, field.key, term)
+                    if cond is not None:
+                        conds.append(cond)
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
                 elif field.key in (self.column_choices or {}):
@@ -183,9 +188,10 @@ class SearchFiltersMixin:
             own = [f.key for f, path in self._search_fields if not path and f.key in indexed]
             if own:
                 conds.append(indexed_condition(db.session, self.model, own, term, like))
-            query = query.filter(or_(*conds))
+            match = or_(*conds) if conds else false()
+            query = query.filter(match)
             if count_query is not None:
-                count_query = count_query.filter(or_(*conds))
+                count_query = count_query.filter(match)
         return query, count_query, joins, count_joins
 
     def _get_filter_groups(self):
