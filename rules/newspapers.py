@@ -80,8 +80,9 @@ def _active(property_id: int, day: date):
 def _weekend_asked(row: Distribution) -> bool:
     """The unit's subscription to the title, on the round's day, asks for weekend
     delivery (业主要求周末送报)."""
+    unit_id = row.unit.id if row.unit is not None else row.unit_id     # not flushed yet
     return bool(db.session.execute(select(func.count()).select_from(Subscription).where(
-        *_active(row.property_id, row.day), Subscription.unit_id == row.unit_id,
+        *_active(row.property_id, row.day), Subscription.unit_id == unit_id,
         Subscription.title == row.title, Subscription.weekend_delivery.is_(True))).scalar())
 
 
