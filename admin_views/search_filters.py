@@ -152,15 +152,20 @@ class SearchFiltersMixin:
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
-        from models.search import affix_condition, ilike, indexed_condition
+        from models.search import AFFIX_TERM, affix_condition, ilike, indexed_condition
 
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
-        indexed = set(getattr(self.model, "__search_indexed__", ()) if use_index else ())
+        every_indexed = set(getattr(self.model, "__search_indexed__", ()))
         affix = set(getattr(self.model, "__search_affix__", ()))
         for term in search.split(" "):
             if not term:
                 continue
+            # A code's fragment (a register with __search_affix__) keeps the indexes
+            # even for a walk in list order: its matches cluster in one stretch of
+            # time (SF000012… ), so a walk scanned a LIKE over most rows (1.1 s).
+            code = bool(affix) and AFFIX_TERM.fullmatch(term) is not None
+            indexed = every_indexed if use_index or code else set()
             like = tools.parse_like_term(term)
             conds = []
             for field, path in self._search_fields:
@@ -180,7 +185,8 @@ class SearchFiltersMixin:
                         conds.append(field.in_(codes))
                     conds.append(ilike(db.session, field, like))
                 elif field.key in self.column_search_by_value:
-                    values = self.search_values(field, term, like) if use_index else None
+                    values = self.search_values(field, term, like) if use_index or code \
+                        else None
                     conds.append(field.in_(values) if values is not None
                                  else ilike(db.session, field, like))
                 elif field.key not in indexed:

@@ -253,7 +253,13 @@ def affix_condition(session, model, col: str, term: str) -> ColumnElement | None
     key = term.upper()
     head = func.upper(getattr(model, col))
     tail = getattr(model, _rev_column(col))
+    rev = key[::-1]
     if session.get_bind().dialect.name == "postgresql":
         head, tail = head.collate("C"), tail.collate("C")
-    rev = key[::-1]
-    return or_(and_(head >= key, head < _next(key)), and_(tail >= rev, tail < _next(rev)))
+        # a BitmapOr of the two indexes (and of the other columns' indexes)
+        return or_(and_(head >= key, head < _next(key)), and_(tail >= rev, tail < _next(rev)))
+    # SQLite: as an id list, so that its planner reads the indexes (a multi-index OR)
+    # instead of walking the list's time index testing each row (0.9 s for a prefix
+    # whose 2,500 matches lie in one stretch of time)
+    return model.id.in_(select(model.id).where(head >= key, head < _next(key)).union_all(
+        select(model.id).where(tail >= rev, tail < _next(rev))))
