@@ -65,7 +65,8 @@ from .fee_areas import ButlerBuildingView, FeeRateConfirmationView, OwnerFileTid
 from models.fee_areas import ButlerBuilding, FeeRateConfirmation, OwnerFileTidy
 from models.mail import Distribution, MailItem, Subscription
 from models.notices import ImportantNotice, NoticeDispatch
-from .mail import DistributionView, MailItemView, SubscriptionView
+from .mail import MailItemView
+from .newspapers import DistributionView, SubscriptionView
 from .notices import ImportantNoticeView, NoticeDispatchView
 from .staff import StaffView
 from .saved_filters import SavedFilterView, saved_filters_for

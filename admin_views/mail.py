@@ -1,4 +1,5 @@
-"""邮件签收表 (+ 邮件代收记录表), 报纸/杂志订阅单 and 报刊分发表 screens.
+"""邮件签收表 (+ 邮件代收记录表) screens (报纸/杂志订阅单 and 报刊分发表:
+admin_views/newspapers.py).
 
 The courier logs a batch of parcels in one go (quick entry: tracking numbers one per
 line), delivers against a signature, returns with a reason; the desk takes mail in
@@ -15,28 +16,19 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from i18n import local_now, local_today
-from models.mail import (
-    MAIL_KIND_LABELS,
-    MAIL_KINDS,
-    RETURN_REASON_LABELS,
-    RETURN_REASONS,
-    ROUND_LABELS,
-    ROUNDS,
-)
-from models.reference import Unit
+from i18n import local_now
+from models.mail import MAIL_KIND_LABELS, MAIL_KINDS, RETURN_REASON_LABELS, RETURN_REASONS
 from rules import mail as mail_rules
-from rules import newspapers as paper_rules
 
 from .base import RegisterView, current_staff, requires
 from .labels import list_datetime
-from .params import BadParam, parse_day
 from .write_path import commit, known_conflict
 
 
 @known_conflict("uq_mail_item_open_tracking")
 def _tracking_taken() -> str:
     return _("This tracking number is already logged and not yet delivered.")
+
 
 MAIL_LABELS = {
     "serial_no": _l("No."), "received_at": _l("Received at"), "kind": _l("Kind"),
@@ -231,79 +223,3 @@ class MailItemView(RegisterView):
         commit(lambda: mail_rules.archive(current_staff()),
                _("Last month's mail sheets are filed."), self.endpoint)
         return redirect(self.get_url(".index_view"))
-
-
-class SubscriptionView(RegisterView):
-    """报纸/杂志订阅单: the resident pays first; the courier then subscribes."""
-
-    register = "subscription"
-    column_list = ("unit", "subscriber", "title", "copies", "period_from", "period_until",
-                   "amount", "paid_at", "ordered_by", "receipt_returned_at")
-    column_details_list = column_list + ("notes", "created_at", "voided_at")
-    column_export_list = column_details_list
-    column_labels = {
-        "unit": _l("Room"), "subscriber": _l("Subscriber"), "title": _l("Newspaper or magazine"),
-        "copies": _l("Copies"), "period_from": _l("From"), "period_until": _l("Until"),
-        "amount": _l("Amount (yuan)"), "paid_at": _l("Paid at"),
-        "ordered_by": _l("Subscribed by"),
-        "receipt_returned_at": _l("Receipt and invoice returned at"), "notes": _l("Notes")}
-    column_default_sort = ("period_until", False)
-    column_sortable_list = ("period_until", "paid_at")
-    column_searchable_list = ("subscriber", "title", "unit.room")
-    column_filters = ("period_until", "title")
-    form_columns = ("unit", "subscriber", "title", "copies", "period_from", "period_until",
-                    "amount", "paid_at", "receipt_returned_at", "notes")
-    form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
-
-    def validate_rules(self, form, model, is_created: bool) -> None:
-        if is_created:
-            model.ordered_by_id = current_staff().id
-        paper_rules.check_subscription(model)
-
-
-class DistributionView(RegisterView):
-    """报刊分发表: a line per unit and title of each round; counts checked against
-    the subscriptions on the shortfall page."""
-
-    register = "distribution"
-    column_list = ("day", "round", "unit", "title", "copies", "delivered_at", "signer")
-    column_details_list = column_list + ("notes", "created_at", "voided_at")
-    column_export_list = column_details_list
-    column_labels = {"day": _l("Date"), "round": _l("Round"), "unit": _l("Room"),
-                     "title": _l("Newspaper or magazine"), "copies": _l("Copies"),
-                     "delivered_at": _l("Delivered at"), "signer": _l("Signed by"),
-                     "notes": _l("Notes")}
-    column_default_sort = ("day", True)
-    column_sortable_list = ("day",)
-    column_searchable_list = ("title", "signer", "unit.room")
-    column_filters = ("day", "round", "title")
-    column_choices = {"round": list(ROUND_LABELS.items())}
-    form_columns = ("day", "round", "unit", "title", "copies", "delivered_at", "signer",
-                    "notes")
-    form_overrides = {"round": SelectField}
-    form_args = {"day": {"default": local_today},
-                 "round": {"choices": [(r, ROUND_LABELS[r]) for r in ROUNDS]},
-                 "delivered_at": {"default": local_now}}
-    form_ajax_refs = {"unit": {"fields": ("room",), "page_size": 20}}
-
-    def validate_rules(self, form, model, is_created: bool) -> None:
-        paper_rules.check_distribution(model)
-
-    @expose("/check/")
-    @requires("view")
-    def check_view(self):
-        """Each round of a day against the subscriptions: a shortfall means chasing
-        the postman (催投递员)."""
-        try:
-            day = parse_day(request.args["day"]) if request.args.get("day") else local_today()
-        except (BadParam, ValueError):
-            day = local_today()
-        user = current_staff()
-        rows = []
-        if user.property_id is not None:
-            from models.base import db
-            for rnd in ROUNDS:
-                for unit_id, title, due, got in paper_rules.shortfall(user.property_id, day, rnd):
-                    unit = db.session.get(Unit, unit_id)
-                    rows.append((ROUND_LABELS[rnd], unit.room if unit else "", title, due, got))
-        return self.render("admin/mail/shortfall.html", day=day, rows=rows)

@@ -2,9 +2,10 @@
 by the desk) and 发文记录 (each carrying-out: phone, written, notice board)."""
 from __future__ import annotations
 
+import io
 from itertools import product
 
-from flask import redirect
+from flask import abort, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,12 +14,17 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from i18n import local_now, local_today
+from models.base import db
 from models.notices import (CHANNEL_LABELS, CHANNELS, NOTICE_CATEGORIES, NOTICE_CATEGORY_LABELS,
-                            STAGE_LABELS)
+                            STAGE_LABELS, NoticeAttachment)
+from ops import blobs
+from rules import notice_files
 from rules import notices as notice_rules
+from rules.matrix import permits
 
 from .approvals import ApprovalRequestView
 from .base import RegisterView, current_staff, requires
+from .params import id_or_404
 from .write_path import commit
 
 
@@ -67,6 +73,18 @@ def stage_cell(view, context, model, name) -> Markup:
               "done": "success", "withdrawn": "dark"}[stage]
     return Markup(f'<span class="badge badge-{colour} notice-stage" data-stage="{stage}">'
                   f'{escape(STAGE_LABELS[stage])}</span>')
+
+
+def public_info_cell(view, context, model, name) -> Markup | str:
+    """The 公共信息 line of a phone notice, linked when the reader may open it."""
+    entry = model.public_info
+    if entry is None:
+        return ""
+    text = escape(str(entry))
+    if permits(current_staff(), "public_info", "view"):
+        href = url_for("public_info.details_view", id=entry.id)
+        return Markup(f'<a class="notice-call-line" href="{href}">{text}</a>')
+    return text
 
 
 NOTICE_LABELS = {
@@ -123,6 +141,39 @@ class ImportantNoticeView(ApprovalRequestView):
         if is_created:
             notice_rules.number(model)
 
+    def can_attach(self, model) -> bool:
+        return self.allowed("create") and model.status == "pending" and model.voided_at is None
+
+    @expose("/attachment/")
+    @requires("view")
+    def attachment_view(self):
+        """Served only to those who may see the notice (scoped to its property), and
+        only while the bytes are the ones recorded."""
+        row = db.session.get(NoticeAttachment, id_or_404(request.args.get("id")))
+        if row is None or row.voided_at is not None or self.get_one(row.notice_id) is None:
+            abort(404)
+        data = blobs.read_checked(row.stored_name, row.sha256)
+        if data is None:
+            abort(404)
+        resp = send_file(io.BytesIO(data), mimetype=row.content_type, max_age=0,
+                         download_name=row.stored_name)
+        resp.headers["Cache-Control"] = "private, no-store"
+        resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        return resp
+
+    @expose("/attach/", methods=("POST",))
+    @requires("create")
+    def attach_view(self):
+        model = self.get_one_or_back()
+        if model is None:
+            return redirect(self.get_url(".index_view"))
+        model_id = model.id
+        upload = request.files.get("file")
+        commit(lambda: notice_files.attach(model, upload, current_staff()),
+               _("File attached."), self.endpoint)
+        return redirect(self.get_url(".details_view", id=model_id))
+
     @expose("/take_down/", methods=("POST",))
     @requires("edit")
     def take_down_view(self):
@@ -141,14 +192,17 @@ class NoticeDispatchView(RegisterView):
     register = "notice_dispatch"
     column_list = ("notice", "channel", "scope", "copies", "sender", "sent_at",
                    "called_party", "confirmed_by", "confirmed_at")
-    column_details_list = column_list + ("called_phone", "notes", "created_at", "voided_at")
+    column_details_list = column_list + ("called_phone", "public_info", "notes", "created_at",
+                                         "voided_at")
     column_export_list = column_details_list
+    column_formatters_detail = {"public_info": public_info_cell}
     column_labels = {"notice": _l("Notice"), "channel": _l("Channel"),
                      "scope": _l("Scope (units or buildings)"), "copies": _l("Copies"),
                      "sender": _l("Sent by"), "sent_at": _l("Sent at"),
                      "called_party": _l("Person called"), "called_phone": _l("Number called"),
                      "confirmed_by": _l("Receipt confirmed by"),
-                     "confirmed_at": _l("Confirmed at"), "notes": _l("Notes")}
+                     "confirmed_at": _l("Confirmed at"), "notes": _l("Notes"),
+                     "public_info": _l("Public information log line")}
     column_default_sort = ("sent_at", True)
     column_sortable_list = ("sent_at",)
     column_searchable_list = ("scope", "called_party", "confirmed_by")
@@ -169,3 +223,4 @@ class NoticeDispatchView(RegisterView):
                 model.property_id = model.notice.property_id
         notice_rules.check_dispatch(model, user)
         notice_rules.refresh_completion(model.notice, model)
+        notice_rules.record_call(model)

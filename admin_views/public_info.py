@@ -68,6 +68,19 @@ class PublicInfoView(RegisterView):
         return (model.category == "A" and model.voided_at is None
                 and permits(current_staff(), "complaint", "create"))
 
+    def notice_call(self, model) -> dict | None:
+        """The phone notice this line records (发文记录), linked for its readers."""
+        from flask import url_for
+
+        from rules.notices import dispatch_of_call
+
+        d = dispatch_of_call(model)
+        if d is None:
+            return None
+        url = url_for("notice_dispatch.details_view", id=d.id) \
+            if permits(current_staff(), "notice_dispatch", "view") else None
+        return {"text": str(d), "url": url}
+
     def validate_rules(self, form, model, is_created: bool) -> None:
         model.forwarded_to = model.forwarded_to or None
         if is_created:

@@ -8,7 +8,7 @@ from contextvars import ContextVar
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import get_locale
-from sqlalchemy import or_
+from sqlalchemy import false, or_
 
 from models.base import db
 
@@ -152,14 +152,20 @@ class SearchFiltersMixin:
         from flask_admin.contrib.sqla import tools
         from sqlalchemy import select
 
-        from models.search import ilike, indexed_condition
+        from models.search import AFFIX_TERM, affix_condition, ilike, indexed_condition
 
         if any(len(path or ()) > 1 for _f, path in self._search_fields):
             return super()._apply_search(query, count_query, joins, count_joins, search)
-        indexed = set(getattr(self.model, "__search_indexed__", ()) if use_index else ())
+        every_indexed = set(getattr(self.model, "__search_indexed__", ()))
+        affix = set(getattr(self.model, "__search_affix__", ()))
         for term in search.split(" "):
             if not term:
                 continue
+            # A code's fragment (a register with __search_affix__) keeps the indexes
+            # even for a walk in list order: its matches cluster in one stretch of
+            # time (SF000012… ), so a walk scanned a LIKE over most rows (1.1 s).
+            code = bool(affix) and AFFIX_TERM.fullmatch(term) is not None
+            indexed = every_indexed if use_index or code else set()
             like = tools.parse_like_term(term)
             conds = []
             for field, path in self._search_fields:
@@ -167,6 +173,10 @@ class SearchFiltersMixin:
                     local, remote = path[0].property.local_remote_pairs[0]
                     conds.append(_in_small_table(local, select(remote).where(
                         ilike(db.session, field, like))))
+                elif field.key in affix:               # a code: its beginning or end
+                    cond = affix_condition(db.session, self.model, field.key, term)
+                    if cond is not None:
+                        conds.append(cond)
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
                 elif field.key in (self.column_choices or {}):
@@ -175,7 +185,8 @@ class SearchFiltersMixin:
                         conds.append(field.in_(codes))
                     conds.append(ilike(db.session, field, like))
                 elif field.key in self.column_search_by_value:
-                    values = self.search_values(field, term, like) if use_index else None
+                    values = self.search_values(field, term, like) if use_index or code \
+                        else None
                     conds.append(field.in_(values) if values is not None
                                  else ilike(db.session, field, like))
                 elif field.key not in indexed:
@@ -183,9 +194,10 @@ class SearchFiltersMixin:
             own = [f.key for f, path in self._search_fields if not path and f.key in indexed]
             if own:
                 conds.append(indexed_condition(db.session, self.model, own, term, like))
-            query = query.filter(or_(*conds))
+            match = or_(*conds) if conds else false()
+            query = query.filter(match)
             if count_query is not None:
-                count_query = count_query.filter(or_(*conds))
+                count_query = count_query.filter(match)
         return query, count_query, joins, count_joins
 
     def _get_filter_groups(self):

@@ -24,8 +24,9 @@ from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa:
 from .owner_files import (ImportantFileLoan, OccupantFamilyMember, OwnerFileAccess,  # noqa: F401
                           OwnerFileLoan, SecretFileLoan)
 from .handover import HandoverMatter, ShiftHandover  # noqa: F401
-from .mail import Distribution, MailArchive, MailItem, Subscription  # noqa: F401
-from .notices import ImportantNotice, NoticeDispatch  # noqa: F401
+from .mail import (Distribution, DistributionListCheck, MailArchive, MailItem,  # noqa: F401
+                   Subscription)
+from .notices import ImportantNotice, NoticeAttachment, NoticeDispatch  # noqa: F401
 from .complaints import (Complaint, ComplaintLossReport,  # noqa: F401
                          WorkCalendarDay)
 from .memos import InternalMemo  # noqa: F401

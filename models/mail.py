@@ -15,7 +15,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String,
                         Text, UniqueConstraint, text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import RegisterMixin, db
 
@@ -37,12 +37,22 @@ ROUND_LABELS = {"am": _l("Morning (before 9:30)"), "pm": _l("Afternoon (before 1
 MONEY = Numeric(10, 2)
 
 
+def reversed_key(tracking_no: str | None) -> str | None:
+    """The value of ``tracking_rev``: the number upper-cased and reversed."""
+    return tracking_no.upper()[::-1] if tracking_no else None
+
+
 class MailItem(RegisterMixin, db.Model):
     """One line of the 邮件签收表 (or, at weekends, of the 邮件代收记录表)."""
 
     __tablename__ = "mail_item"
     __personal__ = frozenset({"recipient_phone"})
-    __search_indexed__ = ("tracking_no", "recipient_name")
+    __search_indexed__ = ("recipient_name",)
+    # tracking numbers are found by their beginning or their end (what a clerk types
+    # from a label), on their own indexes: models/search.affix_condition
+    __search_affix__ = ("tracking_no",)
+    # derived from tracking_no (the history keeps tracking_no itself)
+    __audit_exclude__ = frozenset({"tracking_rev"})
     __table_args__ = (
         UniqueConstraint("property_id", "serial_no"),
         Index("ix_mail_item_property_received", "property_id", "received_at", "id"),
@@ -60,6 +70,8 @@ class MailItem(RegisterMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="parcel", index=True)
     carrier: Mapped[str | None] = mapped_column(String(40))
     tracking_no: Mapped[str | None] = mapped_column(String(40), index=True)
+    # upper(tracking_no) reversed: a suffix search is a range on its index
+    tracking_rev: Mapped[str | None] = mapped_column(String(40))
     recipient_name: Mapped[str | None] = mapped_column(String(60))
     recipient_phone: Mapped[str | None] = mapped_column(String(30))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -75,6 +87,11 @@ class MailItem(RegisterMixin, db.Model):
     return_reason: Mapped[str | None] = mapped_column(String(16))
     handed_to_courier_at: Mapped[datetime | None] = mapped_column(DateTime)
     notes: Mapped[str | None] = mapped_column(Text)
+
+    @validates("tracking_no")
+    def _keep_reversed(self, key: str, value: str | None) -> str | None:
+        self.tracking_rev = reversed_key(value)
+        return value
 
     @property
     def is_open(self) -> bool:
@@ -102,6 +119,8 @@ class Subscription(RegisterMixin, db.Model):
     ordered_by = relationship("Staff", foreign_keys=[ordered_by_id], lazy="joined")
     receipt_returned_at: Mapped[datetime | None] = mapped_column(DateTime)
     notes: Mapped[str | None] = mapped_column(String(200))
+    # 业主要求周末送报: papers go out at weekends too (else kept for Monday)
+    weekend_delivery: Mapped[bool | None] = mapped_column(Boolean)
 
     def __str__(self) -> str:
         return f"{self.unit.room if self.unit else ''} {self.title} ×{self.copies}"
@@ -135,6 +154,23 @@ class MailArchive(RegisterMixin, db.Model):
     archived_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False)
     archived_by = relationship("Staff", foreign_keys=[archived_by_id], lazy="joined")
     archived_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class DistributionListCheck(RegisterMixin, db.Model):
+    """发放清单每月更新: the month's distribution list checked against the
+    subscriptions and confirmed (due from the 1st until it is)."""
+
+    __tablename__ = "distribution_list_check"
+    __table_args__ = (UniqueConstraint("property_id", "month"),)
+    month: Mapped[date] = mapped_column(Date, nullable=False)      # first day of the month
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False)
+    confirmed_by = relationship("Staff", foreign_keys=[confirmed_by_id], lazy="joined")
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    copies: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"

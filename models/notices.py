@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
@@ -51,6 +51,8 @@ class ImportantNotice(ApprovalRequestMixin, RegisterMixin, db.Model):
     taken_down_by = relationship("Staff", foreign_keys=[taken_down_by_id], lazy="joined")
     dispatches = relationship("NoticeDispatch", back_populates="notice",
                               order_by="NoticeDispatch.id", lazy="selectin")
+    attachments = relationship("NoticeAttachment", back_populates="notice",
+                               order_by="NoticeAttachment.id", lazy="selectin")
 
     @property
     def channel_list(self) -> list[str]:
@@ -94,6 +96,11 @@ class NoticeDispatch(RegisterMixin, db.Model):
     confirmed_by: Mapped[str | None] = mapped_column(String(60))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     notes: Mapped[str | None] = mapped_column(String(200))
+    # a phone notice is also a line of the 公共信息记录表 (who was called, when)
+    public_info_id: Mapped[int | None] = mapped_column(ForeignKey("public_info.id"),
+                                                       index=True)
+    public_info = relationship("PublicInfoEntry", foreign_keys=[public_info_id],
+                               lazy="joined")
 
     @property
     def channel_label(self) -> str:
@@ -101,3 +108,22 @@ class NoticeDispatch(RegisterMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.notice.describe() if self.notice else ''} · {self.channel_label}"
+
+
+class NoticeAttachment(RegisterMixin, db.Model):
+    """A file the notice carries (PDF or image), stored like activity photos
+    (ops/blobs.py); its SHA-256 is checked whenever it is served."""
+
+    __tablename__ = "notice_attachment"
+    notice_id: Mapped[int] = mapped_column(ForeignKey("important_notice.id"), nullable=False,
+                                           index=True)
+    notice = relationship("ImportantNotice", back_populates="attachments")
+    stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    original_name: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                            nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    def __str__(self) -> str:
+        return self.original_name or self.stored_name

@@ -18,6 +18,7 @@ is re-applied on them.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 from sqlalchemy import and_, cast, column, func, inspect, or_, select, table, text
@@ -95,7 +96,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
     if type_ == "table":
         return "_search" not in name
     if type_ == "index":
-        return not name.endswith(("_trgm", "_grams"))
+        return not name.endswith(("_trgm", "_grams", "_affix"))
     return True
 
 
@@ -211,3 +212,54 @@ def values_matching(session, col, like: str, limit: int | None = None) -> list[A
     if len(rows) > limit:
         return None
     return [value for value, matched in rows if matched]
+
+
+# -- codes found by their beginning or their end ---------------------------------------
+
+AFFIX_TERM = re.compile(r"[A-Za-z0-9-]{3,40}")
+
+
+def affix_index_statements(dialect: str, tablename: str, col: str) -> list[str]:
+    """The two indexes of a code column (``__search_affix__``): its upper-cased value
+    for a prefix, ``<col>``'s reversal ``<stem>_rev`` for a suffix (stem: the column's
+    name before ``_no``).  On PostgreSQL in the "C" collation, so that a range of
+    strings is a range of bytes whatever the database's collation."""
+    rev = _rev_column(col)
+    collate = ' COLLATE "C"' if dialect == "postgresql" else ""
+    return [f"CREATE INDEX ix_{tablename}_{col}_prefix_affix ON {tablename} "
+            f"(upper({col}){collate})",
+            f"CREATE INDEX ix_{tablename}_{col}_suffix_affix ON {tablename} "
+            f"({rev}{collate})"]
+
+
+def _rev_column(col: str) -> str:
+    return col.removesuffix("_no") + "_rev"
+
+
+def _next(key: str) -> str:
+    """The least string after every string that starts with ``key`` (ASCII)."""
+    return key[:-1] + chr(ord(key[-1]) + 1)
+
+
+def affix_condition(session, model, col: str, term: str) -> ColumnElement | None:
+    """``col`` starts or ends with ``term`` (case-insensitive), as two index ranges;
+    ``None`` when ``term`` is no fragment of a code (3–40 letters, digits, dashes).
+
+    A clerk types the last digits from a parcel label, or the beginning; a middle
+    fragment of a million digit codes has no index that serves it (the n-gram index
+    took 286 ms for one at 1M rows, as most codes share its grams)."""
+    if not AFFIX_TERM.fullmatch(term):
+        return None
+    key = term.upper()
+    head = func.upper(getattr(model, col))
+    tail = getattr(model, _rev_column(col))
+    rev = key[::-1]
+    if session.get_bind().dialect.name == "postgresql":
+        head, tail = head.collate("C"), tail.collate("C")
+        # a BitmapOr of the two indexes (and of the other columns' indexes)
+        return or_(and_(head >= key, head < _next(key)), and_(tail >= rev, tail < _next(rev)))
+    # SQLite: as an id list, so that its planner reads the indexes (a multi-index OR)
+    # instead of walking the list's time index testing each row (0.9 s for a prefix
+    # whose 2,500 matches lie in one stretch of time)
+    return model.id.in_(select(model.id).where(head >= key, head < _next(key)).union_all(
+        select(model.id).where(tail >= rev, tail < _next(rev))))

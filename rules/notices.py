@@ -3,7 +3,8 @@
 - nothing is carried out before the notice is approved (chain ``important_notice``:
   the department manager or the general manager);
 - a notice-board posting is made by the property manager, with the company seal;
-- a phone notice records who was called and when (电话通知的需在记录表中记录);
+- a phone notice records who was called and when (电话通知的需在记录表中记录): the
+  call is also a line of the 公共信息记录表, linked both ways (``record_call``);
 - a key notice (重点信息) is done only when every dispatch is confirmed;
 - notices not carried out are due (and go on the next handover as 未落实);
 - board notices past their validity are taken down by the desk (到期由前台负责回收).
@@ -21,6 +22,7 @@ from audit import mark_action
 from i18n import local_today
 from models.base import db, utcnow
 from models.notices import CHANNELS, NOTICE_CATEGORIES, ImportantNotice, NoticeDispatch
+from models.public_info import PublicInfoEntry
 
 from .due import provides_due
 from .errors import RuleViolation
@@ -86,6 +88,33 @@ def check_dispatch(d: NoticeDispatch, user, now: datetime | None = None) -> None
         raise RuleViolation(_("Give who confirmed receipt."))
     if (d.confirmed_by or "").strip() and d.confirmed_at is None:
         d.confirmed_at = now
+
+
+def record_call(d: NoticeDispatch) -> PublicInfoEntry | None:
+    """A phone notice's call as its 公共信息记录表 line (category D, completed by the
+    call): made with the dispatch, kept in step when the dispatch is corrected."""
+    if d.channel != "phone" or d.voided_at is not None:
+        return None
+    entry = d.public_info
+    if entry is None:
+        entry = PublicInfoEntry(property_id=d.property_id, category="D",
+                                receiver_id=d.sender_id, created_by_id=d.sender_id)
+        db.session.add(entry)
+        d.public_info = entry
+    notice = d.notice
+    entry.received_at = d.sent_at
+    entry.caller_name = (d.called_party or "").strip()[:60] or None
+    entry.caller_phone = d.called_phone
+    entry.reason = _("Phone notice No.%(n)s: %(title)s", n=notice.serial_no, title=notice.title)
+    entry.completed_at = d.sent_at
+    entry.completion = _("Told by phone (notice dispatch record)")
+    return entry
+
+
+def dispatch_of_call(entry: PublicInfoEntry) -> NoticeDispatch | None:
+    """The phone notice a 公共信息 line records, if it is one."""
+    return db.session.execute(select(NoticeDispatch).where(
+        NoticeDispatch.public_info_id == entry.id).limit(1)).scalar()
 
 
 def refresh_completion(notice: ImportantNotice, extra: NoticeDispatch | None = None) -> None:

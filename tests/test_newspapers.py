@@ -1,6 +1,7 @@
 """报纸/杂志订阅单 and 报刊分发表: no subscription before payment; renewal due 30 days
 before the end; a round's counts checked against the subscriptions (shortfall shown);
-a delivered line is signed; a weekday round not recorded by its time is due."""
+a delivered line is signed; a weekday round not recorded by its time is due; weekend
+papers kept for Monday unless the owner asked; the month's 发放清单 due until confirmed."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -9,13 +10,13 @@ from sqlalchemy import select
 
 from i18n import local_now, local_today
 from models.base import db
-from models.mail import Distribution, Subscription
+from models.mail import Distribution, DistributionListCheck, Subscription
 from models.staff import Staff
 from rules import newspapers as paper_rules
 
 from .conftest import text_of
-from .helpers import property_id, staff_id
-from .mail_helpers import fmt
+from .helpers import entries_for, property_id, staff_id
+from .mail_helpers import fmt, last_saturday, last_weekday
 from .order_helpers import unit_id
 
 
@@ -67,7 +68,7 @@ def test_renewal_is_due_thirty_days_before_the_end(app, browser):
 def test_round_counts_are_checked_against_subscriptions(app, browser):
     b = browser("courier")
     assert b.post_form("/admin/subscription/new/", sub_form(app)).status_code == 302
-    day = local_today() - timedelta(days=1)
+    day = last_weekday().date()            # weekend papers wait for Monday
     resp = b.post_form("/admin/distribution/new/", {
         "day": str(day), "round": "am", "unit": unit_id(app, "1-302"), "title": "南方都市报",
         "copies": "1", "delivered_at": fmt(datetime.combine(day, time(9, 0))), "signer": "赵先生"})
@@ -104,3 +105,55 @@ def test_a_weekday_round_not_recorded_by_its_time_is_due(app, browser):
         saturday = day + timedelta(days=5 - day.weekday())
         assert paper_rules.rounds_not_recorded(courier,
                                                datetime.combine(saturday, time(18, 0))) == []
+
+
+def test_weekend_papers_are_kept_for_monday_unless_the_owner_asked(app, browser):
+    b = browser("courier")
+    assert b.post_form("/admin/subscription/new/", sub_form(app)).status_code == 302
+    saturday = last_saturday().date()
+    line = {"day": str(saturday), "round": "am", "unit": unit_id(app, "1-302"),
+            "title": "南方都市报", "copies": "2",
+            "delivered_at": fmt(datetime.combine(saturday, time(9, 0))), "signer": "赵先生"}
+    before = len(rounds(app))
+    resp = b.post_form("/admin/distribution/new/", line)
+    assert resp.status_code == 200 and "周末不送报" in text_of(resp)
+    assert len(rounds(app)) == before
+    with app.app_context():
+        assert (unit_id(app, "1-302"), "南方都市报") not in \
+            paper_rules.expected(property_id("DEMO"), saturday)
+    # the owner asks for weekend delivery of another paper: that one goes out
+    assert b.post_form("/admin/subscription/new/", sub_form(
+        app, title="羊城晚报", weekend_delivery="y")).status_code == 302
+    assert subs(app)[-1].weekend_delivery is True
+    resp = b.post_form("/admin/distribution/new/", {**line, "title": "羊城晚报"})
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    with app.app_context():
+        due = paper_rules.expected(property_id("DEMO"), saturday)
+        assert due.get((unit_id(app, "1-302"), "羊城晚报")) == 2
+        assert (unit_id(app, "1-302"), "南方都市报") not in due
+        assert (unit_id(app, "1-302"), "南方都市报") in \
+            paper_rules.expected(property_id("DEMO"), saturday + timedelta(days=2))
+
+
+def test_the_month_s_distribution_list_is_due_until_confirmed(app, browser):
+    b = browser("courier")
+    assert b.post_form("/admin/subscription/new/", sub_form(app)).status_code == 302
+    assert "本月报刊发放清单待更新" in text_of(b.get("/admin/"))
+    page = text_of(b.get("/admin/subscription/month_list/"))
+    assert "南方都市报" in page and "尚未确认" in page
+    assert browser("butler").post("/admin/subscription/confirm_list/").status_code == 403
+    resp = b.post("/admin/subscription/confirm_list/", token_from="/admin/subscription/month_list/")
+    assert resp.status_code == 302
+    with app.app_context():
+        row = db.session.execute(select(DistributionListCheck)).scalars().one()
+        assert row.month == local_today().replace(day=1) and row.lines >= 1
+        assert row.confirmed_by_id == staff_id("courier")
+        assert [e.action for e in entries_for("distribution_list_check", row.id)] == ["insert"]
+        courier = db.session.get(Staff, staff_id("courier"))
+        assert not paper_rules.list_update_due(courier)
+        assert paper_rules.list_update_due(
+            courier, (local_today().replace(day=1) + timedelta(days=32)).replace(day=1))
+    assert "本月报刊发放清单待更新" not in text_of(b.get("/admin/"))
+    page = text_of(b.post("/admin/subscription/confirm_list/", follow_redirects=True,
+                          token_from="/admin/subscription/month_list/"))
+    assert "本月发放清单已确认" in page

@@ -1,7 +1,7 @@
 """重要信息 + 发文记录: drafted by the desk, approved by the department manager or the
 general manager (one step either may decide; nobody else); nothing sent before
 approval; the notice board only by the property manager and only sealed; a phone
-notice names who was called; a key notice is done when every dispatch is confirmed;
+notice names who was called and is a line of the 公共信息记录表; a key notice is done when every dispatch is confirmed;
 ``undispatched`` lists what is not carried out; board notices past their expiry are
 due to be taken down; another property never sees them."""
 from __future__ import annotations
@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from i18n import local_now, local_today
+from i18n import local_now, local_today, utc_to_local
 from models.base import db
 from models.notices import ImportantNotice
+from models.public_info import PublicInfoEntry
 from models.staff import Staff
 from rules import approvals as chains
 from rules import notices as notice_rules
@@ -113,6 +114,34 @@ def test_phone_notice_names_who_was_called(app, browser):
                 called_party="3-801 李女士", called_phone="13700000023")
     assert resp.status_code == 302
     assert dispatches(app)[-1].called_party == "3-801 李女士"
+
+
+def test_a_phone_notice_is_a_line_of_the_public_information_log(app, browser):
+    """电话通知 → 公共信息记录表: who was called and when, linked both ways."""
+    n = draft(app, browser, channels=["phone"], title="寒潮降温提醒")
+    approve(app, browser, n)
+    sent = local_now().replace(second=0, microsecond=0) - timedelta(minutes=7)
+    resp = send(browser, "butler", n.id, channel="phone", scope=None, copies=None,
+                sent_at=fmt(sent), called_party="5-1202 陈先生", called_phone="13700000031")
+    assert resp.status_code == 302, text_of(resp)[-1500:]
+    d = dispatches(app)[-1]
+    assert d.public_info_id is not None
+    with app.app_context():
+        line = db.session.get(PublicInfoEntry, d.public_info_id)
+        assert line.caller_name == "5-1202 陈先生" and line.caller_phone == "13700000031"
+        assert utc_to_local(line.received_at) == sent and line.category == "D"
+        assert line.receiver_id == staff_id("butler") and line.completed_at is not None
+        assert f"No.{n.serial_no}" in line.reason and "寒潮降温提醒" in line.reason
+        assert [e.action for e in entries_for("public_info", line.id)] == ["insert"]
+    page = text_of(browser("clerk").get(f"/admin/notice_dispatch/details/?id={d.id}"))
+    assert f"/admin/public_info/details/?id={d.public_info_id}" in page
+    page = text_of(browser("clerk").get(f"/admin/public_info/details/?id={d.public_info_id}"))
+    assert "电话通知" in page and f"/admin/notice_dispatch/details/?id={d.id}" in page
+    # a written notice makes no public-information line
+    w = draft(app, browser, title="电梯年检")
+    approve(app, browser, w)
+    assert send(browser, "courier", w.id).status_code == 302
+    assert dispatches(app)[-1].public_info_id is None
 
 
 def test_key_notice_is_undispatched_until_confirmed(app, browser):
