@@ -27,7 +27,7 @@ SEARCH_AFTER = ("recipient_name",)
 
 # revision identifiers, used by Alembic.
 revision = '220c4aa6e695'
-down_revision = '810b38f86810'
+down_revision = '0884d3210ad6'
 branch_labels = None
 depends_on = None
 
