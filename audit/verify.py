@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from models.audit import AuditEntry
@@ -154,7 +155,8 @@ def _check_rows(conn, latest, res, problem, max_problems,
             last = seen.pop(key, None)
             if last is None:
                 problem(None, f"{table.name} row {key} has no history (written outside the app)")
-            elif _digest(canonical_json(snapshot_of_row(mapper, row))) != last[1]:
+            elif _digest(canonical_json(live := snapshot_of_row(mapper, row))) != last[1] \
+                    and not only_columns_added_since(mapper, live, _stored(conn, last[0])):
                 problem(last[0], f"{table.name} row {key} differs from its last history "
                                  f"entry #{last[0]} (changed outside the app)")
             if len(res.problems) >= max_problems:
@@ -164,6 +166,42 @@ def _check_rows(conn, latest, res, problem, max_problems,
                          f"from the table (deleted outside the app)")
             if len(res.problems) >= max_problems:
                 return
+
+
+def _stored(conn: Connection, entry_id: int) -> str:
+    return conn.execute(select(AuditEntry.snapshot).where(AuditEntry.id == entry_id)).scalar()
+
+
+def only_columns_added_since(mapper, live: dict, stored: str | None) -> bool:
+    """True when the live row differs from its last snapshot only by columns a later
+    migration added, each still empty (NULL or the column's own default).
+
+    An upgrade that adds a column does not rewrite history, so every older row's last
+    snapshot lacks it; without this, ``audit verify`` would report every such row as
+    changed outside the app the day after the upgrade.  A value written into the new
+    column outside the app, or any change to the old columns, is still reported.
+    Only called for rows whose digest differs (the slow path).
+    """
+    if not stored:
+        return False
+    old = json.loads(stored)
+    added = set(live) - set(old)
+    if not added or set(old) - set(live):
+        return False
+    if canonical_json({k: live[k] for k in old}) != stored:
+        return False
+    return all(live[k] is None or live[k] == _default_of(mapper, k) for k in added)
+
+
+def _default_of(mapper, key: str):
+    """The value a new column takes on existing rows: its scalar default, if any."""
+    col = mapper.column_attrs[key].columns[0]
+    if col.default is not None and getattr(col.default, "is_scalar", False):
+        return col.default.arg
+    server = getattr(col.server_default, "arg", None)
+    text_ = str(getattr(server, "text", server) or "").strip("'").lower()
+    return {"false": False, "0": False if isinstance(col.type, Boolean) else 0,
+            "true": True, "1": True if isinstance(col.type, Boolean) else 1}.get(text_, None)
 
 
 def record_checkpoint(engine: Engine, res: VerifyResult, run_by: str) -> int:
