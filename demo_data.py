@@ -63,6 +63,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_handover(prop)
         _demo_mail_and_notices(prop)
         _demo_complaints(prop)
+        _demo_front_desk_rules(prop)
         db.session.commit()
 
 
@@ -707,3 +708,33 @@ def _demo_loss_report(prop, clerk, unit, now) -> None:
         nonconformity="维修时未铺设保护垫，划伤木地板", cause_analysis="维修人员未按作业规程操作",
         corrective_action="赔偿业主并对工程部进行作业规程培训", responsible="工程部刘师傅",
         deadline=(now + timedelta(days=7)).date()))
+
+
+def _demo_front_desk_rules(prop: Property) -> None:
+    """The property's shift times (the guide's 08:00 / 20:00, 10 minutes early), the
+    supervisor's 已阅 of the demo handover, last quarter's confirmed complaint analysis
+    (idempotent)."""
+    from datetime import time, timedelta
+
+    from i18n import local_today
+    from models.base import utcnow
+    from models.complaints import ComplaintSummary
+    from models.handover import HandoverRead, ShiftHandover, ShiftSetting
+    from rules.complaint_summaries import quarter_first
+
+    if db.session.execute(select(ShiftSetting).where(
+            ShiftSetting.property_id == prop.id)).first():
+        return
+    sup, dm = (db.session.execute(select(Staff).where(Staff.username == name)).scalar_one()
+               for name in ("supervisor", "dept_manager"))
+    db.session.add(ShiftSetting(property_id=prop.id, day_starts=time(8), night_starts=time(20),
+                                lead_minutes=10, created_by_id=dm.id))
+    h = db.session.execute(select(ShiftHandover).where(
+        ShiftHandover.property_id == prop.id).order_by(ShiftHandover.id)).scalars().first()
+    if h is not None:
+        db.session.add(HandoverRead(property_id=prop.id, handover=h, staff_id=sup.id,
+                                    read_at=utcnow(), created_by_id=sup.id))
+    last = quarter_first(quarter_first(local_today()) - timedelta(days=1))
+    db.session.add(ComplaintSummary(property_id=prop.id, kind="quarter", period_start=last,
+                                    conclusion="上季度无重复投诉", confirmed_by_id=dm.id,
+                                    confirmed_at=utcnow(), created_by_id=sup.id))

@@ -28,26 +28,31 @@ def user(username: str) -> Staff:
     return db.session.execute(select(Staff).where(Staff.username == username)).scalar_one()
 
 
-def set_times(app, browser, who="dept_manager", day="07:00", night="19:00", lead="10"):
+def set_times(app, browser, who="dept_manager", day="07:00", night="19:00", lead="10",
+              url=SETTINGS + "new/"):
     with app.app_context():
         demo = str(property_id("DEMO"))
-    return browser(who).post_form(SETTINGS + "new/", {
+    return browser(who).post_form(url, {
         "property": demo, "day_starts": day, "night_starts": night, "lead_minutes": lead})
 
 
 def test_the_managers_set_the_propertys_shift_times_and_the_due_items_use_them(app, browser):
     assert browser("clerk").get(SETTINGS + "new/").status_code == 403
     assert browser("supervisor").get(SETTINGS + "new/").status_code == 403
-    resp = set_times(app, browser, day="07:00", night="07:00")
+    with app.app_context():                                     # the demo's 08:00 / 20:00
+        s = db.session.execute(select(ShiftSetting)).scalar_one()
+    edit = SETTINGS + f"edit/?id={s.id}"
+    assert browser("supervisor").get(edit).status_code == 403
+    resp = set_times(app, browser, url=edit, day="07:00", night="07:00")
     assert resp.status_code == 200 and "白班和夜班的开始时间不能相同" in text_of(resp)
-    resp = set_times(app, browser)
+    resp = set_times(app, browser, url=edit)
     assert resp.status_code == 302, form_errors(resp)
     resp = set_times(app, browser, who="admin")                  # one row per property
     assert resp.status_code == 200 and "本物业已设置班次时间" in text_of(resp)
     with app.app_context():
         s = db.session.execute(select(ShiftSetting)).scalar_one()
         assert (s.day_starts, s.night_starts, s.lead_minutes) == (time(7), time(19), 10)
-        assert entries_for("shift_setting", s.id)[0].action == "insert"
+        assert entries_for("shift_setting", s.id)[-1].action == "update"
         now = utcnow()
         ends = handover_rules.shift_ends(now, property_id=property_id("DEMO"))
         assert {utc_to_local(end).time() for _s, end in ends} == {time(7), time(19)}
@@ -62,8 +67,7 @@ def late_case(app, cosigned: time, lead: int | None = None) -> int | None:
     """A day-shift handover at 19:45 local, co-signed at ``cosigned``."""
     with app.app_context():
         if lead is not None:
-            db.session.add(ShiftSetting(property_id=property_id("DEMO"), day_starts=time(8),
-                                        night_starts=time(20), lead_minutes=lead))
+            db.session.execute(select(ShiftSetting)).scalar_one().lead_minutes = lead
             db.session.flush()
         day = utc_to_local(utcnow()).date() - timedelta(days=1)
         h = ShiftHandover(property_id=property_id("DEMO"), shift="day",
