@@ -96,7 +96,7 @@ def test_a_late_handover_is_flagged_on_the_list_the_record_and_the_dashboard(app
     with app.app_context():
         assert len(handover_times.late_handovers(user("supervisor"))) == before + 1
     assert "迟交" in text_of(browser("clerk").get(URL + f"details/?id={h.id}"))
-    assert f'data-late=' in browser("clerk").get(URL).get_data(as_text=True)
+    assert 'data-late=' in browser("clerk").get(URL).get_data(as_text=True)
     assert "近 7 天迟交的交接班" in text_of(browser("supervisor").get("/admin/"))
     assert "近 7 天迟交的交接班" not in text_of(browser("clerk").get("/admin/"))
 

@@ -45,7 +45,8 @@ PARAMS = ["id", "url", "page", "page_size", "sort", "desc", "search", "exact", "
           "limit", "table", "decision", "comment", "label", "reason", "borrower_id",
           "cosigner_username", "cosigner_secret", "cosign_method", "later", "called_at",
           "called_by_id", "delivered_at", "delivered_by", "empties_returned", "version",
-          "action", "rowid", "lang", "username", "password", "release_to"]
+          "action", "rowid", "lang", "username", "password", "release_to",
+          "patrol_problem"]
 
 SKIP_POST = {"auth.logout"}             # would end the session the scan is using
 NAME_RE = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
