@@ -17,7 +17,7 @@ from audit.history import Readable
 from i18n import local_now, local_to_utc
 from models.base import db, utcnow
 from models.handover import (MATTER_STATE_LABELS, MATTER_STATES, SHIFT_LABELS, SHIFTS,
-                             HandoverMatter, ShiftHandover)
+                             HandoverMatter, HandoverRead, ShiftHandover)
 from rules import handover as handover_rules
 from rules import handover_reads, handover_times
 from rules import public_info as info_rules
@@ -97,6 +97,7 @@ class ShiftHandoverView(RegisterView):
     """交接班记录表.  The outgoing person is whoever is signed in."""
 
     register = "shift_handover"
+    record_models = (HandoverRead,)          # 已阅 rows, named after this register
     create_template = "admin/handover/create.html"
     list_template = "admin/handover/list.html"
     details_template = "admin/handover/details.html"

@@ -139,6 +139,8 @@ class ComplaintLossReport(RegisterMixin, ApprovalRequestMixin, db.Model):
 
 
 SUMMARY_KINDS = ("month", "quarter")
+SUMMARY_KIND_LABELS = {"month": _l("Monthly complaint summary"),
+                       "quarter": _l("Quarterly complaint analysis")}
 
 
 class ComplaintSummary(RegisterMixin, db.Model):
@@ -157,4 +159,5 @@ class ComplaintSummary(RegisterMixin, db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.period_start:%Y-%m}"
+        label = SUMMARY_KIND_LABELS.get(self.kind, self.kind)
+        return f"{label} {self.period_start:%Y-%m}" if self.period_start else str(label)
