@@ -66,6 +66,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
         _demo_followup_batches(prop)
         _demo_butler_areas(prop)
         _demo_rate_and_tidy(prop)
+        _demo_front_desk_rules(prop)
         db.session.commit()
 
 
@@ -771,3 +772,33 @@ def _demo_rate_and_tidy(prop: Property) -> None:
             property_id=prop.id, quarter=f"{earlier.year}-Q{(earlier.month - 1) // 3 + 1}",
             files_checked=18, files_updated=2, details="1–3栋全部档案；更新 1-301、2-302 电话",
             done_by_id=sup.id, done_at=now - timedelta(days=40), created_by_id=sup.id))
+
+
+def _demo_front_desk_rules(prop: Property) -> None:
+    """The property's shift times (the guide's 08:00 / 20:00, 10 minutes early), the
+    supervisor's 已阅 of the demo handover, last quarter's confirmed complaint analysis
+    (idempotent)."""
+    from datetime import time, timedelta
+
+    from i18n import local_today
+    from models.base import utcnow
+    from models.complaints import ComplaintSummary
+    from models.handover import HandoverRead, ShiftHandover, ShiftSetting
+    from rules.complaint_summaries import quarter_first
+
+    if db.session.execute(select(ShiftSetting).where(
+            ShiftSetting.property_id == prop.id)).first():
+        return
+    sup, dm = (db.session.execute(select(Staff).where(Staff.username == name)).scalar_one()
+               for name in ("supervisor", "dept_manager"))
+    db.session.add(ShiftSetting(property_id=prop.id, day_starts=time(8), night_starts=time(20),
+                                lead_minutes=10, created_by_id=dm.id))
+    h = db.session.execute(select(ShiftHandover).where(
+        ShiftHandover.property_id == prop.id).order_by(ShiftHandover.id)).scalars().first()
+    if h is not None:
+        db.session.add(HandoverRead(property_id=prop.id, handover=h, staff_id=sup.id,
+                                    read_at=utcnow(), created_by_id=sup.id))
+    last = quarter_first(quarter_first(local_today()) - timedelta(days=1))
+    db.session.add(ComplaintSummary(property_id=prop.id, kind="quarter", period_start=last,
+                                    conclusion="上季度无重复投诉", confirmed_by_id=dm.id,
+                                    confirmed_at=utcnow(), created_by_id=sup.id))

@@ -20,7 +20,7 @@ from models.service_orders import ServiceOrder, ServicePrice
 from models.public_info import PublicInfoEntry
 from models.patrols import Patrol, PatrolArea
 from models.activities import ActivityPlan, ActivityProposal, ActivityRecord
-from models.handover import ShiftHandover
+from models.handover import ShiftHandover, ShiftSetting
 from models.water import WaterCount, WaterReceipt, WaterStock
 
 from web_security import csp_nonce
@@ -40,11 +40,13 @@ from .patrols import PatrolAreaView, PatrolsDueView, PatrolView
 from .activities import (ActivitiesDueView, ActivityPlanView, ActivityProposalView,
                          ActivityRecordView)
 from .handover import ShiftHandoverView
+from .handover_settings import ShiftSettingView
 from .complaints import ComplaintLossReportView, ComplaintView, WorkCalendarView
+from .complaint_summaries import ComplaintSummaryView
 from .memos import InternalMemoView
 from .followups import FollowUpDueView, FollowUpVisitView
 from .followup_batches import FollowUpBatchView
-from models.complaints import Complaint, ComplaintLossReport, WorkCalendarDay
+from models.complaints import Complaint, ComplaintLossReport, ComplaintSummary, WorkCalendarDay
 from models.memos import InternalMemo
 from models.followups import FollowUpVisit
 from models.followup_batches import FollowUpBatch
@@ -102,6 +104,7 @@ VIEWS = [
      "fee_rate_confirmation"),
     (ButlerBuildingView, ButlerBuilding, _l("Butlers' buildings"), FEES, "butler_building"),
     (ShiftHandoverView, ShiftHandover, _l("Shift handover log"), FRONT_DESK, "shift_handover"),
+    (ShiftSettingView, ShiftSetting, _l("Shift times"), FRONT_DESK, "shift_setting"),
     (MailItemView, MailItem, _l("Mail sign-for sheet"), MAIL, "mail_item"),
     (DistributionView, Distribution, _l("Newspaper distribution sheet"), MAIL, "distribution"),
     (SubscriptionView, Subscription, _l("Newspaper/magazine subscription form"), MAIL,
@@ -109,6 +112,8 @@ VIEWS = [
     (ImportantNoticeView, ImportantNotice, _l("Important notices"), MAIL, "important_notice"),
     (NoticeDispatchView, NoticeDispatch, _l("Dispatch record"), MAIL, "notice_dispatch"),
     (ComplaintView, Complaint, _l("Customer complaint record"), COMPLAINTS, "complaint"),
+    (ComplaintSummaryView, ComplaintSummary, _l("Complaint summary"), COMPLAINTS,
+     "complaint_summary"),
     (InternalMemoView, InternalMemo, _l("Internal memo"), COMPLAINTS, "internal_memo"),
     (FollowUpVisitView, FollowUpVisit, _l("Customer follow-up visit record"), COMPLAINTS,
      "followup_visit"),

@@ -120,6 +120,10 @@ def view_for_table(table: str):
                 getattr(inline, "model", inline)
             if getattr(model, "__tablename__", None) == table:
                 return view
+        # rows a view shows on its records without a form (e.g. a handover's 已阅)
+        if any(getattr(m, "__tablename__", None) == table
+               for m in getattr(view, "record_models", ())):
+            return view
     return None
 
 

@@ -17,8 +17,9 @@ from audit.history import Readable
 from i18n import local_now, local_to_utc
 from models.base import db, utcnow
 from models.handover import (MATTER_STATE_LABELS, MATTER_STATES, SHIFT_LABELS, SHIFTS,
-                             HandoverMatter, ShiftHandover)
+                             HandoverMatter, HandoverRead, ShiftHandover)
 from rules import handover as handover_rules
+from rules import handover_reads, handover_times
 from rules import public_info as info_rules
 
 from .base import RegisterView, current_staff, requires, scope_query
@@ -40,7 +41,7 @@ HANDOVER_LABELS = {
     "handed_to_finance_at": _l("Handed to finance at"), "incident_note": _l("Incidents"),
     "matters": _l("Open matters"), "cosigned_by": _l("Incoming person's signature"),
     "cosigned_at": _l("Signed at"), "state": _l("State"),
-    "sections_json": _l("At the desk at the handover"),
+    "sections_json": _l("At the desk at the handover"), "late": _l("Late"),
 }
 MATTER_LABELS = {"text": _l("Matter"), "butler": _l("Follow-up butler"),
                  "orally_handed": _l("Handed over orally"),
@@ -74,9 +75,18 @@ def handover_state(view, context, model, name) -> Markup:
                   f'{escape(_("Waiting for the incoming person to sign"))}</span>')
 
 
+def late_badge(view, context, model, name) -> Markup:
+    """迟交: done later than the property's shift end − lead (rules.handover_times)."""
+    late = handover_times.minutes_late(model)
+    if late is None:
+        return Markup("")
+    return Markup('<span class="badge badge-danger handover-late" data-late="%d">%s</span>'
+                  % (late, escape(_("Late by %(n)s min", n=late))))
+
+
 def default_shift() -> str:
-    start, end = handover_rules.SHIFT_TIMES["day"]
-    return "day" if start <= local_now().time() < end else "night"
+    """The shift running now at the signed-in person's property."""
+    return handover_times.current_shift(current_staff().property_id)
 
 
 def open_public_info() -> list:
@@ -87,11 +97,12 @@ class ShiftHandoverView(RegisterView):
     """交接班记录表.  The outgoing person is whoever is signed in."""
 
     register = "shift_handover"
+    record_models = (HandoverRead,)          # 已阅 rows, named after this register
     create_template = "admin/handover/create.html"
     list_template = "admin/handover/list.html"
     details_template = "admin/handover/details.html"
     column_list = ("handed_over_at", "shift", "outgoing", "incoming", "duty_log",
-                   "keys_expected", "keys_counted", "order_no_from", "order_no_to", "state")
+                   "keys_expected", "keys_counted", "order_no_from", "order_no_to", "state", "late")
     column_details_list = ("handed_over_at", "shift", "outgoing", "incoming", "duty_log",
                            "reported_to", "reported_at", "keys_expected", "keys_counted",
                            "key_discrepancy", "deposits_checked", "order_no_from",
@@ -105,7 +116,7 @@ class ShiftHandoverView(RegisterView):
     column_searchable_list = ("duty_log", "key_discrepancy", "incident_note")
     column_filters = ("handed_over_at", "shift")
     column_choices = {"shift": list(SHIFT_LABELS.items())}
-    column_formatters = {"state": handover_state}
+    column_formatters = {"state": handover_state, "late": late_badge}
     form_columns = ("shift", "handed_over_at", "incoming", "duty_log", "reported_to",
                     "reported_at", "keys_counted", "key_discrepancy", "deposits_checked",
                     "charged_orders_handed", "handed_to_finance_at", "incident_note", "matters",
@@ -191,6 +202,28 @@ class ShiftHandoverView(RegisterView):
     def can_cosign_now(self, model) -> bool:
         return (not model.is_cosigned and model.voided_at is None
                 and self.allowed("cosign") and current_staff().id == model.incoming_id)
+
+    # -- 已阅 (rules/handover_reads.py) --------------------------------------------------------
+    def reads_of(self, model) -> list:
+        return handover_reads.reads_of(model)
+
+    def can_read_now(self, model) -> bool:
+        return handover_reads.can_read(model, current_staff())
+
+    def minutes_late(self, model) -> int | None:
+        return handover_times.minutes_late(model)
+
+    @expose("/read/", methods=("POST",))
+    @requires("view")
+    def read_view(self):
+        """The signed-in person acknowledges having read the handover."""
+        model = self.get_one_or_back()
+        if model is None:
+            return redirect(self.get_url(".index_view"))
+        model_id = model.id
+        commit(lambda: handover_reads.acknowledge(model, current_staff()),
+               _("Recorded: you have read this handover."), self.endpoint)
+        return redirect(self.get_url(".details_view", id=model_id))
 
     # -- prints ----------------------------------------------------------------------------
     @expose("/print/")

@@ -8,15 +8,19 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField
 
 from i18n import local_now
+from models.base import db
 from models.complaints import Complaint
+from models.patrols import PatrolProblem
 from models.public_info import PublicInfoEntry
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
 from rules import memos as memo_rules
+from rules import patrol_memos
 
 from .base import RegisterView, current_staff, requires
+from .params import parse_id
 from .prefill import fill, linked
 from .write_path import commit
 
@@ -57,7 +61,8 @@ class InternalMemoView(RegisterView):
                       "to_department": list(DEPARTMENT_LABELS.items())}
     form_columns = ("from_department", "to_department", "recipient", "recipient_name",
                     "sent_at", "content", "due_at", "complaint", "public_info",
-                    "received_name", "received_at", "result", "replied_at")
+                    "received_name", "received_at", "result", "replied_at", "source_problem")
+    form_extra_fields = {"source_problem": HiddenField()}
     form_overrides = {"from_department": SelectField, "to_department": SelectField}
     form_args = {
         "sent_at": {"default": local_now},
@@ -73,6 +78,10 @@ class InternalMemoView(RegisterView):
         complaint = linked(Complaint, "complaint")
         fill(form, complaint=complaint, public_info=linked(PublicInfoEntry, "public_info"),
              content=complaint.content if complaint is not None else None)
+        problem = linked(PatrolProblem, "patrol_problem")      # 开联络单 from a patrol
+        if problem is not None:
+            fill(form, source_problem=str(problem.id), content=patrol_memos.memo_text(problem),
+                 to_department=problem.forwarded_to or None)
         return form
 
     def validate_rules(self, form, model, is_created: bool) -> None:
@@ -83,7 +92,14 @@ class InternalMemoView(RegisterView):
             memo_rules.check_editor(model, user)
         memo_rules.check_memo(model)
         if is_created:
+            pk = parse_id(form.source_problem.data)
+            if pk is not None:
+                with db.session.no_autoflush:
+                    patrol_memos.link(model, db.session.get(PatrolProblem, pk))
             memo_rules.number(model)
+
+    def problem_of(self, model):
+        return patrol_memos.problem_of(model)
 
     def can_acknowledge(self, model) -> bool:
         return (model.received_at is None and model.voided_at is None

@@ -19,6 +19,7 @@ from models.patrols import (
     PatrolProblem,
 )
 from models.service_orders import DEPARTMENT_LABELS, DEPARTMENTS
+from rules import patrol_memos
 from rules import patrols as patrol_rules
 from rules.matrix import permits
 
@@ -125,6 +126,12 @@ class PatrolView(RegisterView):
         if is_created:
             model.butler_id = current_staff().id
         patrol_rules.check_patrol(model)
+
+    def memo_state(self, memo) -> str:
+        return patrol_memos.memo_state(memo)
+
+    def can_open_memo(self) -> bool:
+        return permits(current_staff(), "internal_memo", "create")
 
     def can_review_now(self, model) -> bool:
         return (model.reviewed_at is None and model.voided_at is None

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     # complaints, memos, follow-up visits
     "close": _l("Closed"), "acknowledge": _l("Acknowledged"),   # "review": as patrols
     "convert": _l("Turned into a complaint"),
+    # complaint summaries, handover reads, memos opened from a patrol problem
+    "confirm": _l("Confirmed"), "read": _l("Read"), "memo_sent": _l("Internal memo sent"),
     # staff
     "unlock": _l("Lock lifted"), "logout": _l("Logged out"),
 }

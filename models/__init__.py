@@ -23,11 +23,11 @@ from .exit_pass import ExitPass, ExitPassItem, MoveOut  # noqa: F401
 from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa: F401
 from .owner_files import (ImportantFileLoan, OccupantFamilyMember, OwnerFileAccess,  # noqa: F401
                           OwnerFileLoan, SecretFileLoan)
-from .handover import HandoverMatter, ShiftHandover  # noqa: F401
+from .handover import HandoverMatter, HandoverRead, ShiftHandover, ShiftSetting  # noqa: F401
 from .mail import (Distribution, DistributionListCheck, MailArchive, MailItem,  # noqa: F401
                    Subscription)
 from .notices import ImportantNotice, NoticeAttachment, NoticeDispatch  # noqa: F401
-from .complaints import (Complaint, ComplaintLossReport,  # noqa: F401
+from .complaints import (Complaint, ComplaintLossReport, ComplaintSummary,  # noqa: F401
                          WorkCalendarDay)
 from .memos import InternalMemo  # noqa: F401
 from .followups import FollowUpVisit  # noqa: F401

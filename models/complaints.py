@@ -136,3 +136,28 @@ class ComplaintLossReport(RegisterMixin, ApprovalRequestMixin, db.Model):
 
     def __str__(self) -> str:
         return self.describe()
+
+
+SUMMARY_KINDS = ("month", "quarter")
+SUMMARY_KIND_LABELS = {"month": _l("Monthly complaint summary"),
+                       "quarter": _l("Quarterly complaint analysis")}
+
+
+class ComplaintSummary(RegisterMixin, db.Model):
+    """投诉记录汇总表 of one month (due by the 28th) or the quarter's analysis (guide
+    ch.3 五: 月度统计, 按季度分析), confirmed by the department manager; the counts are
+    read from the register when printed, the conclusion is typed here."""
+
+    __tablename__ = "complaint_summary"
+    __table_args__ = (UniqueConstraint("property_id", "kind", "period_start",
+                                       name="one_summary_per_period"),)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False, default="month")
+    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    conclusion: Mapped[str | None] = mapped_column(Text)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    confirmed_by = relationship("Staff", foreign_keys=[confirmed_by_id], lazy="joined")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def __str__(self) -> str:
+        label = SUMMARY_KIND_LABELS.get(self.kind, self.kind)
+        return f"{label} {self.period_start:%Y-%m}" if self.period_start else str(label)

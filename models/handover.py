@@ -6,11 +6,12 @@ the other registers and kept as a snapshot of the moment of entry; the open matt
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, Time,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
@@ -99,3 +100,35 @@ class HandoverMatter(RegisterMixin, db.Model):
 
     def __str__(self) -> str:
         return (self.text or "")[:40]
+
+
+class ShiftSetting(RegisterMixin, db.Model):
+    """班次时间 of one property (白班 starts, 夜班 starts) and how long before a shift
+    ends its handover must be done (seed 001 4.2.1: 交接双方必须提前十分钟交接完工作).
+    Without a row the property works 08:00–20:00 / 20:00–08:00."""
+
+    __tablename__ = "shift_setting"
+    __table_args__ = (UniqueConstraint("property_id", name="one_shift_setting_per_property"),)
+    day_starts: Mapped[time] = mapped_column(Time, nullable=False, default=time(8, 0))
+    night_starts: Mapped[time] = mapped_column(Time, nullable=False, default=time(20, 0))
+    lead_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=10)
+
+    def __str__(self) -> str:
+        return f"{self.day_starts:%H:%M}–{self.night_starts:%H:%M}"
+
+
+class HandoverRead(RegisterMixin, db.Model):
+    """已阅: one person of the desk has read one handover (客服部任何员工每天要查看
+    《交接班记录表》); at most once per person and handover."""
+
+    __tablename__ = "handover_read"
+    __table_args__ = (UniqueConstraint("handover_id", "staff_id", name="one_read_per_person"),)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("shift_handover.id"), nullable=False,
+                                             index=True)
+    handover = relationship("ShiftHandover", lazy="joined")
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False, index=True)
+    staff = relationship("Staff", foreign_keys=[staff_id], lazy="joined")
+    read_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+    def __str__(self) -> str:
+        return f"{self.staff.full_name if self.staff else ''} {self.read_at:%Y-%m-%d %H:%M}"

@@ -132,6 +132,8 @@ class PatrolProblem(RegisterMixin, db.Model):
     forwarded_to: Mapped[str | None] = mapped_column(String(20))
     # 内部联络单 (built in parallel): the link's foreign key is added at merge.
     memo_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    memo = relationship("InternalMemo", lazy="joined",
+                        primaryjoin="foreign(PatrolProblem.memo_id) == InternalMemo.id")
     result: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     tracker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -92,8 +92,15 @@ def check_complaint(c: Complaint, user, severity_changed: bool,
     if c.reply_days is not None and not 1 <= c.reply_days <= REPLY_DAYS_MAX:
         raise RuleViolation(_("The promised reply is 1 to 7 days."))
     set_deadlines(c)
-    if c.severity == "major" and c.reported_to_gm_at is None:
-        c.reported_to_gm_at = now
+    if c.severity == "major" and (severity_changed or c.reported_to_gm_at is None):
+        report_to_gm(c, now)
+
+
+def report_to_gm(c: Complaint, now: datetime) -> None:
+    """重大: reported to the general manager now; becoming 重大 again (re-classified)
+    is a new report, so an earlier acknowledgement no longer counts."""
+    c.reported_to_gm_at = now
+    c.gm_acknowledged_at = c.gm_acknowledged_by_id = None
 
 
 def set_deadlines(c: Complaint) -> None:

@@ -27,6 +27,7 @@ from .due import provides_due
 from .errors import RuleViolation
 from .handover_sections import (SECTIONS, SHIFT_TIMES, check, compute, keys_at_desk,  # noqa: F401
                                 section)
+from .handover_times import shift_times
 from .scope import CLOCK_SKEW, scoped
 from .two_person import check_cosigner, declare, record_cosign
 
@@ -132,11 +133,12 @@ def check_carried(h: ShiftHandover, user) -> None:
 
 # -- due -------------------------------------------------------------------------------------
 
-def shift_ends(now: datetime, window: timedelta = DUE_WINDOW) -> list[tuple[str, datetime]]:
-    """(shift, end in UTC) of the shift ends in (now - window, now]."""
+def shift_ends(now: datetime, window: timedelta = DUE_WINDOW,
+               property_id: int | None = None) -> list[tuple[str, datetime]]:
+    """(shift, end in UTC) of the property's shift ends in (now - window, now]."""
     local = utc_to_local(now)
     out = []
-    for shift, (_start, end_t) in SHIFT_TIMES.items():
+    for shift, (_start, end_t) in shift_times(property_id).items():
         for d in range(-2, 1):
             end = local_to_utc(datetime.combine(local.date() + timedelta(days=d), end_t))
             if now - window < end <= now:
@@ -150,7 +152,7 @@ def missing_handovers(user, now: datetime | None = None) -> list[tuple[str, date
     if user.property_id is None:
         return []
     missing = []
-    for shift, end in shift_ends(now):
+    for shift, end in shift_ends(now, property_id=user.property_id):
         found = db.session.execute(select(func.count()).select_from(ShiftHandover).where(
             ShiftHandover.property_id == user.property_id, ShiftHandover.shift == shift,
             ShiftHandover.voided_at.is_(None), ShiftHandover.cosigned_by_id.is_not(None),
@@ -176,3 +178,7 @@ def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
         items.append((_("Shift ends without a co-signed handover"), len(missing),
                       "shift_handover"))
     return items
+
+
+# the handover's other due items live beside their rules: late handovers, reads
+from . import handover_reads, handover_times  # noqa: E402,F401

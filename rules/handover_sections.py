@@ -29,10 +29,10 @@ from models.keys import NOT_ISSUABLE, Key, KeyCheckout
 from models.service_orders import ServiceOrder
 
 from .errors import RuleViolation
+from .handover_times import DEFAULT_TIMES, shift_times
 
-# 白班 / 夜班: local start and end (a property setting would replace these constants).
-SHIFT_TIMES: dict[str, tuple[time, time]] = {"day": (time(8, 0), time(20, 0)),
-                                             "night": (time(20, 0), time(8, 0))}
+# 白班 / 夜班 when a property has no setting of its own (rules.handover_times).
+SHIFT_TIMES: dict[str, tuple[time, time]] = DEFAULT_TIMES
 
 Provider = Callable[[Any, Any], dict]
 Check = Callable[[Any, dict], None]
@@ -58,9 +58,12 @@ def section(name: str, title: Any, check: Check | None = None) -> Callable[[Prov
     return wrap
 
 
-def shift_window(shift: str, at: datetime) -> tuple[datetime, datetime]:
-    """(start, end) in UTC of the ``shift`` whose end is nearest to ``at`` (UTC)."""
-    start_t, end_t = SHIFT_TIMES.get(shift, SHIFT_TIMES["day"])
+def shift_window(shift: str, at: datetime,
+                 property_id: int | None = None) -> tuple[datetime, datetime]:
+    """(start, end) in UTC of the ``shift`` whose end is nearest to ``at`` (UTC), in the
+    property's shift times."""
+    times = shift_times(property_id)
+    start_t, end_t = times.get(shift, times["day"])
     local = utc_to_local(at)
     ends = [datetime.combine(local.date() + timedelta(days=d), end_t) for d in (-1, 0, 1)]
     end = min(ends, key=lambda e: abs(e - local))
@@ -129,7 +132,7 @@ def orders_of_shift(h, user) -> dict:
     outgoing person follows the missing numbers up."""
     from .service_orders import gap_report
 
-    start, end = shift_window(h.shift, h.handed_over_at)
+    start, end = shift_window(h.shift, h.handed_over_at, h.property_id)
     end = max(end, h.handed_over_at)
     lo, hi = db.session.execute(select(func.min(ServiceOrder.serial_no),
                                        func.max(ServiceOrder.serial_no)).where(
@@ -160,7 +163,7 @@ def _check_finance(h, data: dict) -> None:
 
 @section("finance", _l("Charged service orders handed to finance"), _check_finance)
 def charged_orders(h, user) -> dict:
-    start, end = shift_window(h.shift, h.handed_over_at)
+    start, end = shift_window(h.shift, h.handed_over_at, h.property_id)
     end = max(end, h.handed_over_at)
     orders = db.session.execute(select(ServiceOrder).where(
         ServiceOrder.property_id == h.property_id, ServiceOrder.voided_at.is_(None),

@@ -60,6 +60,14 @@ FRONT_DESK_ROWS: dict[str, dict[str, Predicate]] = {
         "export": managers | auditor,
         "history": managers | auditor,
     },
+    # 班次时间 of a property (rules/handover_times.py): the managers of the desk and admin.
+    "shift_setting": {
+        "view": desk | managers | auditor | admin,
+        "create": has_role("dept_manager", "property_manager", "admin"),
+        "edit": has_role("dept_manager", "property_manager", "admin"),
+        "export": managers | auditor | admin,
+        "history": managers | auditor | admin,
+    },
     # Finance: the day's charged orders, the month's sign-bills per unit, cash received.
     "finance": {
         "view": has_role("finance", "supervisor", "dept_manager", "property_manager",
@@ -170,6 +178,17 @@ FRONT_DESK_ROWS: dict[str, dict[str, Predicate]] = {
         "edit": desk,
         "void": has_role("supervisor", "dept_manager"),
         "approve": has_role("general_manager"),
+        "export": managers | auditor,
+        "history": managers | auditor,
+    },
+    # 投诉记录汇总表 (monthly, by the 28th) and the quarterly analysis: the supervisor or
+    # the dept manager prepares, the dept manager confirms ("approve").
+    "complaint_summary": {
+        "view": has_role("clerk", "butler", *MANAGERS) | auditor,
+        "create": has_role("supervisor", "dept_manager"),
+        "edit": has_role("supervisor", "dept_manager"),
+        "void": has_role("dept_manager"),
+        "approve": has_role("dept_manager"),
         "export": managers | auditor,
         "history": managers | auditor,
     },

@@ -50,6 +50,7 @@ PARAMS += ["q", "borrower_kind", "occupant_id",            # key borrowers
            "view",                                         # saved filters
            "kind", "festival", "batch", "unit", "activity_record", "service_order"]  # visits
 PARAMS += ["building", "result"]   # fee prints, arrears visits
+PARAMS += ["patrol_problem"]   # patrol problem → memo
 
 SKIP_POST = {"auth.logout"}             # would end the session the scan is using
 NAME_RE = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
