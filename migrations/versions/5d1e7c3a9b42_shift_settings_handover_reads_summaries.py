@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d1e7c3a9b42'
-down_revision = '810b38f86810'
+down_revision = '220c4aa6e695'
 branch_labels = None
 depends_on = None
 
