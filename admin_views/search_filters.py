@@ -195,6 +195,8 @@ class SearchFiltersMixin:
             if own:
                 conds.append(indexed_condition(db.session, self.model, own, term, like))
             match = or_(*conds) if conds else false()
+            if code and conds:
+                match = _code_matches(self.model, conds) if _postgres() else match
             query = query.filter(match)
             if count_query is not None:
                 count_query = count_query.filter(match)
@@ -209,3 +211,31 @@ class SearchFiltersMixin:
             cache[locale] = super()._get_filter_groups()
         return cache[locale]
 
+
+# A code's fragment on PostgreSQL: at most this many matching rows are read by id.
+CODE_IDS_MAX = 5_000
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _code_matches(model, conds):
+    """The rows matching a code's fragment, read by id from each condition's index.
+
+    Matches of a tracking-number prefix lie in one stretch of time (SF000012… were
+    received together), so PostgreSQL's walk of the list's time index, testing each
+    row against the OR of the columns, read 870,000 rows for one page (1.7–3.7 s at
+    a million rows).  Read first, the ids cost one index range per column (2,500
+    rows: 37 ms with the page sorted from them).  A fragment matching more than
+    ``CODE_IDS_MAX`` rows keeps the walk: its matches are dense enough to fill a
+    page at once.
+    """
+    from sqlalchemy import ARRAY, Integer, any_, bindparam, select, union_all
+
+    ids = db.session.execute(union_all(*(select(model.id).where(c) for c in conds))
+                             .limit(CODE_IDS_MAX + 1)).scalars().all()
+    if len(ids) > CODE_IDS_MAX:
+        return or_(*conds)
+    return model.id == any_(bindparam("code_ids", sorted(set(ids)) or [0], unique=True,
+                                       type_=ARRAY(Integer)))
