@@ -190,7 +190,9 @@ def _make_more_due(app) -> None:
     now, today = utcnow(), local_today()
 
     def one(model, offset: int = 0, **values) -> None:
-        first = select(model.id).order_by(model.id).offset(offset).limit(1).scalar_subquery()
+        home = select(Staff.property_id).where(Staff.username == "clerk").scalar_subquery()
+        first = select(model.id).where(model.property_id == home).order_by(model.id) \
+            .offset(offset).limit(1).scalar_subquery()
         with owner_engine(app).begin() as conn:
             conn.execute(update(model).where(model.id == first).values(**values))
 
