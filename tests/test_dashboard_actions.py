@@ -175,6 +175,7 @@ def _make_more_due(app) -> None:
 
     from i18n import local_today
     from models.activities import ActivityRecord
+    from models.exit_pass import MoveOut
     from models.fees import ArrearsCase, FeeNotice
     from models.followups import FollowUpVisit
     from models.memos import InternalMemo
@@ -209,13 +210,14 @@ def _make_more_due(app) -> None:
     one(Patrol, voided_at=None, reviewed_at=None, patrolled_at=now - timedelta(days=3))
     one(FollowUpVisit, voided_at=None, needs_second_visit=True)
     one(ActivityRecord, voided_at=None, participants=1000)
+    one(MoveOut, voided_at=None, planned_on=today)
 
 
 # The new items the demo alone leaves at nothing, made due by ``_make_more_due``.
 MADE_DUE = {"memo_late_result", "fee_pickup_missed", "fee_not_handed_in", "arrears_cause",
             "arrears_legal", "notice_not_sent", "subscription_renewal",
             "owner_file_loans_overdue", "patrols_not_reviewed", "visit_second",
-            "activity_follow_ups"}
+            "activity_follow_ups", "move_out_today"}
 
 
 _FEES = {"fee_pickup_missed", "fee_not_handed_in", "arrears_cause", "arrears_legal"}
