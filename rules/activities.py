@@ -33,7 +33,7 @@ from models.notices import ImportantNotice
 from models.staff import Staff
 from ops import blobs
 
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 from .valuables import read_photo
@@ -249,13 +249,22 @@ def follow_ups_due(user, now: datetime | None = None) -> list[DueRow]:
             for r, n in db.session.execute(q).unique().all()]
 
 
+due_filter("activity_owners_not_told", "activity_proposal")(
+    lambda user: [r.obj.id for r in notices_due(user)])
+due_filter("activity_follow_ups", "activity_record")(
+    lambda user: [r.obj.id for r in follow_ups_due(user)])
+
+
 @provides_due("activity_record")
-def due_items(user) -> list[tuple[str, int, str]]:
+def due_items(user) -> list[tuple]:
+    """A missing plan is no row of a list: it keeps the activities' due page."""
     out = []
-    for label, rows in ((_("Next year's community activity plan missing"), plan_missing(user)),
-                        (_("Activities within a week: owners not told"), notices_due(user)),
-                        (_("Activities: follow-up visits (a tenth within 15 days) due"),
-                         follow_ups_due(user))):
+    for label, rows, *name in (
+            (_("Next year's community activity plan missing"), plan_missing(user)),
+            (_("Activities within a week: owners not told"), notices_due(user),
+             "activity_owners_not_told"),
+            (_("Activities: follow-up visits (a tenth within 15 days) due"),
+             follow_ups_due(user), "activity_follow_ups")):
         if rows:
-            out.append((label, len(rows), "activities_due"))
+            out.append((label, len(rows), "activities_due", *name))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from audit import mark_action
 from i18n import local_day_end_utc, local_today, utc_to_local
@@ -195,6 +195,12 @@ def unchecked_today(user):
                 ExitPass.issued_at >= lo, ExitPass.issued_at < hi)
 
 
+@due_filter("move_out_today", "move_out")
+def moves_today(user):
+    """Move-outs planned for today (counted below, listed by the move-out view)."""
+    return and_(MoveOut.voided_at.is_(None), MoveOut.planned_on == local_today())
+
+
 @provides_due("exit_pass")
 def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     """Passes issued today not yet checked at the gate; move-outs scheduled today."""
@@ -206,8 +212,7 @@ def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
         out.append((_("Exit passes issued today not yet checked at the gate"), passes,
                     "exit_pass", "exit_pass_unchecked"))
     moves = db.session.execute(scoped(select(func.count()).select_from(MoveOut).where(
-        MoveOut.voided_at.is_(None), MoveOut.planned_on == local_today()),
-        MoveOut, user)).scalar()
+        moves_today(user)), MoveOut, user)).scalar()
     if moves:
-        out.append((_("Move-outs scheduled today"), moves, "move_out"))
+        out.append((_("Move-outs scheduled today"), moves, "move_out", "move_out_today"))
     return out

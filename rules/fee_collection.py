@@ -15,14 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from audit import mark_action
 from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.fees import ArrearsAttempt, ArrearsCase, FeeNotice
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -78,36 +78,52 @@ def manager_visit(c: ArrearsCase, user: Any, at: datetime | None, result: str) -
     mark_action(c, "manager_visit")
 
 
+def due_where(now: datetime | None = None) -> dict[str, tuple]:
+    """Each due kind's conditions (counted here, listed by the fee notice / arrears view)."""
+    now = now or utcnow()
+    today_start = local_day_end_utc(local_today() - timedelta(days=1))
+    return {
+        "pickup": (FeeNotice.voided_at.is_(None), FeeNotice.pickup_at < now,
+                   FeeNotice.paid_at.is_(None)),
+        "handin": (FeeNotice.voided_at.is_(None), FeeNotice.paid_at < today_start,
+                   FeeNotice.confirmed_at.is_(None)),
+        "visit": (ArrearsCase.voided_at.is_(None), ArrearsCase.settled_on.is_(None),
+                  ArrearsCase.visited_at.is_(None),
+                  (ArrearsCase.amount >= LARGE_DEBT) | (ArrearsCase.months >= VISIT_MONTHS)),
+    }
+
+
+def _count(user: Any, model: Any, kind: str) -> int:
+    return db.session.execute(scoped(select(func.count()).select_from(model).where(
+        *due_where()[kind]), model, user)).scalar()
+
+
+due_filter("fee_pickup_missed", "fee_notice")(lambda user: and_(*due_where()["pickup"]))
+due_filter("fee_not_handed_in", "fee_notice")(lambda user: and_(*due_where()["handin"]))
+due_filter("arrears_visit", "arrears_case")(lambda user: and_(*due_where()["visit"]))
+
+
 @provides_due("fee_notice")
-def pickup_due(user: Any) -> list[tuple[str, int, str]]:
-    now, out = utcnow(), []
-    base = scoped(select(func.count()).select_from(FeeNotice).where(
-        FeeNotice.voided_at.is_(None)), FeeNotice, user)
-    missed = db.session.execute(base.where(FeeNotice.pickup_at < now,
-                                           FeeNotice.paid_at.is_(None))).scalar()
+def pickup_due(user: Any) -> list[tuple]:
+    out = []
+    missed = _count(user, FeeNotice, "pickup")
     if missed:
         out.append((_("Collections from outside companies past their time, not collected"),
-                    missed, "fee_notice"))
-    today_start = local_day_end_utc(local_today() - timedelta(days=1))
-    late = db.session.execute(base.where(FeeNotice.paid_at < today_start,
-                                         FeeNotice.confirmed_at.is_(None))).scalar()
+                    missed, "fee_notice", "fee_pickup_missed"))
+    late = _count(user, FeeNotice, "handin")
     if late:
         out.append((_("Money collected but not handed to finance the same day"), late,
-                    "fee_notice"))
+                    "fee_notice", "fee_not_handed_in"))
     return out
 
 
 @provides_due("arrears_case")
-def visit_due(user: Any) -> list[tuple[str, int, str]]:
-    n = db.session.execute(scoped(select(func.count()).select_from(ArrearsCase).where(
-        ArrearsCase.voided_at.is_(None), ArrearsCase.settled_on.is_(None),
-        ArrearsCase.visited_at.is_(None),
-        (ArrearsCase.amount >= LARGE_DEBT) | (ArrearsCase.months >= VISIT_MONTHS)),
-        ArrearsCase, user)).scalar()
+def visit_due(user: Any) -> list[tuple]:
+    n = _count(user, ArrearsCase, "visit")
     if not n:
         return []
     return [(_("Large or half-year arrears: the department manager or general manager "
-               "visits the owner"), n, "arrears_case")]
+               "visits the owner"), n, "arrears_case", "arrears_visit")]
 
 
 def pay_by(period: str):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from audit import mark_action
 from i18n import local_today
@@ -17,7 +17,7 @@ from models.fees import DELIVERY_METHODS, ArrearsCase, FeeNotice, FeeNoticeLine
 from models.reference import Occupant, Unit
 from models.staff import Staff
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -190,37 +190,57 @@ def check_case(c: ArrearsCase, today: date | None = None) -> None:
             raise RuleViolation(_("A collection attempt cannot be in the future."))
 
 
-def _open_cases(user):
-    return scoped(select(func.count()).select_from(ArrearsCase).where(
-        ArrearsCase.voided_at.is_(None), ArrearsCase.settled_on.is_(None)), ArrearsCase, user)
+def due_where(today: date | None = None) -> dict[str, tuple]:
+    """Each due kind's conditions (counted here, listed by the fee notice / arrears view)."""
+    today = today or local_today()
+    open_case = (ArrearsCase.voided_at.is_(None), ArrearsCase.settled_on.is_(None))
+    return {
+        "undelivered": (FeeNotice.period == period_of(today), FeeNotice.voided_at.is_(None),
+                        FeeNotice.delivered_at.is_(None)),
+        "cause": (*open_case, ArrearsCase.cause.is_(None)),
+        "half": (*open_case, ArrearsCase.months >= HALF_YEAR,
+                 (ArrearsCase.letter_sent_at.is_(None)) | (ArrearsCase.reported_at.is_(None))),
+        "legal": (*open_case, ArrearsCase.months > ONE_YEAR, ArrearsCase.legal_on.is_(None)),
+    }
+
+
+# (kind, filter name, list page): the rows of each item, from the same conditions
+DUE_FILTER_NAMES = {"undelivered": ("fee_undelivered", "fee_notice"),
+                    "cause": ("arrears_cause", "arrears_case"),
+                    "half": ("arrears_half_year", "arrears_case"),
+                    "legal": ("arrears_legal", "arrears_case")}
+
+
+def _kind_filter(kind: str):
+    def where(user):
+        return and_(*due_where()[kind])
+    return where
+
+
+for _kind, (_name, _page) in DUE_FILTER_NAMES.items():
+    due_filter(_name, _page)(_kind_filter(_kind))
 
 
 @provides_due("fee_notice")
-def due_items(user) -> list[tuple[str, int, str]]:
+def due_items(user) -> list[tuple]:
     today = local_today()
+    where = due_where(today)
     out = []
+
+    def add(kind: str, label: str) -> None:
+        model = FeeNotice if kind == "undelivered" else ArrearsCase
+        n = db.session.execute(scoped(select(func.count()).select_from(model).where(
+            *where[kind]), model, user)).scalar()
+        if n:
+            name, page = DUE_FILTER_NAMES[kind]
+            out.append((label, n, page, name))
+
     if today.day > DELIVER_BY_DAY:
-        late = db.session.execute(scoped(select(func.count()).select_from(FeeNotice).where(
-            FeeNotice.period == period_of(today), FeeNotice.voided_at.is_(None),
-            FeeNotice.delivered_at.is_(None)), FeeNotice, user)).scalar()
-        if late:
-            out.append((_("Fee notices not delivered by day %(n)s", n=DELIVER_BY_DAY), late,
-                        "fee_notice"))
-    first = db.session.execute(_open_cases(user).where(ArrearsCase.cause.is_(None))).scalar()
-    if first:
-        out.append((_("Arrears: contact the owner and record the cause"), first,
-                    "arrears_case"))
-    half = db.session.execute(_open_cases(user).where(
-        ArrearsCase.months >= HALF_YEAR,
-        (ArrearsCase.letter_sent_at.is_(None)) | (ArrearsCase.reported_at.is_(None)))).scalar()
-    if half:
-        out.append((_("Arrears of 6 months or more: written demand with a deadline and report "
-                      "to the general manager"), half, "arrears_case"))
-    legal = db.session.execute(_open_cases(user).where(
-        ArrearsCase.months > ONE_YEAR, ArrearsCase.legal_on.is_(None))).scalar()
-    if legal:
-        out.append((_("Arrears of over a year: consider legal action"), legal,
-                    "arrears_case"))
+        add("undelivered", _("Fee notices not delivered by day %(n)s", n=DELIVER_BY_DAY))
+    add("cause", _("Arrears: contact the owner and record the cause"))
+    add("half", _("Arrears of 6 months or more: written demand with a deadline and report "
+                  "to the general manager"))
+    add("legal", _("Arrears of over a year: consider legal action"))
     return out
 
 

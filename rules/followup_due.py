@@ -19,7 +19,7 @@ from models.service_orders import ServiceOrder
 from models.staff import Staff
 
 from . import followup_kinds
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .followups import PAID_VISIT_FROM
 from .scope import scoped
 
@@ -91,6 +91,26 @@ SECTION_TITLES = {
 }
 
 
+# The list of each section's rows, for its dashboard item (``?due=visit_<kind>``).
+SECTION_LISTS = {"complaint": "complaint", "new_resident": "occupant", "paid": "service_order",
+                 "second": "followup_visit"}
+
+
+def _section_filter(kind: str):
+    def where(user):
+        q, model, link = _queries(user, local_today())[kind]
+        if link is None:
+            return model.id.in_(q)
+        ids = list(db.session.execute(q).scalars())
+        done = _visited_ids(link, ids, supervisor=kind == "paid")
+        return [i for i in ids if i not in done]
+    return where
+
+
+for _kind, _page in SECTION_LISTS.items():
+    due_filter(f"visit_{_kind}", _page)(_section_filter(_kind))
+
+
 def _overdue(kind: str, obj, now: datetime) -> bool:
     if kind == "complaint":
         return obj.resolved_at < now - COMPLAINT_WITHIN
@@ -120,7 +140,8 @@ def due_items(user) -> list[tuple[str, int, str]]:
         # a butler's week is due by Sunday: the dashboard counts only the late ones
         total = sum(r.overdue for r in s["rows"]) if s["id"] == "routine" else s["total"]
         if total:
-            out.append((s["title"], total, "followup_due"))
+            name = [f"visit_{s['id']}"] if s["id"] in SECTION_LISTS else []
+            out.append((s["title"], total, "followup_due", *name))
     return out
 
 

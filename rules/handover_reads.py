@@ -17,7 +17,7 @@ from models.base import db, utcnow
 from models.handover import HandoverRead, ShiftHandover
 from models.staff import Staff
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 
@@ -87,6 +87,12 @@ def unread_by_supervisors(user, now: datetime | None = None):
         ShiftHandover, user)
 
 
+@due_filter("handover_unread", "shift_handover")
+def unread_where(user):
+    """The rows of the item below: ids of the same query it counts."""
+    return ShiftHandover.id.in_(unread_by_supervisors(user).with_only_columns(ShiftHandover.id))
+
+
 @provides_due("shift_handover")
 def read_due(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     if not user.has_role(*SUPERVISORS):
@@ -94,4 +100,4 @@ def read_due(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     n = db.session.execute(select(func.count()).select_from(
         unread_by_supervisors(user, now).subquery())).scalar_one()
     return [(_("Handovers not read by a supervisor within a day"), n,
-             "shift_handover")] if n else []
+             "shift_handover", "handover_unread")] if n else []

@@ -19,7 +19,7 @@ from i18n import local_to_utc, utc_to_local
 from models.base import db, utcnow
 from models.handover import ShiftHandover, ShiftSetting
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 
@@ -100,6 +100,7 @@ def minutes_late(h: ShiftHandover, now: datetime | None = None) -> int | None:
     return max(1, int((done - deadline).total_seconds() // 60))
 
 
+@due_filter("handover_late", "shift_handover")
 def late_handovers(user, now: datetime | None = None) -> list[ShiftHandover]:
     """Co-signed handovers of the last week that were done late."""
     now = now or utcnow()
@@ -115,4 +116,5 @@ def late_due(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
     if not user.has_role(*LATE_READERS):
         return []
     n = len(late_handovers(user, now))
-    return [(_("Handovers done late in the last 7 days"), n, "shift_handover")] if n else []
+    return [(_("Handovers done late in the last 7 days"), n, "shift_handover",
+             "handover_late")] if n else []

@@ -12,7 +12,7 @@ from models.base import db, utcnow
 from models.keys import (Key, KeyApplication)
 from models.staff import Staff
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 from .two_person import KEY_APPLICATION_EXECUTION, check_cosigner, record_cosign
@@ -134,6 +134,7 @@ def _make_copies(application: KeyApplication, key: Key, clerk: Staff) -> list[Ke
 # -- due items ---------------------------------------------------------------------
 
 
+@due_filter("key_application_to_execute", "key_application")
 def approved_awaiting_execution(user) -> list[KeyApplication]:
     """Fully approved key copies/voids the desk has not carried out yet (nor started:
     one started waits for its co-signer, in the co-signs list)."""
@@ -148,5 +149,6 @@ def approved_awaiting_execution(user) -> list[KeyApplication]:
 @provides_due("key_application")
 def execution_due(user) -> list[tuple[str, int, str]]:
     n = len(approved_awaiting_execution(user))
-    return [(_("Approved key applications waiting for execution"), n, "key_application")] \
+    return [(_("Approved key applications waiting for execution"), n, "key_application",
+             "key_application_to_execute")] \
         if n else []

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from audit import mark_action
 from models.base import db, utcnow
 from models.memos import InternalMemo
 from models.service_orders import DEPARTMENTS
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 from .sequence import next_number
@@ -97,18 +97,36 @@ def _count(user, *where) -> int:
     return db.session.execute(q).scalar_one()
 
 
-@provides_due("internal_memo")
-def due_items(user, now: datetime | None = None) -> list[tuple[str, int, str]]:
+def due_where(now: datetime | None = None) -> dict[str, tuple]:
+    """Each due kind's conditions on live memos (counted here, listed by the view)."""
     now = now or utcnow()
-    late_ack = _count(user, InternalMemo.received_at.is_(None),
-                      InternalMemo.complaint_id.is_not(None),
-                      InternalMemo.sent_at < now - ACKNOWLEDGE_WITHIN)
-    late_result = _count(user, InternalMemo.replied_at.is_(None), InternalMemo.due_at < now)
+    return {
+        "ack": (InternalMemo.received_at.is_(None), InternalMemo.complaint_id.is_not(None),
+                InternalMemo.sent_at < now - ACKNOWLEDGE_WITHIN),
+        "result": (InternalMemo.replied_at.is_(None), InternalMemo.due_at < now),
+    }
+
+
+def _kind_filter(kind: str):
+    def where(user):
+        return and_(InternalMemo.voided_at.is_(None), *due_where()[kind])
+    return where
+
+
+for _kind in ("ack", "result"):
+    due_filter(f"memo_late_{_kind}", "internal_memo")(_kind_filter(_kind))
+
+
+@provides_due("internal_memo")
+def due_items(user, now: datetime | None = None) -> list[tuple]:
+    where = due_where(now)
+    late_ack = _count(user, *where["ack"])
+    late_result = _count(user, *where["result"])
     out = []
     if late_ack:
         out.append((_("Complaint memos not acknowledged within 30 minutes"), late_ack,
-                    "internal_memo"))
+                    "internal_memo", "memo_late_ack"))
     if late_result:
         out.append((_("Memos past their completion time without a result"), late_result,
-                    "internal_memo"))
+                    "internal_memo", "memo_late_result"))
     return out

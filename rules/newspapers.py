@@ -16,7 +16,7 @@ from i18n import local_now, local_today
 from models.base import db, utcnow
 from models.mail import ROUNDS, Distribution, DistributionListCheck, Subscription
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -42,6 +42,7 @@ def check_subscription(sub: Subscription, now: datetime | None = None) -> None:
         raise RuleViolation(_("The payment time cannot be in the future."))
 
 
+@due_filter("subscription_renewal", "subscription")
 def renewals_due(user, today: date | None = None) -> list[Subscription]:
     today = today or local_today()
     q = scoped(select(Subscription).where(
@@ -134,7 +135,7 @@ def due_items(user) -> list[tuple[str, int, str]]:
     renew = renewals_due(user)
     if renew:
         out.append((_("Subscriptions ending within 30 days (renewal)"), len(renew),
-                    "subscription"))
+                    "subscription", "subscription_renewal"))
     missing = rounds_not_recorded(user)
     if missing:
         out.append((_("Newspaper round not recorded by its time"), len(missing),

@@ -24,7 +24,7 @@ from models.base import db, utcnow
 from models.notices import CHANNELS, NOTICE_CATEGORIES, ImportantNotice, NoticeDispatch
 from models.public_info import PublicInfoEntry
 
-from .due import provides_due
+from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .handover_sections import section
 from .scope import CLOCK_SKEW, scoped
@@ -164,18 +164,27 @@ def board_overdue(user, today: date | None = None) -> list[ImportantNotice]:
             if any(d.channel == "board" and d.voided_at is None for d in n.dispatches)]
 
 
-@provides_due("important_notice")
-def due_items(user) -> list[tuple[str, int, str]]:
-    out = []
+@due_filter("notice_not_sent", "important_notice")
+def not_carried_out(user) -> list[ImportantNotice]:
+    """Approved notices of the user's property not yet fully sent."""
     q = scoped(_live().where(ImportantNotice.completed_at.is_(None)), ImportantNotice, user)
-    pending = len(db.session.execute(q).scalars().all())
+    return list(db.session.execute(q).scalars())
+
+
+due_filter("notice_board_expired", "important_notice")(board_overdue)
+
+
+@provides_due("important_notice")
+def due_items(user) -> list[tuple]:
+    out = []
+    pending = len(not_carried_out(user))
     if pending:
         out.append((_("Approved notices not fully sent"), pending,
-                    "important_notice"))
+                    "important_notice", "notice_not_sent"))
     overdue = board_overdue(user)
     if overdue:
         out.append((_("Board notices past their expiry to take down"), len(overdue),
-                    "important_notice"))
+                    "important_notice", "notice_board_expired"))
     return out
 
 

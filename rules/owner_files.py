@@ -18,7 +18,7 @@ from models.owner_files import LOAN_CLASSES, OccupantFamilyMember, OwnerFileAcce
 from models.reference import Building, Occupant, Unit
 
 from .butler_areas import limit_to_area
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .errors import RuleViolation
 from .scope import scoped
 
@@ -170,19 +170,31 @@ def loans_overdue(user: Any, today: date | None = None, limit: int = DUE_LIMIT) 
                    loan, True) for loan in db.session.execute(q).scalars()]
 
 
+due_filter("owner_files_incomplete", "occupant")(
+    lambda user: [r.obj.id for r in incomplete_files(user)])
+
+
 @provides_due("occupant")
-def due_items(user: Any) -> list[tuple[str, int, str]]:
+def due_items(user: Any) -> list[tuple]:
+    """Units without an owner file are units, no owner file rows: their due page."""
     out = []
-    for label, rows in ((_("Occupied units without an owner file"), units_without_owner(user)),
-                        (_("Owner files incomplete after move-in"), incomplete_files(user))):
+    for label, rows, *name in (
+            (_("Occupied units without an owner file"), units_without_owner(user)),
+            (_("Owner files incomplete after move-in"), incomplete_files(user),
+             "owner_files_incomplete")):
         if rows:
-            out.append((label, len(rows), "owner_files_due"))
+            out.append((label, len(rows), "owner_files_due", *name))
     return out
 
 
+@due_filter("owner_file_loans_overdue", "owner_file_loan")
+def loans_overdue_ids(user: Any) -> list[int]:
+    return [r.obj.id for r in loans_overdue(user)]
+
+
 @provides_due("owner_file_loan")
-def loan_due_items(user: Any) -> list[tuple[str, int, str]]:
+def loan_due_items(user: Any) -> list[tuple]:
     n = len(loans_overdue(user))
-    return [(_("Owner files not returned by the due date"), n, "owner_files_due")] \
-        if n else []
+    return [(_("Owner files not returned by the due date"), n, "owner_files_due",
+             "owner_file_loans_overdue")] if n else []
 

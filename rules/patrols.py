@@ -26,7 +26,7 @@ from models.patrols import CHECK_ITEMS, CHECK_LABELS, PROBLEM_ITEM_LABELS, Patro
 from models.service_orders import DEPARTMENTS
 from models.staff import Staff
 
-from .due import DueRow, provides_due
+from .due import DueRow, due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
 
@@ -186,20 +186,35 @@ def _count(q) -> int:
     return db.session.execute(q.with_only_columns(func.count()).order_by(None)).scalar() or 0
 
 
+def _not_reviewed_late(user):
+    return _not_reviewed(user).where(Patrol.patrolled_at < review_deadline_passed())
+
+
+due_filter("patrol_areas_vacant", "patrol_area")(
+    lambda user: [r.obj.id for r in vacant_areas(user)])
+due_filter("patrol_areas_not_patrolled", "patrol_area")(
+    lambda user: [r.obj.id for r in areas_not_patrolled(user)])
+due_filter("patrols_not_reviewed", "patrol")(
+    lambda user: Patrol.id.in_(_not_reviewed_late(user).with_only_columns(Patrol.id)))
+
+
 @provides_due("patrol")
-def due_items(user) -> list[tuple[str, int, str]]:
-    """(label, count, endpoint) for the dashboard."""
+def due_items(user) -> list[tuple]:
+    """(label, count, page[, due filter]) for the dashboard; open problems have no
+    list of their own, so they keep the patrols' due page."""
     out = []
     counts = (
-        (_("Patrol areas without a responsible butler"), len(vacant_areas(user))),
-        (_("Patrol areas not patrolled today"), len(areas_not_patrolled(user))),
-        (_("Patrols not reviewed by the next day"), _count(_not_reviewed(user).where(
-            Patrol.patrolled_at < review_deadline_passed()))),
+        (_("Patrol areas without a responsible butler"), len(vacant_areas(user)),
+         "patrol_areas_vacant"),
+        (_("Patrol areas not patrolled today"), len(areas_not_patrolled(user)),
+         "patrol_areas_not_patrolled"),
+        (_("Patrols not reviewed by the next day"), _count(_not_reviewed_late(user)),
+         "patrols_not_reviewed"),
     )
     if user.has_role("dept_manager"):
         counts += ((_("Patrol problems open for more than %(n)s days", n=PROBLEM_OPEN_DAYS),
                     _count(_old_problems(user, utcnow()))),)
-    for label, n in counts:
+    for label, n, *link in counts:
         if n:
-            out.append((label, n, "patrols_due"))
+            out.append((label, n, "patrols_due", *link))
     return out

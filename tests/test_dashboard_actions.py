@@ -76,7 +76,17 @@ EXACT = ("keys_out", "keys_out_long", "medicine_expiring", "medicine_expired", "
          "water_count", "water_low", "water_expiring", "water_undelivered",
          "followup_service", "followup_water", "in_custody", "deposited_keys",
          "mail_late_express", "mail_weekend", "custody_routine", "custody_winter",
-         "custody_ending", "public_info_late", "exit_pass_unchecked")
+         "custody_ending", "public_info_late", "exit_pass_unchecked",
+         # patrols, handovers, memos, owner files, activities, fees, notices, newspapers,
+         # follow-up visits, key applications, move-outs
+         "patrol_areas_vacant", "patrol_areas_not_patrolled", "patrols_not_reviewed",
+         "handover_late", "handover_unread", "memo_late_ack", "memo_late_result",
+         "owner_file_loans_overdue", "activity_owners_not_told", "activity_follow_ups",
+         "fee_pickup_missed", "fee_not_handed_in", "arrears_visit", "fee_undelivered",
+         "arrears_cause", "arrears_half_year", "arrears_legal", "notice_not_sent",
+         "notice_board_expired", "subscription_renewal", "visit_complaint",
+         "visit_new_resident", "visit_paid", "visit_second", "key_application_to_execute",
+         "move_out_today")
 
 
 def _more_due_rows(app, browser) -> None:
@@ -92,7 +102,7 @@ def _more_due_rows(app, browser) -> None:
 
 
 @pytest.mark.parametrize("role", ["clerk", "supervisor", "courier", "security", "butler",
-                                  "general_manager"])
+                                  "general_manager", "dept_manager", "finance"])
 def test_each_due_item_links_to_exactly_its_rows(app, browser, role):
     _more_due_rows(app, browser)
     b = browser(role)
@@ -154,3 +164,81 @@ def test_follow_up_calls_show_name_and_phone_masked_for_others(app, browser):
     guard = text_of(browser("security").get("/admin/service_due/"))
     assert f'<span class="due-call-name">{name}</span>' in guard
     assert phone not in guard and mask_personal(phone) in guard
+
+
+def _make_more_due(app) -> None:
+    """Demo rows moved (as the database owner) so that the items the demo leaves at
+    nothing are due too: one row each, picked among the first property's."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from i18n import local_today
+    from models.activities import ActivityRecord
+    from models.exit_pass import MoveOut
+    from models.fees import ArrearsCase, FeeNotice
+    from models.followups import FollowUpVisit
+    from models.memos import InternalMemo
+    from models.notices import ImportantNotice
+    from models.owner_files import OwnerFileLoan
+    from models.base import utcnow
+    from models.mail import Subscription
+    from models.patrols import Patrol
+    from rules.fees import period_of
+
+    from .conftest import owner_engine
+
+    now, today = utcnow(), local_today()
+
+    def one(model, offset: int = 0, **values) -> None:
+        home = select(Staff.property_id).where(Staff.username == "clerk").scalar_subquery()
+        first = select(model.id).where(model.property_id == home).order_by(model.id) \
+            .offset(offset).limit(1).scalar_subquery()
+        with owner_engine(app).begin() as conn:
+            conn.execute(update(model).where(model.id == first).values(**values))
+
+    one(InternalMemo, replied_at=None, voided_at=None, due_at=now - timedelta(days=1))
+    one(FeeNotice, 0, voided_at=None, pickup_at=now - timedelta(hours=1), paid_at=None)
+    one(FeeNotice, 1, voided_at=None, paid_at=now - timedelta(days=2), confirmed_at=None)
+    one(FeeNotice, 2, voided_at=None, period=period_of(today), delivered_at=None)
+    one(ArrearsCase, voided_at=None, settled_on=None, cause=None, months=13, legal_on=None)
+    one(ImportantNotice, voided_at=None, status="approved", taken_down_at=None,
+        completed_at=None)
+    one(Subscription, voided_at=None, period_until=today + timedelta(days=10))
+    one(OwnerFileLoan, voided_at=None, lent_at=now - timedelta(days=20), returned_at=None,
+        due_on=today - timedelta(days=3))
+    one(Patrol, voided_at=None, reviewed_at=None, patrolled_at=now - timedelta(days=3))
+    one(FollowUpVisit, voided_at=None, needs_second_visit=True)
+    one(ActivityRecord, voided_at=None, participants=1000)
+    one(MoveOut, voided_at=None, planned_on=today)
+
+
+# The new items the demo alone leaves at nothing, made due by ``_make_more_due``.
+MADE_DUE = {"memo_late_result", "fee_pickup_missed", "fee_not_handed_in", "arrears_cause",
+            "arrears_legal", "notice_not_sent", "subscription_renewal",
+            "owner_file_loans_overdue", "patrols_not_reviewed", "visit_second",
+            "activity_follow_ups", "move_out_today"}
+
+
+_FEES = {"fee_pickup_missed", "fee_not_handed_in", "arrears_cause", "arrears_legal"}
+MADE_DUE_FOR = {"supervisor": MADE_DUE, "dept_manager": MADE_DUE, "butler": MADE_DUE,
+                "finance": _FEES | {"activity_follow_ups"},
+                "clerk": MADE_DUE - _FEES, "courier": {"activity_follow_ups", "memo_late_result", "notice_not_sent",
+                            "subscription_renewal"},
+                "security": {"activity_follow_ups", "memo_late_result"}}
+
+
+@pytest.mark.parametrize("role", sorted(MADE_DUE_FOR))
+def test_more_due_items_link_to_exactly_their_rows(app, browser, role):
+    """Patrols, memos, fees and arrears, notices, subscriptions, owner-file loans,
+    follow-up and activity visits: each item's list has exactly its count of rows."""
+    _make_more_due(app)
+    b = browser(role)
+    seen = set()
+    for _page, name, url, label, count in due_items(b):
+        if name:
+            seen.add(name)
+            assert f"due={name}" in url, (label, url)
+            listed = text_of(b.get(url))
+            assert list_count(listed) == count, (role, label, url, list_count(listed), count)
+    assert MADE_DUE_FOR[role] <= seen, (role, MADE_DUE_FOR[role] - seen)

@@ -97,12 +97,12 @@ def test_due_complaint_memo_unacknowledged_and_result_late(app, browser):
     assert "超过要求完成时间仍无处理结果的联络单" in page
     with app.app_context():
         clerk = db.session.get(Staff, staff_id("clerk"))
-        labels = [label for label, _n, _e in memo_rules.due_items(clerk)]
+        labels = [label for label, _n, *_e in memo_rules.due_items(clerk)]
         assert len(labels) == 2
     fresh = send(b, complaint=c.id)            # 10 minutes old: not late yet
     with app.app_context():
         clerk = db.session.get(Staff, staff_id("clerk"))
-        before = dict((lbl, n) for lbl, n, _e in memo_rules.due_items(clerk))
+        before = dict((lbl, n) for lbl, n, *_e in memo_rules.due_items(clerk))
     assert fresh.memo_no and sum(before.values()) >= 2
     assert browser("security").get("/admin/internal_memo/").status_code == 200
     assert browser("finance").get("/admin/internal_memo/").status_code == 403
