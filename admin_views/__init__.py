@@ -90,6 +90,18 @@ OWNER_FILES = _l("Owner files")
 MAIL = _l("Mail and notices")
 COMPLAINTS = _l("Complaints and follow-up visits")
 
+# The navbar's dropdowns: each gathers the categories listed, under their own
+# headers, so the bar stays on one line at 1366 px (admin_views/menu.py).
+MENU_SECTIONS = [
+    (_l("Front-desk duty"), [FRONT_DESK, PATROLS, MAIL]),
+    (_l("Keys and custody"), [KEYS, HOMES, VALUABLES]),
+    (_l("Services and supplies"), [ORDERS, WATER, MEDICINE]),
+    (COMPLAINTS, [COMPLAINTS]),
+    (_l("Owners and fees"), [OWNER_FILES, FEES, MOVING_OUT]),
+    (ACTIVITIES, [ACTIVITIES]),
+    (SYSTEM, [REFERENCE, SYSTEM]),
+]
+
 # (view class, model or None for a plain page, menu name, menu category, endpoint)
 VIEWS = [
     (ApprovalsView, None, _l("My approvals"), None, "approvals"),
@@ -184,7 +196,7 @@ VIEWS = [
     (StaffView, Staff, _l("Staff"), SYSTEM, "staff"),
     (AuditLogView, AuditEntry, _l("Audit log"), SYSTEM, "audit_log"),
     (AuditChainView, None, _l("History chain status"), SYSTEM, "audit_chain"),
-    (SavedFilterView, None, _l("Saved filters"), None, "saved_filter"),
+    (SavedFilterView, None, _l("Saved filters"), SYSTEM, "saved_filter"),
 ]
 
 
@@ -198,10 +210,11 @@ def init_admin(app: Flask) -> Admin:
         csp_nonce_generator=csp_nonce,   # Flask-Admin's inline scripts carry our nonce
     )
     from admin_views import list_page
-    from admin_views.menu import cached_menu
+    from admin_views.menu import cached_menu, menu_sections
 
     app.jinja_env.globals.update(
-        cached_menu=cached_menu, static_url=list_page.static_url,
+        cached_menu=cached_menu, menu_sections=lambda: menu_sections(admin, MENU_SECTIONS),
+        static_url=list_page.static_url,
         list_pager=list_page.pager, list_simple_pager=list_page.simple_pager,
         list_header_cells=list_page.header_cells, saved_filters_for=saved_filters_for)
     from admin_views.nav_counts import nav_counts
