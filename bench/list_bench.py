@@ -105,6 +105,14 @@ def build(url: str, rows: int, registers: tuple[str, ...] = REGISTERS) -> None:
             units = [Unit(property_id=pid, building_id=blk.id, room=f"{b + 11}-{f:02d}{n:02d}")
                      for b, blk in enumerate(blocks) for f in range(1, 21) for n in range(1, 11)]
             db.session.add_all(units)
+            # The demo butler looks after half of the new blocks (区域管家分区): the
+            # butler's arrears list reads its own area, not every unit.
+            from models.fee_areas import ButlerBuilding
+            butler_id = db.session.execute(select(Staff.id).where(
+                Staff.username == "butler")).scalar()
+            db.session.add_all(ButlerBuilding(property_id=pid, building_id=blk.id,
+                                              butler_id=butler_id, created_by_id=butler_id)
+                               for blk in blocks[:5])
             db.session.commit()
             staff_ids = [s.id for s in people]
             key_ids = [k.id for k in keys]
@@ -442,10 +450,15 @@ def main() -> None:
     ap.add_argument("--registers", nargs="+", choices=REGISTERS, default=list(REGISTERS))
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated database and print its URL")
+    ap.add_argument("--build-only", action="store_true",
+                    help="build and keep the database, measure nothing (measure it later, "
+                         "on an idle machine, with --reuse)")
     args = ap.parse_args()
-    with database(args.pg, args.reuse, args.keep) as url:
+    with database(args.pg, args.reuse, args.keep or args.build_only) as url:
         if not args.reuse:
             build(sa_url(url), args.rows, tuple(args.registers))
+        if args.build_only:
+            return
         with serve(url) as (base, _proc):
             clients = {}
             for user in {"clerk", "auditor", *READERS.values()}:
