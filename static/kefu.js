@@ -182,9 +182,12 @@ document.addEventListener("click", function (event) {
 // A create form whose first empty field is a select2 box (a room, a batch) starts
 // with the cursor in that box: typing opens it, no click (issue 17: fewer clicks).
 // Runs after Flask-Admin has built its select2 boxes (its own load handler comes later).
+var kefuFirstFocus = document.activeElement;   // where the page itself put the cursor
 window.addEventListener("load", function () { setTimeout(function () {
   var form = document.querySelector("form.admin-form");
   if (!form || !/\/new\/?$/.test(window.location.pathname)) { return; }
+  // the clerk has already clicked or typed somewhere: the cursor stays there
+  if (document.activeElement !== kefuFirstFocus && document.activeElement !== document.body) { return; }
   var groups = form.querySelectorAll(".form-group");
   for (var i = 0; i < groups.length; i++) {
     var box = groups[i].querySelector(".select2-container");

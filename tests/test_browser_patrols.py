@@ -20,6 +20,7 @@ def test_butler_records_a_patrol_with_a_problem_and_the_manager_reviews_it(new_p
     page.click("form.admin-form input[type=submit]:not([name])")
     page.wait_for_selector(".alert-danger")
     assert "楼道灯开启正常" in page.inner_text(".alert-danger")
+    page.wait_for_load_state("load")           # the add-line button's script is bound
     page.click("#problems-button")
     page.wait_for_selector("#problems-0-problem")
     choose_option(page, "#problems-0-item", "楼道灯开启正常")
