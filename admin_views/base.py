@@ -42,7 +42,8 @@ from .labels import (
     search_placeholder,
     with_dotted_labels,
 )
-from .list_query import CappedCount, CappedCountQuery, ListQueryMixin  # noqa: F401
+from .list_count import CappedCount, CappedCountQuery  # noqa: F401
+from .list_query import ListQueryMixin
 from .list_render import ListRenderMixin
 from .masking import MaskingMixin
 from .scoping import ScopedAjaxLoader, ScopingMixin, scope_query  # noqa: F401

@@ -405,8 +405,10 @@ def _reused_app(backend: str, templates: dict, cached: dict):
 # database directly open one: ``with app.app_context(): …``.
 @pytest.fixture
 def app(backend, templates, app_cache):
-    before = set(threading.enumerate())
     app = _reused_app(backend, templates, app_cache)
+    # taken after the app and its database: the first PostgreSQL copy starts the
+    # template-copy thread, which never ends (each worker waited 30 s for it)
+    before = set(threading.enumerate())
     yield app
     for thread in set(threading.enumerate()) - before:
         thread.join(30)          # e.g. a history verification: done before the refill
