@@ -2,9 +2,7 @@
 社区文化活动记录表 with its numbered photos, and 活动待办."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, redirect, request, send_file, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +17,6 @@ from models.activities import ActivityPhoto, ActivityPlanLine
 from models.base import db
 from models.notices import STAGE_LABELS
 from models.followups import FollowUpVisit
-from ops import blobs
 from rules import activities as activity_rules
 from rules.matrix import permits
 
@@ -29,6 +26,7 @@ from .choices import staff_with_role
 from .fields import LocalDateTimeField
 from .inline_rows import NoDeleteRowsConverter
 from .params import id_or_404
+from .stored_files import stored_file_response
 from .write_path import commit
 
 ACTIVITY_LABELS = {
@@ -191,14 +189,7 @@ class ActivityRecordView(RegisterView):
         photo = db.session.get(ActivityPhoto, id_or_404(request.args.get("id")))
         if photo is None or self.get_one(photo.record_id) is None:
             abort(404)
-        data = blobs.read_checked(photo.stored_name, photo.sha256)
-        if data is None:
-            abort(404)
-        resp = send_file(io.BytesIO(data), mimetype=photo.content_type, max_age=0,
-                         download_name=photo.stored_name)
-        resp.headers["Cache-Control"] = "private, no-store"
-        resp.headers["Content-Security-Policy"] = "default-src 'none'"
-        return resp
+        return stored_file_response(photo)
 
     @expose("/add_photo/", methods=("GET", "POST"))
     @requires("edit")

@@ -2,7 +2,7 @@
 shown and printed from the register's counts; the department manager confirms."""
 from __future__ import annotations
 
-from flask import abort, redirect, request
+from flask import redirect
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -82,9 +82,7 @@ class ComplaintSummaryView(RegisterView):
     @expose("/print/")
     @requires("view")
     def print_view(self):
-        model = self.get_one(request.args.get("id"))
-        if model is None:
-            abort(404)
+        model = self.get_one_or_404()
         return self.render("admin/complaints/summary_print.html", model=model,
                            report=self.report(model), admin_view=self)
 

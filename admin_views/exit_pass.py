@@ -2,7 +2,7 @@
 page where security releases a pass once (the guide, Part 3 ch. 8)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -134,9 +134,7 @@ class ExitPassView(ExitPassBundleMixin, RegisterView):
     @expose("/print/")
     @requires("view")
     def print_view(self):
-        model = self.get_one(request.args.get("id"))
-        if model is None:
-            abort(404)
+        model = self.get_one_or_404()
         id_number = model.id_number
         if not reads_personal_data(current_staff(), self.register):
             id_number = pass_rules.mask_id_number(id_number)

@@ -36,9 +36,7 @@ class FeeNoticePrintMixin:
     @expose("/print/")
     @requires("view")
     def print_view(self):
-        model = self.get_one(request.args.get("id"))  # type: ignore[attr-defined]
-        if model is None:
-            abort(404)
+        model = self.get_one_or_404()  # type: ignore[attr-defined]
         return self._print([model])
 
     @expose("/print_building/")

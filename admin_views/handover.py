@@ -229,9 +229,7 @@ class ShiftHandoverView(RegisterView):
     @expose("/print/")
     @requires("view")
     def print_view(self):
-        model = self.get_one(request.args.get("id"))
-        if model is None:
-            abort(404)
+        model = self.get_one_or_404()
         return self.render("admin/handover/print.html", handovers=[model],
                            labels=HANDOVER_LABELS, matter_labels=MATTER_LABELS,
                            shifts=SHIFT_LABELS, states=MATTER_STATE_LABELS, title=None)

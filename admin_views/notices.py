@@ -2,10 +2,9 @@
 by the desk) and 发文记录 (each carrying-out: phone, written, notice board)."""
 from __future__ import annotations
 
-import io
 from itertools import product
 
-from flask import abort, redirect, request, send_file, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +16,6 @@ from i18n import local_now, local_today
 from models.base import db
 from models.notices import (CHANNEL_LABELS, CHANNELS, NOTICE_CATEGORIES, NOTICE_CATEGORY_LABELS,
                             STAGE_LABELS, NoticeAttachment)
-from ops import blobs
 from rules import notice_files
 from rules import notices as notice_rules
 from rules.matrix import permits
@@ -25,6 +23,7 @@ from rules.matrix import permits
 from .approvals import ApprovalRequestView
 from .base import RegisterView, current_staff, requires
 from .params import id_or_404
+from .stored_files import stored_file_response
 from .write_path import commit
 
 
@@ -152,15 +151,7 @@ class ImportantNoticeView(ApprovalRequestView):
         row = db.session.get(NoticeAttachment, id_or_404(request.args.get("id")))
         if row is None or row.voided_at is not None or self.get_one(row.notice_id) is None:
             abort(404)
-        data = blobs.read_checked(row.stored_name, row.sha256)
-        if data is None:
-            abort(404)
-        resp = send_file(io.BytesIO(data), mimetype=row.content_type, max_age=0,
-                         download_name=row.stored_name)
-        resp.headers["Cache-Control"] = "private, no-store"
-        resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        return resp
+        return stored_file_response(row)
 
     @expose("/attach/", methods=("POST",))
     @requires("create")

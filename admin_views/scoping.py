@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request
+from flask import abort, flash, request
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from sqlalchemy import or_
@@ -76,6 +76,14 @@ class ScopingMixin:
         if pk is None:
             return None
         return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def get_one_or_404(self):
+        """The record named by ``id``, scoped like the list, or a 404: for pages that
+        only show it (prints, files), where there is no form to go back to."""
+        model = self.get_one(request.values.get("id"))
+        if model is None:
+            abort(404)
+        return model
 
     def get_one_or_back(self, missing: str | None = None):
         """The record named by ``id`` (query or form), scoped like the list; ``None``

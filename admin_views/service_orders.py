@@ -7,7 +7,7 @@ WaterOrderView`` are its two registers."""
 from __future__ import annotations
 
 
-from flask import abort, redirect, request
+from flask import redirect, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -157,9 +157,7 @@ class ServiceOrderBase(RegisterView):
     @expose("/print/")
     @requires("view")
     def print_view(self):
-        model = self.get_one(request.args.get("id"))
-        if model is None:
-            abort(404)
+        model = self.get_one_or_404()
         parts = [_("Part 1: customer service"), _("Part 2: finance"), _("Part 3: customer"),
                  _("Part 4: service department")]
         phone = model.customer_phone or ""

@@ -2,9 +2,7 @@
 items in custody now (for the shift handover)."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, redirect, request, send_file
+from flask import abort, redirect, request
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,7 +11,6 @@ from wtforms import MultipleFileField, SelectField
 
 from i18n import local_now, local_to_utc
 from models.base import db
-from ops import blobs
 from models.staff import Staff
 from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_KINDS,
                               SIZE_CLASS_LABELS, SIZE_CLASSES, SMALL_CONTAINER_LABELS,
@@ -21,6 +18,7 @@ from models.valuables import (ID_TYPE_LABELS, ID_TYPES, ITEM_KIND_LABELS, ITEM_K
 from rules import valuables as valuables_rules
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
+from .stored_files import stored_file_response
 from .write_path import commit
 from .cosign import _FormOnly, cosigner_from
 from .choices import butlers_first
@@ -126,21 +124,12 @@ class ValuablesDepositView(OccupantLookupMixin, RegisterView):
         photo = db.session.get(DepositPhoto, id_or_404(request.args.get("id")))
         if photo is None or self.get_one(photo.deposit_id) is None:
             abort(404)
-        data = blobs.read_checked(photo.stored_name, photo.sha256)
-        if data is None:
-            abort(404)
-        resp = send_file(io.BytesIO(data), mimetype=photo.content_type, max_age=0,
-                         download_name=photo.stored_name)
-        resp.headers["Cache-Control"] = "private, no-store"
-        resp.headers["Content-Security-Policy"] = "default-src 'none'"
-        return resp
+        return stored_file_response(photo)
 
     @expose("/add_photo/", methods=("POST",))
     @requires("edit")
     def add_photo_view(self):
-        model = self.get_one(request.values.get("id"))
-        if model is None:
-            abort(404)
+        model = self.get_one_or_404()
         back = self.get_url(".details_view", id=model.id)
 
         def add() -> None:

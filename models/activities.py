@@ -8,11 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         Numeric, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
+from .ops import StoredFileMixin
 from .workflow import ApprovalRequestMixin
 
 MONEY = Numeric(10, 2)
@@ -121,7 +122,7 @@ class ActivityRecord(RegisterMixin, db.Model):
         return f"{self.held_at:%Y-%m-%d} {self.theme}" if self.held_at else self.theme
 
 
-class ActivityPhoto(RegisterMixin, db.Model):
+class ActivityPhoto(StoredFileMixin, RegisterMixin, db.Model):
     """A numbered photo with what its back says (时间, 主题, 主人公, 照相人, 内容简介);
     the file is stored like a deposit's photo (``rules.valuables``)."""
 
@@ -136,12 +137,6 @@ class ActivityPhoto(RegisterMixin, db.Model):
     subject: Mapped[str | None] = mapped_column(String(80))       # 照片主人公
     photographer: Mapped[str | None] = mapped_column(String(60))
     description: Mapped[str | None] = mapped_column(Text)
-    stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
-    original_name: Mapped[str | None] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
-                                            nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
 
     def __str__(self) -> str:
         return f"No.{self.seq_no} {self.subject or ''}".strip()

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
+from .ops import StoredFileMixin
 from .workflow import ApprovalRequestMixin
 
 NOTICE_CATEGORIES = ("weather", "outage", "community", "policy")
@@ -110,7 +111,7 @@ class NoticeDispatch(RegisterMixin, db.Model):
         return f"{self.notice.describe() if self.notice else ''} · {self.channel_label}"
 
 
-class NoticeAttachment(RegisterMixin, db.Model):
+class NoticeAttachment(StoredFileMixin, RegisterMixin, db.Model):
     """A file the notice carries (PDF or image), stored like activity photos
     (ops/blobs.py); its SHA-256 is checked whenever it is served."""
 
@@ -118,12 +119,3 @@ class NoticeAttachment(RegisterMixin, db.Model):
     notice_id: Mapped[int] = mapped_column(ForeignKey("important_notice.id"), nullable=False,
                                            index=True)
     notice = relationship("ImportantNotice", back_populates="attachments")
-    stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
-    original_name: Mapped[str | None] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
-                                            nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-
-    def __str__(self) -> str:
-        return self.original_name or self.stored_name

@@ -41,3 +41,19 @@ class StoredBlob(db.Model):
     size_bytes: Mapped[int] = mapped_column(_Big, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class StoredFileMixin:
+    """The columns of a record that names an uploaded file (a deposit photo, an
+    activity photo, a notice's attachment): the blob's key, the name it was
+    uploaded under, its type, size and SHA-256 — checked whenever it is served
+    (``ops/blobs.py``)."""
+
+    stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    original_name: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(_Big, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    def __str__(self) -> str:
+        return self.original_name or self.stored_name

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer,
-                        String, Text)
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, String, Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db, utcnow
+from .ops import StoredFileMixin
 from .workflow import CosignMixin
 
 SIZE_CLASSES = ("small", "large")
@@ -82,7 +82,7 @@ class ValuablesDeposit(RegisterMixin, CosignMixin, db.Model):
         return f"#{self.id} {self.description[:20] if self.description else ''}"
 
 
-class DepositPhoto(RegisterMixin, db.Model):
+class DepositPhoto(StoredFileMixin, RegisterMixin, db.Model):
     """A photo of a deposit, stored under ``instance/uploads`` by content hash name;
     rows and files are never deleted (voiding the deposit keeps them)."""
 
@@ -90,12 +90,3 @@ class DepositPhoto(RegisterMixin, db.Model):
     deposit_id: Mapped[int] = mapped_column(ForeignKey("valuables_deposit.id"), nullable=False,
                                             index=True)
     deposit = relationship("ValuablesDeposit", back_populates="photos")
-    stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
-    original_name: Mapped[str | None] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    size_bytes: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
-                                            nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-
-    def __str__(self) -> str:
-        return self.original_name or self.stored_name
