@@ -4,7 +4,7 @@ A side table keyed by the checkout; ``key_checkout`` itself is not altered, so i
 history snapshots and its search index stay as they are.
 
 Revision ID: 5597d60ee492
-Revises: 810b38f86810
+Revises: 5d1e7c3a9b42
 Create Date: 2026-11-30 03:22:45.286422
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5597d60ee492'
-down_revision = '5e7b2c9d4a10'
+down_revision = '5d1e7c3a9b42'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e847318e954a'
-down_revision = '5597d60ee492'
+down_revision = '5e7b2c9d4a10'
 branch_labels = None
 depends_on = None
 
