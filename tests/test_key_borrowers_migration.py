@@ -15,7 +15,7 @@ from rules.keys import issue_key, return_key
 
 from .helpers import run_cli
 
-BEFORE = "810b38f86810"          # the head before key_checkout_borrower
+BEFORE = "5d1e7c3a9b42"          # the head before key_checkout_borrower
 
 
 def _checkouts_before_the_migration() -> None:
