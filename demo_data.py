@@ -150,6 +150,11 @@ def _demo_keys(prop: Property, north: Property) -> None:
     done = issue_key(keys["会所活动室"], butler, "会所空调检查", clerk)
     return_key(done, clerk)
     issue_key(keys["水泵房"], security, "夜间巡查水泵", clerk)
+    from models.key_borrowers import KeyCheckoutBorrower   # 外来人员借用（已归还）
+    fixed = issue_key(keys["管理处办公室"], None, "空调维修", clerk, outside=KeyCheckoutBorrower(
+        kind="contractor", name="李师傅", company="恒温空调维修部",
+        id_number="440301198805061234", phone="13800138000"))
+    return_key(fixed, clerk)
     application = KeyApplication(property_id=prop.id, kind="copy", reason="work_need",
                                  copies=1, detail="保洁每天开天台门晾晒，需要一把工作钥匙",
                                  applicant_id=butler.id, created_by_id=butler.id)

@@ -51,7 +51,10 @@ class HistoryMixin:
             "decision": _("Decision"), "comment": _("Comment"), "step_name": _("Step"),
             "actor_id": _("Staff member"), "role": _("Role")})
         entries = sorted(entries_of(model) + self.related_entries(model), key=lambda e: e.id)
-        rows = [(e, (steps if e.table_name == "approval_decision" else own).changes(e))
+        # a view whose record has rows in another table says how those read
+        other = getattr(self, "readable_for_entry", None)
+        rows = [(e, (steps if e.table_name == "approval_decision"
+                     else other(e.table_name, own) if other else own).changes(e))
                 for e in entries]
         return self.render("admin/kefu_history.html", model=model, rows=rows,
                            return_url=return_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import flash, jsonify, redirect, request
 from flask_admin import BaseView, expose
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
@@ -24,9 +24,11 @@ from models.base import db, utcnow
 from models.keys import (KEY_CATEGORIES, KEY_CATEGORY_LABELS,
                          KEY_STATUS_LABELS, Key, KeyCheckout)
 from models.staff import Staff
+from rules import key_borrowers as borrower_rules
 from rules import key_register
 from rules import keys as key_rules
 
+from . import key_borrowers
 from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_query
 from .write_path import commit, known_conflict
 from .params import BadParam, parse_day, parse_id
@@ -145,25 +147,34 @@ class KeyView(RegisterView):
                            printed_at=datetime.now(timezone.utc))
 
 
-class KeyCheckoutView(RegisterView):
+class KeyCheckoutView(key_borrowers.OutsideBorrowerMixin, RegisterView):
     """钥匙领用登记表.  Issued here or at the desk; returned only through ``/return/``."""
 
     register = "key_checkout"
     disabled_endpoints = ("edit_view",)
+    # the borrower's contact last: the other columns keep their places (sort=N links)
     column_list = ("key", "borrower", "reason", "out_at", "issued_by", "returned_at",
-                   "received_by", "duration")
-    column_searchable_list = ("key.label", "borrower.full_name", "reason")
+                   "received_by", "duration", "borrower_contact")
+    column_details_list = ("key", "borrower", "borrower_contact", "reason", "out_at",
+                           "issued_by", "returned_at", "received_by", "spare_authorisation",
+                           "property")
+    # an outside borrower's name, company or room: ``id IN`` the small side table
+    column_searchable_list = ("key.label", "borrower.full_name", "reason", "outside.name",
+                              "outside.company", "outside.room")
     column_filters = ("out_at", "returned_at", "key.label", "borrower.full_name")
     column_sortable_list = ("out_at", "returned_at")
     column_default_sort = ("out_at", True)
     form_columns = ("key", "borrower", "reason")
-    column_labels = KEY_LABELS
+    column_labels = {**KEY_LABELS, "borrower_contact": key_borrowers.BORROWER_LABELS[
+        "borrower_contact"], "outside.name": _l("Borrower"), "outside.company": _l("Company"),
+        "outside.room": _l("Room")}
     form_ajax_refs = {"key": {"fields": ("label",), "page_size": 20}}
     details_template = "admin/keys/checkout_details.html"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.column_formatters = {"duration": self._duration_cell, **self.column_formatters}
+        self.add_borrower_formatters()
 
     @staticmethod
     def _duration_cell(view, context, model, name) -> str:
@@ -240,6 +251,7 @@ class KeyDeskView(SecureViewMixin, BaseView):
         label = (request.form.get("label") or "").strip()
         reason = (request.form.get("reason") or "").strip()
         borrower_id = request.form.get("borrower_id") or ""
+        kind = borrower_rules.borrower_kind(request.form.get("borrower_kind"))
         user = current_staff()
         done: list[KeyCheckout] = []
 
@@ -249,14 +261,24 @@ class KeyDeskView(SecureViewMixin, BaseView):
                 borrower = db.session.get(Staff, parse_id(borrower_id))
                 if borrower is not None and not user.can_see_property(borrower.property_id):
                     borrower = None
+            outside = borrower_rules.outside_borrower(
+                user, kind, request.form, parse_id(request.form.get("occupant_id")))
             key = key_rules.find_key(key_register.desk_property(user), label)
-            done.append(key_rules.issue_key(key, borrower, reason, user))
+            done.append(key_rules.issue_key(key, borrower, reason, user, outside=outside))
 
         if not commit(issue, lambda: _("Key %(label)s issued to %(name)s.",
                                        label=done[0].key.label,
-                                       name=done[0].borrower.full_name), self.endpoint):
-            return self._page(422, label=label, reason=reason, borrower_id=borrower_id)
+                                       name=done[0].borrower_name), self.endpoint):
+            return self._page(422, label=label, reason=reason, borrower_id=borrower_id,
+                              **key_borrowers.kept_values(request.form, kind))
         return redirect(self.get_url(".index"))
+
+    @expose("/occupants/")
+    @requires("create")
+    def occupants(self):
+        """The owner/occupant lookup of the issue form: room "1-302", name or phone."""
+        term = (request.args.get("q") or "")[:60]
+        return jsonify(borrower_rules.occupant_choices(current_staff(), term))
 
     @expose("/return/", methods=("POST",))
     @requires("edit")

@@ -32,5 +32,6 @@ from .complaints import (Complaint, ComplaintLossReport, ComplaintSummary,  # no
 from .memos import InternalMemo  # noqa: F401
 from .followups import FollowUpVisit  # noqa: F401
 from .saved_filters import SavedFilter  # noqa: F401
+from .key_borrowers import KeyCheckoutBorrower  # noqa: F401
 from .followup_batches import FollowUpBatch, FollowUpBatchUnit  # noqa: F401
 from .fee_areas import ButlerBuilding, FeeRateConfirmation, OwnerFileTidy  # noqa: F401

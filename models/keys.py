@@ -126,9 +126,20 @@ class KeyCheckout(RegisterMixin, db.Model):
     spare_authorisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("spare_key_authorisation.id"), unique=True)
     spare_authorisation = relationship("SpareKeyAuthorisation", lazy="select")
+    # 外来人员 / 业主住户: the outside borrower (models.key_borrowers); ``borrower``
+    # then names the staff member responsible for the key.
+    outside = relationship("KeyCheckoutBorrower", uselist=False, lazy="selectin",
+                           back_populates="checkout")
+
+    @property
+    def borrower_name(self) -> str:
+        """Who has the key: the outside person when there is one, else the staff member."""
+        if self.outside is not None:
+            return self.outside.name
+        return self.borrower.full_name if self.borrower else ""
 
     def __str__(self) -> str:
-        return f"{self.key.label if self.key else ''} → {self.borrower.full_name if self.borrower else ''}"
+        return f"{self.key.label if self.key else ''} → {self.borrower_name}"
 
 
 class KeyApplication(RegisterMixin, ApprovalRequestMixin, CosignMixin, db.Model):

@@ -98,9 +98,9 @@ def keys_at_desk(h, user) -> dict:
         .order_by(KeyCheckout.out_at)).scalars().all()
     h.keys_expected = total - len(out)
     rows = [_("%(key)s — out to %(who)s since %(at)s (%(reason)s)", key=c.key.label,
-              who=c.borrower.full_name, at=_local(c.out_at), reason=c.reason) for c in out]
+              who=c.borrower_name, at=_local(c.out_at), reason=c.reason) for c in out]
     return {"expected": h.keys_expected, "total": total, "rows": rows,
-            "out": [{"checkout": c.id, "key": c.key.label, "borrower": c.borrower.full_name,
+            "out": [{"checkout": c.id, "key": c.key.label, "borrower": c.borrower_name,
                      "out_at": _local(c.out_at)} for c in out]}
 
 

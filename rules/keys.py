@@ -136,16 +136,44 @@ def fill_checkout(checkout: KeyCheckout, clerk: Staff) -> None:
         mark_action(auth, "use")
 
 
+def check_contractor(name: str | None, company: str | None, id_number: str | None,
+                     phone: str | None) -> None:
+    """An outside person (外来人员) borrows a key only with a name, a company, an ID
+    number and a phone: the desk must know whom to chase for the key."""
+    given = {"name": name, "company": company, "id_number": id_number, "phone": phone}
+    words = {"name": _("name"), "company": _("company"), "id_number": _("ID number"),
+             "phone": _("phone")}
+    missing = [str(words[k]) for k, v in given.items() if not (v or "").strip()]
+    if missing:
+        raise RuleViolation(_("A contractor borrowing a key must give: %(missing)s.",
+                              missing="、".join(missing)))
+
+
 def issue_key(key: Key | None, borrower: Staff | None, reason: str, clerk: Staff,
-              authorisation: SpareKeyAuthorisation | None = None) -> KeyCheckout:
-    """Issue ``key``; the caller commits (an IntegrityError there means already out)."""
+              authorisation: SpareKeyAuthorisation | None = None,
+              outside: Any = None) -> KeyCheckout:
+    """Issue ``key``; the caller commits (an IntegrityError there means already out).
+
+    ``outside`` (a ``KeyCheckoutBorrower``): a contractor or an owner/occupant has the
+    key; ``borrower`` is then the staff member responsible, by default the clerk."""
+    if outside is not None:
+        borrower = borrower or clerk
+        if outside.kind == "contractor":
+            check_contractor(outside.name, outside.company, outside.id_number, outside.phone)
     if borrower is None:
         raise RuleViolation(_("Choose who borrows the key."))
     check_issuable(key, authorisation)
+    if outside is not None and outside.occupant is not None \
+            and outside.occupant.property_id != key.property_id:
+        raise RuleViolation(_("Choose an owner or occupant of this property."))
     checkout = KeyCheckout(key=key, key_id=key.id, borrower=borrower,
                            borrower_id=borrower.id, reason=(reason or "").strip(),
                            spare_authorisation=authorisation, created_by_id=clerk.id)
     fill_checkout(checkout, clerk)
+    if outside is not None:
+        outside.property_id = key.property_id
+        outside.created_by_id = clerk.id
+        checkout.outside = outside
     db.session.add(checkout)
     label = key.label          # read now: after a failed flush the session must roll back
     try:

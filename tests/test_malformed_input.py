@@ -46,7 +46,7 @@ PARAMS = ["id", "url", "page", "page_size", "sort", "desc", "search", "exact", "
           "cosigner_username", "cosigner_secret", "cosign_method", "later", "called_at",
           "called_by_id", "delivered_at", "delivered_by", "empties_returned", "version",
           "action", "rowid", "lang", "username", "password", "release_to"]
-PARAMS += ["q", "borrower_kind", "occupant_id",            # (kept: harmless names)
+PARAMS += ["q", "borrower_kind", "occupant_id",            # key borrowers
            "view",                                         # saved filters
            "kind", "festival", "batch", "unit", "activity_record", "service_order"]  # visits
 PARAMS += ["building", "result"]   # fee prints, arrears visits
