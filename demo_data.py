@@ -431,7 +431,7 @@ def _demo_stock_and_orders(prop: Property) -> None:
     # an 急修 (no urgent word: the class is the desk's) and a 渗漏水 repair, completed
     # and not yet visited, so the 急修 list and the after-rain batch have something
     for room, desc, klass, hours in (("1-302", "卫生间水管爆裂，关总阀后更换", "urgent", 3),
-                                     ("3-801", "卫生间墙面渗水，重做防水", "leak", 24 * 10)):
+                                     ("2-301", "卫生间墙面渗水，重做防水", "leak", 24 * 10)):
         u = one(Unit, Unit.room == room)
         rep = ServiceOrder(property_id=pid, kind="service", unit_id=u.id, unit=u,
                            customer_name=one(Occupant, Occupant.unit_id == u.id).name,
