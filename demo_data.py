@@ -433,6 +433,23 @@ def _demo_stock_and_orders(prop: Property) -> None:
     water.deliver(wo, security, now - timedelta(hours=4), 2, True, True)
     service_orders.settle(wo, clerk2, "sign_bill")
     db.session.flush()
+    # an 急修 (no urgent word: the class is the desk's) and a 渗漏水 repair, completed
+    # and not yet visited, so the 急修 list and the after-rain batch have something
+    for room, desc, klass, hours in (("1-302", "卫生间水管爆裂，关总阀后更换", "urgent", 3),
+                                     ("2-301", "卫生间墙面渗水，重做防水", "leak", 24 * 10)):
+        u = one(Unit, Unit.room == room)
+        rep = ServiceOrder(property_id=pid, kind="service", unit_id=u.id, unit=u,
+                           customer_name=one(Occupant, Occupant.unit_id == u.id).name,
+                           department="engineering", staff_name="工程部 刘师傅",
+                           description=desc, repair_class=klass,
+                           created_at=now - timedelta(hours=hours + 2), **by)
+        rep.completed_at, rep.customer_signed = now - timedelta(hours=hours), True
+        if klass == "leak":     # its 2-day call made; the visit after rain is still to come
+            rep.followup_at, rep.followup_by_id = rep.completed_at + timedelta(days=1), clerk.id
+            rep.sat_quality = rep.sat_timeliness = rep.sat_attitude = "satisfied"
+        rep.serial_no = service_orders.next_serial(pid)
+        db.session.add(rep)
+    db.session.flush()
 
 
 def _demo_exit_and_fees(prop: Property) -> None:

@@ -20,6 +20,7 @@ from i18n import cell_text, local_today
 from models.base import utcnow
 from models.service_orders import (DEPARTMENT_LABELS, DEPARTMENTS, ON_TIME, ON_TIME_LABELS,
                                    ORDER_KIND_LABELS, PAYMENT_LABELS, PAYMENT_METHODS,
+                                   REPAIR_CLASS_LABELS, REPAIR_CLASSES,
                                    SATISFACTION, SATISFACTION_LABELS, ServiceOrderLine)
 from rules import service_orders as order_rules
 from rules import service_prices
@@ -52,6 +53,7 @@ ORDER_LABELS = {
     "delivered_at": _l("Delivered at"), "delivered_by": _l("Delivered by (security)"),
     "empties_returned": _l("Empty buckets taken back"), "owner_signed": _l("Owner signed"),
     "installed": _l("Installed on the dispenser"), "state": _l("State"),
+    "repair_class": _l("Kind of repair"),
     # price list
     "item": _l("Service item"), "unit_name": _l("Unit"), "unit_price": _l("Unit price (yuan)"),
     "effective_from": _l("Effective from"), "notes": _l("Notes"), "price": _l("Service item"),
@@ -110,7 +112,8 @@ class ServiceOrderBase(RegisterView):
                       "confirm_call_result": list(ON_TIME_LABELS.items()),
                       "sat_quality": list(SATISFACTION_LABELS.items()),
                       "sat_timeliness": list(SATISFACTION_LABELS.items()),
-                      "sat_attitude": list(SATISFACTION_LABELS.items())}
+                      "sat_attitude": list(SATISFACTION_LABELS.items()),
+                      "repair_class": list(REPAIR_CLASS_LABELS.items())}
     # Choice columns (department, payment, …) are labelled by column_choices.
     column_formatters = {"serial_no": lambda v, c, m, n: m.number,
                          "items": lambda v, c, m, n: "; ".join(str(x) for x in m.lines),
@@ -143,6 +146,7 @@ class ServiceOrderBase(RegisterView):
             if model.unit is not None:
                 model.property_id = model.unit.property_id
         self.price(model)
+        order_rules.default_repair_class(model, is_created)
         order_rules.check_order(model)
         if is_created:
             model.serial_no = order_rules.next_serial(model.property_id)
@@ -215,18 +219,35 @@ class ServiceOrderView(ServiceOrderBase):
 
     register = "service_order"
     kind = "service"
-    column_list = ("serial_no", "unit", "customer_name", "items", "appointment_at",
-                   "department", "completed_at", "charge", "payment_method", "state")
+    column_list = ("serial_no", "unit", "customer_name", "items", "repair_class",
+                   "appointment_at", "department", "completed_at", "charge", "payment_method",
+                   "state")
     column_sortable_list = ("serial_no", "appointment_at", "completed_at", "charge")
+    column_filters = (*ServiceOrderBase.column_filters, "repair_class")
     column_details_list = (
-        "serial_no", "unit", "customer_name", "customer_phone", "description", "items",
+        "serial_no", "unit", "customer_name", "customer_phone", "description", "repair_class",
+        "items",
         "appointment_at", "department", "staff_name", "confirm_call_at", "confirm_call_result",
         "completed_at", "customer_signed", "work_notes", "charge", "payment_method",
         *ServiceOrderBase.settlement_columns)
     column_export_list = column_details_list
-    form_columns = ("unit", "customer_name", "customer_phone", "description", "lines",
-                    "appointment_at", "department", "staff_name", "confirm_call_at",
+    form_columns = ("unit", "customer_name", "customer_phone", "description", "repair_class",
+                    "lines", "appointment_at", "department", "staff_name", "confirm_call_at",
                     "confirm_call_result", "completed_at", "customer_signed", "work_notes")
+    form_overrides = {**ServiceOrderBase.form_overrides, "repair_class": SelectField}
+    # Left empty on a new order, the class is taken from the description's words
+    # (rules.service_orders.default_repair_class); a chosen class is kept.
+    form_args = {**ServiceOrderBase.form_args, "repair_class": {
+        "choices": [("", _l("— from the description"))]
+        + [(k, REPAIR_CLASS_LABELS[k]) for k in REPAIR_CLASSES]}}
+
+    def create_form(self, obj=None):
+        """A new order's class starts empty (Flask-Admin would preselect the column's
+        default, 'normal', which would read as the desk's choice)."""
+        form = super().create_form(obj)
+        if "repair_class" in form and "repair_class" not in request.form:
+            form.repair_class.data = ""
+        return form
     inline_model_form_converter = NoDeleteRowsConverter   # lines are changed, never deleted
     inline_models = [(ServiceOrderLine, {
         "form_columns": ("id", "price", "quantity"),

@@ -180,6 +180,9 @@ def only_columns_added_since(mapper, live: dict, stored: str | None) -> bool:
     snapshot lacks it; without this, ``audit verify`` would report every such row as
     changed outside the app the day after the upgrade.  A value written into the new
     column outside the app, or any change to the old columns, is still reported.
+    A model's ``__backfilled__`` ({column: function of the old snapshot}) names
+    columns its migration filled from the row's other columns: that value is
+    accepted too (and no other).
     Only called for rows whose digest differs (the slow path).
     """
     if not stored:
@@ -190,7 +193,9 @@ def only_columns_added_since(mapper, live: dict, stored: str | None) -> bool:
         return False
     if canonical_json({k: live[k] for k in old}) != stored:
         return False
-    return all(live[k] is None or live[k] == _default_of(mapper, k) for k in added)
+    backfilled = getattr(mapper.class_, "__backfilled__", {})
+    return all(live[k] is None or live[k] == _default_of(mapper, k)
+               or (k in backfilled and live[k] == backfilled[k](old)) for k in added)
 
 
 def _default_of(mapper, key: str):

@@ -38,6 +38,36 @@ SATISFACTION_LABELS = {"satisfied": _l("Satisfied"), "fair": _l("Fair"),
 ON_TIME = ("on_time", "late", "not_reached")
 ON_TIME_LABELS = {"on_time": _l("Staff arrived on time"), "late": _l("Staff arrived late"),
                   "not_reached": _l("Customer not reached")}
+# 急修 and 渗漏水 are kinds of repair (guide, 物业客服): the order's own field, chosen
+# by the desk; the follow-up rules (急修 within 24 h, 下雨后回访) read it.
+REPAIR_CLASSES = ("normal", "urgent", "leak")
+REPAIR_CLASS_LABELS = {"normal": _l("Ordinary repair"), "urgent": _l("Urgent repair"),
+                       "leak": _l("Leak")}
+# The words that classed an order before the field existed: the migration that added
+# it back-filled existing orders from them (urgent first, then leak), and a new
+# order left without a class takes its class from them (rules.service_orders).
+URGENT_WORDS = ("急修", "紧急")
+LEAK_WORDS = ("渗漏", "漏水", "渗水")
+
+
+def repair_class_from_words(*texts: str | None) -> str:
+    """urgent if any text has an urgent word, else leak if a leak word, else normal."""
+    joined = " ".join(t or "" for t in texts)
+    if any(w in joined for w in URGENT_WORDS):
+        return "urgent"
+    if any(w in joined for w in LEAK_WORDS):
+        return "leak"
+    return "normal"
+
+
+def _backfilled_repair_class(old: dict):
+    """What the migration wrote into an older row (its snapshot ``old`` lacks the
+    column): ``audit verify`` accepts this value as well as the default."""
+    if old.get("kind") != "service":
+        return "normal"
+    return repair_class_from_words(old.get("description"), old.get("work_notes"))
+
+
 MONEY = Numeric(10, 2)
 FOLLOWUP_OPEN = "followup_at IS NULL AND voided_at IS NULL"
 
@@ -81,6 +111,8 @@ class ServiceOrder(RegisterMixin, db.Model):
     __tablename__ = "service_order"
     __personal__ = frozenset({"customer_phone"})
     __search_indexed__ = ("customer_name", "staff_name", "description")
+    # columns a migration added and back-filled: the value it wrote, from the old row
+    __backfilled__ = {"repair_class": _backfilled_repair_class}
     __table_args__ = (
         UniqueConstraint("property_id", "serial_no", name="serial_once"),
         # the list (newest first, per kind), its created-at filter, the monthly chart
@@ -106,6 +138,9 @@ class ServiceOrder(RegisterMixin, db.Model):
     department: Mapped[str] = mapped_column(String(20), nullable=False, default="engineering")
     staff_name: Mapped[str | None] = mapped_column(String(60))
     description: Mapped[str | None] = mapped_column(Text)
+    # 普通维修 / 急修 / 渗漏水 (REPAIR_CLASSES)
+    repair_class: Mapped[str] = mapped_column(String(16), nullable=False, default="normal",
+                                              server_default="normal")
     # on-time confirmation call by the desk, within the appointment
     confirm_call_at: Mapped[datetime | None] = mapped_column(DateTime)
     confirm_call_result: Mapped[str | None] = mapped_column(String(12))

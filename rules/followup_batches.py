@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from i18n import local_day_end_utc, local_today
 from models.base import db
@@ -19,10 +19,6 @@ from .errors import RuleViolation
 
 LEAK_STARTERS = ("supervisor", "dept_manager")
 LEAK_LOOKBACK = timedelta(days=90)
-# A service order is a leak repair (渗漏水) or an urgent one (急修) by the words the desk
-# writes in its description or work notes: the 服务单 has no such box of its own.
-LEAK_WORDS = ("渗漏", "漏水", "渗水")
-URGENT_WORDS = ("急修", "紧急")
 # Fixed-date festivals, and the lunar ones by year (春节, 重阳节).
 FIXED_FESTIVALS = {"new_year": (1, 1), "labour_day": (5, 1), "children": (6, 1),
                    "teachers": (9, 10), "national_day": (10, 1)}
@@ -50,19 +46,15 @@ def festivals_between(lo: date, hi: date) -> list[tuple[str, date]]:
     return sorted(out, key=lambda fd: fd[1])
 
 
-def words_clause(words: tuple[str, ...]):
-    return or_(*[c.contains(w) for w in words
-                 for c in (ServiceOrder.description, ServiceOrder.work_notes)])
-
-
 def leak_orders(property_id: int, rained_on: date) -> list[ServiceOrder]:
-    """Leak repairs completed in the 90 days up to the rain, newest first."""
+    """Leak repairs (渗漏水, the order's repair class) completed in the 90 days up to
+    the rain, newest first."""
     hi = local_day_end_utc(rained_on)
     lo = local_day_end_utc(rained_on - LEAK_LOOKBACK)
     q = select(ServiceOrder).where(
         ServiceOrder.property_id == property_id, ServiceOrder.kind == "service",
         ServiceOrder.voided_at.is_(None), ServiceOrder.completed_at >= lo,
-        ServiceOrder.completed_at < hi, words_clause(LEAK_WORDS)
+        ServiceOrder.completed_at < hi, ServiceOrder.repair_class == "leak"
     ).order_by(ServiceOrder.completed_at.desc())
     return list(db.session.execute(q).unique().scalars())
 

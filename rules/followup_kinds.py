@@ -8,7 +8,10 @@ ch.2, ch.4; seed 003 篇5):
 - 节日: a greeting batch for each festival of the guide's list;
 - 特约 (专项服务, not repairs) 100 %, 求助 50 %, 活动 and 报刊 10 % within 15 days.
 
-The 服务单's own follow-up call counts as a visit of its order."""
+The 服务单's own follow-up call counts as a visit of its order.  急修 and 渗漏水 are the
+order's repair class (``ServiceOrder.repair_class``), not words in its text: the
+field wins (an order whose text says 紧急 but is classed normal is not an urgent
+repair, and one classed urgent is, whatever its text)."""
 from __future__ import annotations
 
 import math
@@ -25,7 +28,7 @@ from models.service_orders import ServiceOrder
 from models.staff import Staff
 
 from .due import DueRow
-from .followup_batches import URGENT_WORDS, festivals_between, words_clause
+from .followup_batches import festivals_between
 from .scope import scoped
 
 REPAIR_SAMPLE = 0.20
@@ -87,7 +90,7 @@ def repair_sample_due(user, today: date) -> list[DueRow]:
 
 
 def urgent_due(user, now: datetime) -> tuple[list[DueRow], int]:
-    orders = _orders(user, now - timedelta(days=7), now, words_clause(URGENT_WORDS))
+    orders = _orders(user, now - timedelta(days=7), now, ServiceOrder.repair_class == "urgent")
     visits = first_visits([i for i, _ in orders])
     left = sorted((at, i) for i, at in orders if i not in visits)
     found = {o.id: o for o in db.session.execute(select(ServiceOrder).where(
@@ -214,7 +217,7 @@ def month_pairs(user, first: date, nxt: date) -> list[tuple[str, str, int, tuple
     visits = first_visits([i for i, _ in repairs])
     in3 = sum(1 for i, at in repairs if i in visits and visits[i] < local_day_end_utc(
         utc_to_local(at).date() + timedelta(days=REPAIR_SAMPLE_DAYS)))
-    urgent = _orders(user, lo, hi, words_clause(URGENT_WORDS))
+    urgent = _orders(user, lo, hi, ServiceOrder.repair_class == "urgent")
     uv = first_visits([i for i, _ in urgent])
     special = _orders(user, lo, hi, ServiceOrder.department != "engineering")
     sv = first_visits([i for i, _ in special])

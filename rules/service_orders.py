@@ -25,8 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from audit import mark_action
 from i18n import local_today
 from models.base import db, utcnow
-from models.service_orders import (PAYMENT_METHODS, SATISFACTION, ServiceOrder,
-                                   ServiceOrderLine, ServiceOrderSequence, ServicePrice)
+from models.service_orders import (PAYMENT_METHODS, REPAIR_CLASSES, SATISFACTION, ServiceOrder,
+                                   ServiceOrderLine, ServiceOrderSequence, ServicePrice,
+                                   repair_class_from_words)
 from models.staff import Staff
 
 from .errors import RuleViolation
@@ -148,6 +149,18 @@ def check_order(order: ServiceOrder) -> None:
             raise RuleViolation(_("Completion cannot be before the order was raised."))
     if order.confirm_call_at is not None and not order.confirm_call_result:
         raise RuleViolation(_("Record the result of the on-time confirmation call."))
+
+
+def default_repair_class(order: ServiceOrder, is_created: bool) -> None:
+    """The repair class (普通维修 / 急修 / 渗漏水) when the form left it empty: on a new
+    order it is taken from the words of the description and work notes (急修/紧急 →
+    urgent, else 渗漏/漏水/渗水 → leak); on an edit, empty means ordinary.  A class the
+    desk chose is kept, whatever the words say (the field wins)."""
+    if not order.repair_class:
+        order.repair_class = (repair_class_from_words(order.description, order.work_notes)
+                              if is_created and order.kind == "service" else "normal")
+    if order.repair_class not in REPAIR_CLASSES:
+        raise RuleViolation(_("Choose the kind of repair."))
 
 
 def check_void(order: ServiceOrder) -> None:

@@ -74,3 +74,50 @@ def test_only_empty_added_columns_are_tolerated(live, ok):
 
     stored = '{"id":1,"notes":"a"}'
     assert only_columns_added_since(inspect(FollowUpVisit), live, stored) is ok
+
+
+def test_a_back_filled_repair_class_is_not_a_change_outside_the_app(app, monkeypatch):
+    """The migration that added ``service_order.repair_class`` filled it from the
+    order's words (``ServiceOrder.__backfilled__``): that value passes, another is
+    reported."""
+    from models.service_orders import ServiceOrder
+
+    with app.app_context():
+        real = listener.audited_columns
+        monkeypatch.setattr(listener, "audited_columns", lambda mapper: [
+            c for c in real(mapper)
+            if not (mapper.class_ is ServiceOrder and c == "repair_class")])
+        worded, plain = db.session.execute(select(ServiceOrder).where(
+            ServiceOrder.kind == "service").order_by(ServiceOrder.id).limit(2)).scalars()
+        with system_actor("test"):
+            worded.work_notes, plain.work_notes = "紧急上门，已急修", "更换灯泡"
+            db.session.commit()
+        monkeypatch.setattr(listener, "audited_columns", real)
+        ids = worded.id, plain.id
+
+        def set_class(row_id: int, value: str) -> None:
+            with owner_engine(app).begin() as conn:
+                conn.execute(text("UPDATE service_order SET repair_class = :v WHERE id = :i"),
+                             {"v": value, "i": row_id})
+
+        set_class(ids[0], "urgent")            # what the back-fill wrote
+        set_class(ids[1], "normal")
+        res = verify(db.engine)
+        assert res.ok, res.problems
+        set_class(ids[0], "leak")              # not what the back-fill wrote
+        set_class(ids[1], "urgent")
+        res = verify(db.engine)
+        for row_id in ids:
+            assert any(f"service_order row {row_id} " in p for p in res.problems), res.problems
+
+
+@pytest.mark.parametrize("live_class, ok", [("urgent", True), ("normal", True),
+                                            ("leak", False)])
+def test_a_back_filled_column_accepts_only_its_value(live_class, ok):
+    from sqlalchemy import inspect
+
+    from models.service_orders import ServiceOrder
+
+    stored = '{"description":"紧急","id":1,"kind":"service"}'
+    live = {"id": 1, "kind": "service", "description": "紧急", "repair_class": live_class}
+    assert only_columns_added_since(inspect(ServiceOrder), live, stored) is ok

@@ -23,14 +23,15 @@ from .order_helpers import unit_id
 
 
 def completed_order(app, room: str = "1-302", hours_ago: float = 2, department="engineering",
-                    description: str = "厨房水龙头更换", called: bool = False) -> int:
+                    description: str = "厨房水龙头更换", called: bool = False,
+                    repair_class: str = "normal") -> int:
     with app.app_context():
         pid = property_id("DEMO")
         done = utcnow() - timedelta(hours=hours_ago)
         o = ServiceOrder(property_id=pid, serial_no=next_serial(pid), kind="service",
                          unit_id=unit_id(app, room), customer_name="测试业主",
                          department=department, description=description,
-                         completed_at=done, followup_at=done if called else None)
+                         repair_class=repair_class, completed_at=done, followup_at=done if called else None)
         db.session.add(o)
         db.session.commit()
         return o.id
@@ -87,15 +88,35 @@ def test_a_fifth_of_the_days_repairs_are_visited_and_the_orders_call_counts(app,
 
 
 def test_urgent_repairs_are_due_within_24_hours(app, browser):
-    late = completed_order(app, hours_ago=30, description="急修：卫生间水管爆裂")
-    fresh = completed_order(app, hours_ago=2, description="紧急：入户门锁坏")
+    # the order's repair class decides, not its words: the field wins
+    late = completed_order(app, hours_ago=30, description="卫生间水管爆裂", repair_class="urgent")
+    fresh = completed_order(app, hours_ago=2, description="入户门锁坏", repair_class="urgent")
     plain = completed_order(app, hours_ago=30, description="更换灯泡")
+    worded = completed_order(app, hours_ago=30, description="紧急：急修灯泡")   # class normal
     due = {r.obj.id: r.overdue for r in section(app, "clerk", "urgent")["rows"]}
-    assert due[late] is True and due[fresh] is False and plain not in due
+    assert due[late] is True and due[fresh] is False
+    assert plain not in due and worded not in due
     assert order_visit(browser("clerk"), "urgent_repair", late).status_code == 302
     assert late not in ids(app, "clerk", "urgent")
     page = text_of(browser("clerk").get("/admin/followup_due/"))
     assert "急修项目 24 小时内回访" in page and f"service_order={fresh}" in page
+
+
+def test_the_urgent_rate_counts_orders_by_their_class(app, browser):
+    today = local_today()
+
+    def urgent_rate():
+        with app.app_context():
+            r = {r.kind: r for r in followup_due.month_rates(user("clerk"), today.replace(
+                day=1))}["urgent_repair"]
+            return r.base, r.done
+
+    base, done = urgent_rate()
+    called = completed_order(app, hours_ago=0.5, description="水管爆裂", repair_class="urgent",
+                             called=True)
+    completed_order(app, hours_ago=0.5, description="紧急：急修")       # the words, class normal
+    assert urgent_rate() == (base + 1, done + 1)
+    assert called not in ids(app, "clerk", "urgent")
 
 
 def leak_batch(b, **over):
@@ -105,7 +126,9 @@ def leak_batch(b, **over):
 
 
 def test_a_supervisor_starts_the_visits_after_rain_listing_units_with_leak_repairs(app, browser):
-    leak = completed_order(app, room="1-302", hours_ago=240, description="卫生间渗漏维修")
+    leak = completed_order(app, room="1-302", hours_ago=240, description="卫生间防水重做",
+                           repair_class="leak")
+    worded = completed_order(app, room="2-302", hours_ago=240, description="卫生间渗漏维修")
     before = len(rows(app, FollowUpBatch))
     resp = leak_batch(browser("butler"))
     assert resp.status_code == 200 and "下雨后回访由客服主管或客服部经理发起" in text_of(resp)
@@ -120,6 +143,7 @@ def test_a_supervisor_starts_the_visits_after_rain_listing_units_with_leak_repai
         b = db.session.get(FollowUpBatch, batch.id)
         lines = {u.unit_id: u.service_order_id for u in b.units}
     assert lines.get(unit_id(app, "1-302")) == leak
+    assert worded not in lines.values()          # the words alone: class normal, not listed
     due = section(app, "clerk", "leak")["rows"]
     assert unit_id(app, "1-302") in [r.obj.unit_id for r in due]
     page = text_of(browser("supervisor").get("/admin/followup_due/"))

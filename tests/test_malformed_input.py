@@ -51,6 +51,7 @@ PARAMS += ["q", "borrower_kind", "occupant_id",            # key borrowers
            "kind", "festival", "batch", "unit", "activity_record", "service_order"]  # visits
 PARAMS += ["building", "result"]   # fee prints, arrears visits
 PARAMS += ["patrol_problem"]   # patrol problem → memo
+PARAMS += ["repair_class", "flt0_18", "flt1_19"]   # service order: repair class, its filters
 
 SKIP_POST = {"auth.logout"}             # would end the session the scan is using
 NAME_RE = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
