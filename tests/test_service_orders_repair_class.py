@@ -17,7 +17,7 @@ from rules.errors import RuleViolation
 from .conftest import text_of
 from .order_helpers import create, order, order_form, orders
 
-PREVIOUS_HEAD = "5d1e7c3a9b42"
+PREVIOUS_HEAD = "5597d60ee492"
 HEAD = "3a6f1c8e2d57"
 
 

@@ -9,7 +9,7 @@ verify`` the value this wrote, so the back-filled rows are not reported as chang
 outside the app.
 
 Revision ID: 3a6f1c8e2d57
-Revises: 5d1e7c3a9b42
+Revises: 5597d60ee492
 Create Date: 2026-11-30 07:40:00.000000
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3a6f1c8e2d57'
-down_revision = '5d1e7c3a9b42'
+down_revision = '5597d60ee492'
 branch_labels = None
 depends_on = None
 
