@@ -50,6 +50,6 @@ def nav_counts() -> dict[str, int] | None:
         from rules import approvals, due
 
         g.kefu_nav_counts = {"approvals": len(approvals.waiting_for(user)),
-                             "cosigns": len(due.cosigns_waiting(user)),
+                             "cosigns": due.cosigns_waiting_count(user),
                              "due": _due_count(user)}
     return g.kefu_nav_counts

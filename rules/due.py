@@ -21,6 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
+
 from models.base import db
 
 from .matrix import permits
@@ -107,5 +110,22 @@ def cosigns_waiting(user) -> list[tuple[str, Any]]:
     out = []
     for rule in COSIGN_RULES.values():
         if rule.waiting is not None and permits(user, rule.register, "cosign"):
-            out += [(rule.register, r) for r in db.session.execute(rule.waiting(user)).scalars()]
+            # no eager joins: the dashboard reads a few of these rows' relations
+            q = rule.waiting(user).options(lazyload("*"))
+            out += [(rule.register, r) for r in db.session.execute(q).scalars()]
     return out
+
+
+def cosigns_waiting_count(user) -> int:
+    """How many records :func:`cosigns_waiting` would list: one count per rule, no
+    rows loaded (the navbar shows it on every page)."""
+    from .two_person import COSIGN_RULES
+
+    if user.property_id is None:
+        return 0
+    n = 0
+    for rule in COSIGN_RULES.values():
+        if rule.waiting is not None and permits(user, rule.register, "cosign"):
+            inner = rule.waiting(user).order_by(None).subquery()
+            n += db.session.execute(select(func.count()).select_from(inner)).scalar() or 0
+    return n
