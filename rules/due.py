@@ -117,15 +117,16 @@ def cosigns_waiting(user) -> list[tuple[str, Any]]:
 
 
 def cosigns_waiting_count(user) -> int:
-    """How many records :func:`cosigns_waiting` would list: one count per rule, no
-    rows loaded (the navbar shows it on every page)."""
+    """How many records :func:`cosigns_waiting` would list: one statement adding a
+    count per rule, no rows loaded (the navbar shows it on every page)."""
     from .two_person import COSIGN_RULES
 
     if user.property_id is None:
         return 0
-    n = 0
-    for rule in COSIGN_RULES.values():
-        if rule.waiting is not None and permits(user, rule.register, "cosign"):
-            inner = rule.waiting(user).order_by(None).subquery()
-            n += db.session.execute(select(func.count()).select_from(inner)).scalar() or 0
-    return n
+    counts = [select(func.count()).select_from(rule.waiting(user).order_by(None).subquery())
+              .scalar_subquery()
+              for rule in COSIGN_RULES.values()
+              if rule.waiting is not None and permits(user, rule.register, "cosign")]
+    if not counts:
+        return 0
+    return db.session.execute(select(sum(counts[1:], counts[0]))).scalar() or 0   # one statement
