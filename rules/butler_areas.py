@@ -41,8 +41,13 @@ def limit_to_area(query: Any, unit_column: Any, user: Any) -> Any:
     """``query`` narrowed to the butler's units (unchanged for every other role)."""
     if not own_area_only(user):
         return query
-    return query.filter(unit_column.in_(own_units(user))) if hasattr(query, "filter") \
-        else query.where(unit_column.in_(own_units(user)))
+    # ``unit + 0``: the unit column's own index is not used for this test.  A butler's
+    # area is hundreds of units; driving the query from that index read every row
+    # of every one of them and sorted them (a million arrears cases: 0.8-1.3 s a
+    # page); without it the list's order index is walked and each row's unit is
+    # looked up in the area (0.8 ms).
+    condition = (unit_column + 0).in_(own_units(user))
+    return query.filter(condition) if hasattr(query, "filter") else query.where(condition)
 
 
 def in_area(user: Any, unit_id: int | None) -> bool:
