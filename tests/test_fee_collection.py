@@ -199,3 +199,29 @@ def test_the_printed_notice_has_the_items_due_date_and_property(app, browser):
     assert batch.count('data-notice="') == 2 and "2-301" not in batch
     assert batch.index("1-301") < batch.index("1-302")
     assert browser("security").get(f"/admin/fee_notice/print/?id={nid}").status_code == 403
+
+
+def test_a_month_or_a_year_typed_in_the_search_finds_those_notices_by_the_index(app, browser):
+    """缴费通知单 searched for "2019-05" (or "2019-5", or "2019"): the month's notices,
+    compared by equality (or a range), not by "contains" — which walked every newer
+    month (a million notices: 70 ms; 0.7 ms)."""
+    import re as _re
+
+    from .helpers import statements_during
+
+    for room, period in (("1-301", "2019-05"), ("1-302", "2019-06"), ("1-301", "2020-05")):
+        _notice(app, room=room, period=period)
+    fin = browser("finance")
+
+    def rooms_periods(term: str) -> set[str]:
+        html = fin.get(f"/admin/fee_notice/?search={term}").get_data(as_text=True)
+        return set(_re.findall(r"\b(20\d\d-\d\d)\b", html.split("model-list", 1)[1]))
+
+    assert rooms_periods("2019-05") == {"2019-05"}
+    assert rooms_periods("2019-5") == {"2019-05"}
+    assert rooms_periods("2019") == {"2019-05", "2019-06"}
+    seen = statements_during(app, lambda: fin.get("/admin/fee_notice/?search=2019-05"))
+    wheres = [st.split("WHERE", 1)[1] for st, _ in seen
+              if "WHERE" in st and "fee_notice.period" in st.split("WHERE", 1)[1]]
+    assert wheres and all("fee_notice.period = " in w for w in wheres), wheres
+    assert not any(_re.search(r"fee_notice\.period\)? (I?LIKE|like)", w) for w in wheres), wheres
