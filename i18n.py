@@ -1,6 +1,8 @@
 """Locale selection: the user's saved choice, else the session's, else Chinese."""
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 from flask import current_app, session
@@ -50,7 +52,10 @@ def compile_catalogs(source_dir: Path, target_dir: Path) -> Path:
         mo.parent.mkdir(parents=True, exist_ok=True)
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=locale)
-        tmp = mo.with_suffix(".mo.tmp")
+        # a name of this process and thread: gunicorn's workers all compile at start,
+        # and with one shared name the first rename left the others nothing to
+        # rename (a worker failed to boot after every change to a .po)
+        tmp = mo.with_suffix(f".mo.{os.getpid()}-{threading.get_ident()}.tmp")
         with tmp.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)
         tmp.replace(mo)

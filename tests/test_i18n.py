@@ -80,3 +80,34 @@ def test_every_string_in_the_code_has_a_chinese_translation():
     with open(root / "translations/zh_Hans_CN/LC_MESSAGES/messages.po", "rb") as fh:
         have = {m.id for m in read_po(fh) if m.id}
     assert extracted - have == set(), "run: python scripts/translations.py update"
+
+
+def test_workers_compiling_the_catalogues_at_once_all_start(tmp_path):
+    """gunicorn's workers all compile the catalogues when a .po changed: each must
+    come up (one shared temporary file name made all but the first fail to boot)."""
+    import threading
+    from pathlib import Path
+
+    from i18n import compile_catalogs
+
+    source = Path(__file__).resolve().parent.parent / "translations"
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def boot() -> None:
+        start.wait()
+        try:
+            compile_catalogs(source, tmp_path)
+        except BaseException as exc:  # noqa: BLE001 — collected for the assertion
+            errors.append(exc)
+
+    for _round in range(3):
+        for mo in tmp_path.rglob("*.mo"):
+            mo.unlink()
+        threads = [threading.Thread(target=boot) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors, errors
+    assert (tmp_path / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo").stat().st_size > 0
