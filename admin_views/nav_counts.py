@@ -47,9 +47,35 @@ def nav_counts() -> dict[str, int] | None:
     if user is None:
         return None
     if "kefu_nav_counts" not in g:
-        from rules import approvals, due
-
-        g.kefu_nav_counts = {"approvals": len(approvals.waiting_for(user)),
-                             "cosigns": due.cosigns_waiting_count(user),
-                             "due": _due_count(user)}
+        g.kefu_nav_counts = {**_waiting_counts(user), "due": _due_count(user)}
     return g.kefu_nav_counts
+
+
+# (database, staff id, roles, history head) → {"approvals", "cosigns"}
+_waiting: dict[tuple, dict[str, int]] = {}
+
+
+def _waiting_counts(user) -> dict[str, int]:
+    """Approvals and co-signs waiting for ``user``: computed again only after a write.
+    What waits changes only when something is written, and every write appends to
+    the history, so its newest entry is the key (one index read instead of a
+    query per approval chain and co-sign rule on every page)."""
+    from sqlalchemy import select
+
+    from models.audit import AuditEntry
+    from models.base import db
+    from rules import approvals, due
+
+    # the newest entry's id and chain hash: the hash makes two databases (a test's
+    # fresh copies) with as many entries but different ones two keys
+    head = tuple(db.session.execute(select(AuditEntry.id, AuditEntry.hash)
+                                    .order_by(AuditEntry.id.desc()).limit(1)).first() or ())
+    key = (*_key(user), user.roles, user.property_id, head)
+    counts = _waiting.get(key)
+    if counts is None:
+        counts = {"approvals": len(approvals.waiting_for(user)),
+                  "cosigns": due.cosigns_waiting_count(user)}
+        if len(_waiting) > 4096:
+            _waiting.clear()
+        _waiting[key] = counts
+    return counts

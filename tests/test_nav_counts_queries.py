@@ -15,7 +15,10 @@ from .helpers import statements_during
 
 @pytest.mark.parametrize("role", ["dept_manager", "general_manager"])
 def test_the_approvals_count_reads_each_request_table_without_joins(app, browser, role):
+    from admin_views import nav_counts
+
     page = browser(role)
+    nav_counts._waiting.clear()              # counted afresh, not remembered
     seen = statements_during(app, lambda: page.get("/admin/complaint/"))
     tables = {m.__tablename__ for m in request_models()}
     checked = 0
@@ -48,3 +51,35 @@ def test_the_navbar_counts_the_same_cosigns_the_dashboard_lists(app, browser, ro
         counted = due.cosigns_waiting_count(user)
         db.session.remove()
     assert badge is not None and int(badge.group(1)) == listed == counted
+
+
+def test_the_navbar_counts_again_after_any_write(app, browser):
+    """The approvals count is remembered until the next write: a decision made by
+    someone else shows at once on the next page."""
+    from admin_views import nav_counts
+
+    gm = browser("general_manager")
+
+    def badge() -> int:
+        html = gm.get("/admin/public_info/").get_data(as_text=True)
+        return int(re.search(r'id="nav-approvals"[^>]*>[^<]*<span class="badge[^"]*">(\d+)<',
+                             html).group(1))
+
+    nav_counts._waiting.clear()
+    before = badge()
+    assert before > 0                                    # the demo's applications wait
+    assert badge() == before                             # remembered: same number
+    from sqlalchemy import select
+
+    from audit import system_actor
+    from models.base import db
+    from rules.approvals import request_models
+
+    with app.app_context(), system_actor("test"):
+        for model in request_models():
+            pending = db.session.execute(select(model).where(
+                model.status == "pending", model.voided_at.is_(None))).scalars().all()
+            for req in pending:
+                req.voided_at, req.void_reason = req.created_at, "test"
+        db.session.commit()
+    assert badge() == 0
