@@ -67,7 +67,11 @@ class ListQueryMixin:
         if narrow:
             few = self._few_matches(query)
             if few is not None:
-                query = query.filter(self._id_among(few or [0]))
+                # the ids alone, not beside the search's own conditions: PostgreSQL
+                # multiplied the selectivity of a code search's id list by this one
+                # (the same 532 ids: "1 row"), and planned a scan (a room on a million
+                # mail items: 140 ms)
+                query, joins = self.get_query().filter(self._id_among(few or [0])), {}
         if not execute:                      # an export iterates this query itself
             query = self._lean(query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)

@@ -219,9 +219,10 @@ class ServiceOrderView(ServiceOrderBase):
 
     register = "service_order"
     kind = "service"
-    column_list = ("serial_no", "unit", "customer_name", "items", "repair_class",
+    # (new columns go last: a saved list's ?sort=N counts the columns before it)
+    column_list = ("serial_no", "unit", "customer_name", "items",
                    "appointment_at", "department", "completed_at", "charge", "payment_method",
-                   "state")
+                   "state", "repair_class")
     column_sortable_list = ("serial_no", "appointment_at", "completed_at", "charge")
     column_filters = (*ServiceOrderBase.column_filters, "repair_class")
     column_details_list = (
