@@ -68,7 +68,7 @@ def _waiting_counts(user) -> dict[str, int]:
 
     # the newest entry's id and chain hash: the hash makes two databases (a test's
     # fresh copies) with as many entries but different ones two keys
-    head = tuple(db.session.execute(select(AuditEntry.id, AuditEntry.hash)
+    head = tuple(db.session.execute(select(AuditEntry.hash, AuditEntry.id)
                                     .order_by(AuditEntry.id.desc()).limit(1)).first() or ())
     key = (*_key(user), user.roles, user.property_id, head)
     counts = _waiting.get(key)

@@ -45,5 +45,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('service_order', schema=None) as batch_op:
-        batch_op.drop_column('repair_class')
+    # a plain DROP COLUMN (SQLite 3.35+): the batch mode's table copy dropped
+    # service_order while follow-up visits and water deliveries still pointed at it
+    op.execute("ALTER TABLE service_order DROP COLUMN repair_class")
