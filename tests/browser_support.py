@@ -36,8 +36,18 @@ class LiveServer:
         self.thread.start()
 
     def stop(self) -> None:
+        """Stop serving and let requests still running finish: the next test copies
+        a fresh database over this one's file, and a request still holding it then
+        (a page's late fetch) made SQLite answer "disk I/O error" to the next login."""
+        import time
+
         self.server.shutdown()
+        self.server.server_close()
         self.thread.join(timeout=5)
+        deadline = time.monotonic() + 5
+        for thread in threading.enumerate():
+            if "process_request_thread" in thread.name:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="module")
