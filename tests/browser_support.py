@@ -142,7 +142,9 @@ def saved(page) -> None:
 
 
 def choose_option(page, selector: str, text: str) -> None:
-    """Pick the option of a (select2-enhanced) select whose label contains ``text``."""
+    """Pick the option of a (select2-enhanced) select whose label contains ``text``
+    (waiting for it: a click that opened its form may still be loading)."""
+    page.wait_for_selector(selector, state="attached")
     page.eval_on_selector(selector, """(el, t) => {
         for (const o of el.options) { if (o.text.includes(t)) { el.value = o.value; } }
         el.dispatchEvent(new Event('change', {bubbles: true})); }""", text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import _may_change
+from .conftest import _may_change, _may_change_more_than_rows
 
 
 @pytest.mark.parametrize("statement", [
@@ -48,3 +48,69 @@ def test_anything_but_a_plain_read_counts_as_a_change(statement):
 ])
 def test_plain_reads_do_not(statement):
     assert not _may_change(statement), statement
+
+
+@pytest.mark.parametrize("statement", [
+    "INSERT INTO memo (id) VALUES (1)",
+    "UPDATE staff SET active = false",
+    "DELETE FROM key_checkout",
+    "SELECT nextval('memo_id_seq')",
+    "SELECT setval('memo_id_seq', 5)",
+])
+def test_row_writes_and_sequences_are_put_back_by_rows(statement):
+    """A database only these changed is put back by rewriting its rows."""
+    assert _may_change(statement) and not _may_change_more_than_rows(statement)
+
+
+@pytest.mark.parametrize("statement", [
+    "WITH moved AS (DELETE FROM a RETURNING *) SELECT * FROM moved",
+    "SELECT * INTO copy_of_memo FROM memo",
+    "EXPLAIN ANALYZE DELETE FROM memo",
+    "ANALYZE memo", "VACUUM memo", "CREATE TABLE t (id int)",
+    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete",
+    "DROP TABLE memo", "TRUNCATE memo", "GRANT SELECT ON memo TO someone",
+    "COPY memo FROM STDIN", "LOCK TABLE memo", "CALL something()",
+    "DO $$ BEGIN DELETE FROM memo; END $$", "SELECT lo_unlink(5)", "",
+])
+def test_anything_more_than_rows_gets_a_new_copy(statement):
+    assert _may_change_more_than_rows(statement), statement
+
+
+def test_rows_put_back_are_the_templates_rows_sequences_and_triggers(app, templates):
+    """After a test that changed rows and a sequence, the refill by rows leaves the
+    database as a fresh copy would be: rows, sequence values, trigger states."""
+    from sqlalchemy import text
+
+    from models.base import db
+    from tests.conftest import _dispose
+
+    database = app.extensions["kefu_test_db"]
+    if database.backend != "postgresql":
+        pytest.skip("SQLite is always refilled by a file copy")
+    queries = {
+        "name": "SELECT full_name FROM staff WHERE username = 'clerk'",
+        "staff": "SELECT count(*) FROM staff",
+        "history": "SELECT count(*) FROM audit_log",
+        "triggers": "SELECT string_agg(tgname::text || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger "
+                    "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal",
+    }
+
+    def state() -> dict:
+        with app.app_context():
+            found = {k: db.session.execute(text(q)).scalar() for k, q in queries.items()}
+            found["next id"] = db.session.execute(text("SELECT nextval('staff_id_seq')")).scalar()
+            db.session.rollback()
+            return found
+
+    fresh = state()
+    with app.app_context():
+        db.session.execute(text("UPDATE staff SET full_name = 'changed' WHERE username = 'clerk'"))
+        db.session.execute(text("SELECT nextval('staff_id_seq')"))
+        db.session.commit()
+    _dispose(app)
+    database.rows_only = True
+    database.refill(templates)
+    after = state()
+    assert after["name"] != "changed"
+    fresh.pop("next id"), after.pop("next id")      # both took one: compare the rest
+    assert after == fresh
