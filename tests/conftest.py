@@ -156,6 +156,19 @@ def _no_commit_flush(conn, name: str) -> None:
     conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
 
+def _no_autovacuum(name: str) -> None:
+    """No autovacuum in the copies of the template: rows put back (``_PgRows``)
+    leave dead rows behind, and an autovacuum of them would give the next test
+    statistics a fresh copy does not have (its query plans would differ).  A
+    database is copied anew after ``_PgRows.MAX_PUT_BACKS`` put-backs instead."""
+    import psycopg
+
+    with psycopg.connect(pg_url(name).replace("+psycopg", ""), autocommit=True) as conn:
+        for (table,) in conn.execute("SELECT tablename FROM pg_tables "
+                                     "WHERE schemaname = 'public'").fetchall():
+            conn.execute(f'ALTER TABLE public."{table}" SET (autovacuum_enabled = off)')
+
+
 def _template_for(backend: str, templates: dict) -> str:
     if backend in templates:
         return templates[backend]
@@ -170,6 +183,7 @@ def _template_for(backend: str, templates: dict) -> str:
             conn.execute(f'CREATE DATABASE "{name}"')
             _no_commit_flush(conn, name)
         _build_template(pg_url(name))
+        _no_autovacuum(name)
         if PG_APP_ROLE:
             _grant_app_role(pg_url(name))
         templates[backend] = name
@@ -305,12 +319,20 @@ class _PgRows:
                 "WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace").fetchall()
 
     _ENABLE = {"O": "ENABLE", "A": "ENABLE ALWAYS", "R": "ENABLE REPLICA", "D": "DISABLE"}
+    MAX_PUT_BACKS = 20          # then a new copy: no dead rows pile up
+    _put_backs: dict[str, int] = {}
 
     def put_back(self, name: str) -> bool:
         """The template's rows in ``name`` again; False when that could not be done
-        (someone holds a lock on it): the caller makes a new copy."""
+        (someone holds a lock on it, or it was put back often enough): the caller
+        makes a new copy."""
         import psycopg
 
+        done = self._put_backs.get(name, 0)
+        if done >= self.MAX_PUT_BACKS:
+            self._put_backs[name] = 0
+            return False
+        self._put_backs[name] = done + 1
         try:
             with psycopg.connect(pg_url(name).replace("+psycopg", ""), connect_timeout=3) as conn:
                 conn.execute("SET lock_timeout = '3s'")
@@ -371,8 +393,11 @@ class Database:
             for suffix in ("-wal", "-shm"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
             shutil.copyfile(tpl, self.path)
-        elif not (getattr(self, "rows_only", False) and _pg_rows(tpl).put_back(self.name)):
+        elif getattr(self, "rows_only", False) and _pg_rows(tpl).put_back(self.name):
+            self.put_back = True
+        else:
             _pg_copies(tpl).take_as(self.name, replacing=True)
+            self.put_back = False
 
     def drop(self) -> None:
         if self.backend == "sqlite":
@@ -486,7 +511,7 @@ def _watch_statements() -> None:
 _watch_statements()
 
 
-def _reused_app(backend: str, templates: dict, cached: dict):
+def _reused_app(backend: str, templates: dict, cached: dict, fresh: bool = False):
     if backend not in cached:
         app, database = _make_app(backend, templates)
         views = {view: dict(view.__dict__) for view in app.extensions["admin"][0]._views}
@@ -496,6 +521,8 @@ def _reused_app(backend: str, templates: dict, cached: dict):
         database.schema_changes_at = _schema_changes_seen[0]
         return app
     app, database, (config, views) = cached[backend]
+    if fresh and getattr(database, "put_back", False):
+        database.rows_only = database.untouched = False     # a new copy: no dead rows
     if not (backend == "postgresql" and getattr(database, "untouched", False)):
         database.refill(templates)
     database.untouched = False               # until the test ends having changed nothing
@@ -515,8 +542,11 @@ def _reused_app(backend: str, templates: dict, cached: dict):
 # would share it (and Flask-Login's cached user in ``g``).  Tests that read the
 # database directly open one: ``with app.app_context(): …``.
 @pytest.fixture
-def app(backend, templates, app_cache):
-    app = _reused_app(backend, templates, app_cache)
+def app(request, backend, templates, app_cache):
+    # a test reading query plans gets a new copy: the indexes of a database whose
+    # rows were put back hold dead entries, and tiny tables' plans follow their size
+    fresh = request.node.get_closest_marker("fresh_database") is not None
+    app = _reused_app(backend, templates, app_cache, fresh)
     # taken after the app and its database: the first PostgreSQL copy starts the
     # template-copy thread, which never ends (each worker waited 30 s for it)
     before = set(threading.enumerate())

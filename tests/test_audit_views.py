@@ -285,6 +285,7 @@ def test_log_search_gives_the_rows_of_a_plain_scan(app, browser, monkeypatch, pa
     assert checked == 6 * 3           # contains and not contains of the three name columns
 
 
+@pytest.mark.fresh_database
 def test_log_search_and_filters_read_indexes(app, backend, browser):
     """A name search is an IN list, not a LIKE over every entry; every filter of the
     list and the search are served by an index in the list's order (id), on both

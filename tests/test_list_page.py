@@ -240,6 +240,7 @@ ORDERS = [("key_checkout", ""), ("key_checkout", "?sort=5"), ("key_checkout", "?
           ("water_order", "?sort=6&desc=1")]
 
 
+@pytest.mark.fresh_database
 @pytest.mark.parametrize("from_end", [False, True], ids=["front", "from-the-end"])
 @pytest.mark.parametrize("user", ["clerk", "auditor"])       # a property's; head office
 @pytest.mark.parametrize("endpoint,query", ORDERS)

@@ -64,6 +64,7 @@ def test_which_terms_search_the_number_s_ends(term, affix):
     assert bool(AFFIX_TERM.fullmatch(term)) is affix
 
 
+@pytest.mark.fresh_database
 def test_the_indexes_serve_a_suffix_and_a_prefix(app):
     """The plan reads the affix indexes, not the whole table."""
     with app.app_context():
@@ -123,6 +124,7 @@ def _page_statements(app, browser, term: str) -> list[str]:
     return seen
 
 
+@pytest.mark.fresh_database
 def test_postgresql_reads_a_code_s_matches_by_id_before_the_page(app, browser, backend,
                                                                    monkeypatch):
     """A prefix's matches lie in one stretch of time: PostgreSQL walking the time
