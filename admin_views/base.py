@@ -98,6 +98,7 @@ class RegisterView(SecureViewMixin, PermissionFlagsMixin, ScopingMixin, ListQuer
     column_type_formatters_detail = DETAIL_TYPE_FORMATTERS  # the same, to the second
     column_exclude_list = ("version", "void_reason", "created_by_id", "voided_by_id")
     column_details_exclude_list = ("version",)  # internal counter
+    history_formatters: dict[str, Callable[[Any], str]] = {}  # stored value → text (JSON)
 
     # -- forms and writes ------------------------------------------------------
     can_delete = False                       # registers are voided, never deleted

@@ -69,13 +69,18 @@ class ButlerBuildingView(RegisterView):
         butler_areas.check_assignment(model)
 
 
-def _figures(view, context, model, name) -> str:
+def figures_text(stored: str | None) -> str:
+    """The stored figures (JSON, one row per butler) as people read them."""
     try:
-        rows = json.loads(model.figures or "[]")
+        rows = json.loads(stored or "[]")
     except ValueError:
         rows = []
     return "; ".join(f"{r.get('butler', '')}: {r.get('rate', 0)}% / {r.get('rate_ytd', 0)}%"
                      for r in rows)
+
+
+def _figures(view, context, model, name) -> str:
+    return figures_text(model.figures)
 
 
 class FeeRateConfirmationView(RegisterView):
@@ -98,6 +103,7 @@ class FeeRateConfirmationView(RegisterView):
     column_searchable_list = ("period",)
     column_formatters = {"figures": _figures}
     column_formatters_export = {"figures": _figures}
+    history_formatters = {"figures": figures_text}       # history, as-of pages and CSV
     column_choices = {"cosign_method": [("pin", _l("PIN")), ("password", _l("Password")),
                                         ("session", _l("Confirmed while signed in"))]}
 

@@ -44,8 +44,8 @@ def borrower_text(model: Any, context: Any = None) -> str:
     if outside is None:
         return model.borrower.full_name if model.borrower else ""
     staff = model.borrower.full_name if model.borrower else ""
-    return (f"{outside} · {kind_text(outside.kind, context)} · "
-            f"{cell_text(context, 'Responsible staff')} {staff}")
+    responsible = cell_text(context, "Responsible staff")    # outside the f-string: extracted
+    return f"{outside} · {kind_text(outside.kind, context)} · {responsible} {staff}"
 
 
 def contact_text(model: Any, export: bool = False) -> str:

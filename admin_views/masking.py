@@ -20,7 +20,8 @@ class MaskingMixin:
 
         choices = {k: dict(v) for k, v in (self.column_choices or {}).items()}
         return Readable(self.model, self.column_labels, choices,
-                        masked=self.masked_columns() if masked is None else masked)
+                        masked=self.masked_columns() if masked is None else masked,
+                        formatters=getattr(self, "history_formatters", None))
 
     def masked_columns(self, export: bool = False) -> frozenset[str]:
         """The model's personal columns this user sees masked: on screen, or (with

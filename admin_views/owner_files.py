@@ -76,6 +76,18 @@ def family_cell(view, context, model, name) -> Markup:
     return Markup(f'<ul class="mb-0">{"".join(items)}</ul>') if items else Markup("")
 
 
+
+def export_scope(args) -> str:
+    """What an export covered, in words for the access log (its search and the number
+    of its filters; the raw query string read as code to an auditor)."""
+    parts = []
+    if (args.get("search") or "").strip():
+        parts.append(_("search “%(term)s”", term=args["search"].strip()[:60]))
+    filters = sum(1 for key in args if key.startswith("flt"))
+    if filters:
+        parts.append(_("%(n)d filters", n=filters))
+    return "; ".join(parts) or _("All files")
+
 class OwnerFileView(ButlerAreaMixin, RegisterView):
     """业主基本情况登记表: one file per person and unit."""
 
@@ -211,8 +223,7 @@ class OwnerFileView(ButlerAreaMixin, RegisterView):
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
-        self._opened("export", None, request.query_string.decode("utf-8", "replace")
-                     or _("All files"), export=True)
+        self._opened("export", None, export_scope(request.args), export=True)
         return super().export(export_type)
 
     # -- 业主电话联络表 and the birthday list ---------------------------------------------

@@ -66,10 +66,14 @@ class Readable:
 
     def __init__(self, model_cls, labels: Mapping[str, Any],
                  choices: Mapping[str, Mapping[str, Any]] | None = None,
-                 masked: frozenset[str] = frozenset()):
+                 masked: frozenset[str] = frozenset(),
+                 formatters: Mapping[str, Any] | None = None):
         self.model_cls = model_cls
         self.labels = labels
         self.choices = choices or {}
+        # field → function(stored value) → text, for values stored in a form people
+        # do not read (a JSON column): a view's ``history_formatters``
+        self.formatters = formatters or {}
         self.masked = masked        # personal columns this reader sees as 138****0001
         self.targets: dict[str, Any] = {}
         if model_cls is not None:
@@ -100,6 +104,8 @@ class Readable:
             return mask_personal(value)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if field in self.formatters:
+            return self.formatters[field](value)
         if field in self.choices:
             return str(self.choices[field].get(value, value))
         target = self.targets.get(field)

@@ -86,6 +86,10 @@ def test_finance_cosigns_the_months_collection_rate_and_late_months_are_due(
         assert row.cosigned_by_id == staff_id("finance") and row.cosigned_at is not None
         assert [e.action for e in entries_for("fee_rate_confirmation", cid)][-1] == "cosign"
     assert "次月 5 日前未经财务部确认的收费率" not in text_of(browser("finance").get("/admin/"))
+    # the stored figures (JSON) read as on the list in history and as-of pages
+    for page in (f"{url}register_as_of/", f"{url}history/?id={cid}", f"{url}as_of/?id={cid}"):
+        text = text_of(fin.get(page))
+        assert "rate_ytd" not in text and "% / " in text, page
 
 
 def test_the_rate_is_not_due_before_the_sixth(app, browser, monkeypatch):

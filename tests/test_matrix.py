@@ -4,7 +4,8 @@ Generated from ``rules.matrix`` and from the app's URL map: every URL rule of ev
 admin view — Flask-Admin's own (list, details, create, edit, delete, actions,
 ajax lookup and update, export) and every custom ``@expose`` — is requested by
 every role.  Allowed exactly where the matrix says; 403 elsewhere; anonymous
-users are sent to the login page.  A new endpoint is covered without editing
+users are sent to the login page.  Every Chinese page a role is shown here is also
+read for English words (``test_translations_walk``'s check, one request for both).  A new endpoint is covered without editing
 this file, and one without a matrix action is refused for everyone.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rules.matrix import ACTIONS, MATRIX, permits
 from rules.roles import ROLES
 
 from .conftest import Browser, csrf_from
+from .page_text import SKIP_ENDPOINTS, english_in, visible
 
 VIEW_REGISTERS = sorted(MATRIX)
 _browsers: dict = {}
@@ -95,6 +97,7 @@ def test_every_endpoint_obeys_the_matrix(shared_app, role, register):
     assert views, f"no view for register {register}"
     b = browser_for(app, role)
     checked = 0
+    english: dict[str, list[str]] = {}
     for view in views:
         for fn, method, url in view_rules(app, view):
             action = view.endpoint_action(fn)
@@ -108,6 +111,15 @@ def test_every_endpoint_obeys_the_matrix(shared_app, role, register):
             else:
                 assert resp.status_code == 403, f"{where}: expected 403, got {resp.status_code}"
             checked += 1
+            # the page this role sees is Chinese (test_translations_walk reads the
+            # pages of views outside the matrix, and every English page)
+            if method == "GET" and resp.status_code == 200 and resp.mimetype == "text/html" \
+                    and fn not in SKIP_ENDPOINTS:
+                words = english_in("\n".join(visible(resp.get_data(as_text=True)).text))
+                if words:
+                    english[url] = sorted(set(words))
+    assert not english, "English on a Chinese page:\n" + "\n".join(
+        f"{u}: {w}" for u, w in sorted(english.items()))
     # model views have at least list/details/create/edit/delete/export/void/history
     assert checked >= (2 if all(getattr(v, 'model', None) is None for v in views) else 10)
 

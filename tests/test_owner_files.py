@@ -232,3 +232,23 @@ def test_a_masked_role_finds_a_file_by_the_whole_number_only(app, browser):
     assert "张伟" in text_of(browser("butler").get(fragment))
     assert "张伟" in text_of(browser("clerk").get(f"/admin/occupant/?search={PHONE}"))
     assert "张伟" in text_of(browser("clerk").get("/admin/occupant/?search=1-301"))
+
+
+def test_an_exports_scope_is_logged_in_words(app, browser):
+    """The access log names what an export covered (its search, its filters) in
+    words, never the raw query string; one without either covered all files."""
+    from sqlalchemy import select
+
+    from models.base import db
+    from models.owner_files import OwnerFileAccess
+
+    def last_scope() -> str:
+        with app.app_context():
+            return db.session.execute(select(OwnerFileAccess.scope)
+                                      .order_by(OwnerFileAccess.id.desc()).limit(1)).scalar()
+
+    manager = browser("dept_manager")
+    assert manager.get("/admin/occupant/export/csv/?search=张&flt0_0=1&name=x").status_code == 200
+    assert last_scope() == "搜索“张”; 筛选条件 1 个"
+    assert manager.get("/admin/occupant/export/csv/").status_code == 200
+    assert last_scope() == "全部档案"

@@ -10,9 +10,7 @@ the attributes a browser shows (placeholder, title, alt, button values).
 """
 from __future__ import annotations
 
-import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -22,134 +20,14 @@ from rules.roles import ROLES
 
 from .conftest import Browser
 from .helpers import first_ids
-
-# Endpoints that are not pages to read (files, writes, session changes).
-SKIP_ENDPOINTS = ("static", "export", "ajax_lookup", "ajax_update", "delete_view",
-                  "logout", "set_lang", "photo", "action_view")
-SHOWN_ATTRS = ("placeholder", "title", "alt", "data-placeholder", "aria-label")
-
-# Words that must never reach a Chinese page (internal values, Flask-Admin and
-# select2 defaults, labels that once were untranslated).
-MARKERS = ("None", "__None", "True", "False", "Select model", "请选择模型",
-           "In custody", "Follow-up due", "Applicant", "Current Step", "Decided At",
-           "Cosign Method", "Please enter", "No matches found", "unit.room")
-# ASCII words a Chinese page may show: abbreviations, file types, brand and
-# demo-data names (usernames, key labels, addresses).
-ALLOWED_WORDS = {
-    "PDF", "CSV", "XLSX", "UTC", "No", "ID", "IP", "PIN", "English", "Chart", "GMT",
-    "clerk", "clerk2", "butler", "courier", "security", "finance", "supervisor",
-    "dept_manager", "property_manager", "general_manager", "auditor", "admin",
-    "DEMO", "NORTH", "localhost", "testclient", "JPEG", "PNG", "WebP",
-    # the history's machine actor as stored ("cli:demo-data", address "cli")
-    "cli", "demo", "data",
-}
-WORD_RE = re.compile(r"(?<![A-Za-z0-9_.@-])[A-Za-z][A-Za-z_]{2,}(?![A-Za-z0-9_@])")
-CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+")
+from .page_text import CJK_RUN_RE, SKIP_ENDPOINTS, english_in, visible
 
 _clients: dict = {}
 
-
-class Visible(HTMLParser):
-    """Visible text of a page, and separately its labels (headers, buttons, menu
-    items, form labels, titles) for the English check.  Data that scripts show
-    later counts too: the filters' operations and choices (JSON in a hidden div)
-    and the template of a new inline row (escaped HTML)."""
-
-    LABEL_TAGS = frozenset({"th", "label", "button", "h1", "h2", "h3", "h4", "h5", "h6",
-                            "legend", "dt", "title"})
-    LABEL_CLASSES = ("nav-link", "dropdown-item", "btn", "navbar-brand", "control-label")
-    VOID_TAGS = frozenset({"input", "br", "img", "meta", "link", "hr", "area", "base", "col",
-                           "source"})
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.labels: list[str] = []
-        self._stack: list[tuple[str, str]] = []     # (tag, "skip" | "label" | "json" | "html" | "")
-
-    def _mode(self) -> str:
-        for _tag, mode in reversed(self._stack):
-            if mode:
-                return mode
-        return ""
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if self._mode() in ("skip", "json", "html"):
-            if tag not in self.VOID_TAGS:
-                self._stack.append((tag, ""))
-            return
-        for name in SHOWN_ATTRS:
-            if a.get(name):
-                self._add(a[name], label=True)
-        if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
-            self._add(a["value"], label=True)
-        if tag in self.VOID_TAGS:
-            return
-        classes = a.get("class", "").split()
-        mode = ""
-        if tag in ("script", "style", "template", "code"):      # code: a command to type
-            mode = "skip"
-        elif "inline-field-template" in classes:
-            mode = "html"
-        elif a.get("id", "").endswith("-data") and "d-none" in classes:
-            mode = "json"
-        elif tag in self.LABEL_TAGS or any(c in self.LABEL_CLASSES for c in classes):
-            mode = "label"
-        self._stack.append((tag, mode))
-
-    def handle_endtag(self, tag):
-        while self._stack:
-            if self._stack.pop()[0] == tag:
-                break
-
-    def _add(self, text: str, label: bool) -> None:
-        self.text.append(text)
-        if label:
-            self.labels.append(text)
-
-    def handle_data(self, data):
-        mode = self._mode()
-        if mode == "skip" or not data.strip():
-            return
-        if mode == "html":
-            inner = visible(data)
-            self.text += inner.text
-            self.labels += inner.labels
-        elif mode == "json":
-            for text in json_texts(json.loads(data)):
-                self._add(text, label=True)
-        else:
-            self._add(data, label=mode == "label")
-
-
-def json_texts(value) -> list[str]:
-    """The shown strings of the filters' JSON: operations and option labels (not
-    the ``arg``/``index``/``type`` keys nor option values)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        found = [value["operation"]] if isinstance(value.get("operation"), str) else []
-        for option in value.get("options") or ():
-            if isinstance(option, (list, tuple)) and len(option) > 1:
-                found.append(str(option[1]))
-        if "operation" not in value:
-            for item in value.values():
-                found += json_texts(item)
-        return found
-    if isinstance(value, list):
-        return [t for item in value for t in json_texts(item)]
-    return []
-
-
-def visible(html: str) -> Visible:
-    parser = Visible()
-    parser.feed(html)
-    return parser
-
-
-def page_urls(app) -> list[str]:
-    """One URL per GET page of every admin view, with the view's first record."""
+def page_urls(app, outside_matrix: bool = False) -> list[str]:
+    """One URL per GET page of every admin view, with the view's first record;
+    ``outside_matrix``: only those of views without a register (``test_matrix``
+    reads every register view's Chinese pages as every role)."""
     views = {v.endpoint: v for v in app.extensions["admin"][0]._views}
     ids = first_ids(app)
     urls = []
@@ -158,6 +36,8 @@ def page_urls(app) -> list[str]:
         if "GET" not in rule.methods or rule.arguments or name in SKIP_ENDPOINTS \
                 or prefix not in views:
             continue
+        if outside_matrix and _in_matrix(views[prefix]):
+            continue
         url = rule.rule
         if prefix in ids and name != "index_view":
             url += f"?id={ids[prefix]}"
@@ -165,9 +45,21 @@ def page_urls(app) -> list[str]:
     return sorted(set(urls))
 
 
+def _in_matrix(view) -> bool:
+    """Whether ``test_matrix`` requests this view's endpoints as every role."""
+    from admin_views.base import SecureViewMixin
+
+    return isinstance(view, SecureViewMixin) and bool(getattr(view, "register", ""))
+
+
 @pytest.fixture(scope="module")
 def urls(shared_app):
     return page_urls(shared_app)
+
+
+@pytest.fixture(scope="module")
+def urls_outside_matrix(shared_app):
+    return page_urls(shared_app, outside_matrix=True)
 
 
 @pytest.fixture(scope="module")
@@ -210,20 +102,12 @@ def pages(app, urls, role: str, lang: str):
             yield url, resp.get_data(as_text=True)
 
 
-COMMAND_RE = re.compile(r"flask --app app [a-z -]+")     # a command to type, quoted in a hint
-
-
-def english_in(text: str) -> list[str]:
-    text = COMMAND_RE.sub("", text)
-    found = [m for m in MARKERS if re.search(rf"(?<![A-Za-z_]){re.escape(m)}(?![A-Za-z_])", text)]
-    found += [w for w in WORD_RE.findall(text) if w not in ALLOWED_WORDS]
-    return found
-
-
 @pytest.mark.parametrize("role", ROLES)
-def test_chinese_pages_show_no_english(shared_app, urls, role):
+def test_chinese_pages_show_no_english(shared_app, urls_outside_matrix, role):
+    """The pages of views outside the matrix (the dashboard, …): the register views'
+    Chinese pages are read by ``test_matrix`` as it requests them, as every role."""
     problems = {}
-    for url, html in pages(shared_app, urls, role, "zh_Hans_CN"):
+    for url, html in pages(shared_app, urls_outside_matrix, role, "zh_Hans_CN"):
         words = english_in("\n".join(visible(html).text))
         if words:
             problems[url] = sorted(set(words))
