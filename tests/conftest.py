@@ -322,7 +322,7 @@ class _PgRows:
     MAX_PUT_BACKS = 20          # then a new copy: no dead rows pile up
     _put_backs: dict[str, int] = {}
 
-    def put_back(self, name: str) -> bool:
+    def put_back(self, name: str, since: int = -1) -> bool:
         """The template's rows in ``name`` again; False when that could not be done
         (someone holds a lock on it, or it was put back often enough): the caller
         makes a new copy."""
@@ -340,13 +340,18 @@ class _PgRows:
                 for table, trigger, _state in self.triggers:
                     conn.execute(f'ALTER TABLE public."{table}" DISABLE TRIGGER "{trigger}"')
                 cursor = conn.cursor()
+                written = {t for t, at in _table_writes.items() if at > since}
                 for table, data in self.rows.items():
+                    if table not in written:
+                        continue
                     cursor.execute(f'DELETE FROM public."{table}"')
                     if data:
                         with cursor.copy(f'COPY public."{table}" FROM STDIN (FORMAT binary)') as copy:
                             copy.write(data)
-                for sequence, last, called in self.sequences:
-                    cursor.execute("SELECT setval(%s, %s, %s)", (f'public."{sequence}"', last, called))
+                if self.sequences:           # one round trip for all of them
+                    cursor.execute("SELECT " + ", ".join(["setval(%s, %s, %s)"] * len(self.sequences)),
+                                   [v for seq, last, called in self.sequences
+                                    for v in (f'public."{seq}"', last, called)])
                 for table, trigger, state in self.triggers:
                     conn.execute(f'ALTER TABLE public."{table}" {self._ENABLE[state]} TRIGGER "{trigger}"')
             return True
@@ -393,7 +398,8 @@ class Database:
             for suffix in ("-wal", "-shm"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
             shutil.copyfile(tpl, self.path)
-        elif getattr(self, "rows_only", False) and _pg_rows(tpl).put_back(self.name):
+        elif getattr(self, "rows_only", False) and _pg_rows(tpl).put_back(self.name,
+                                                                            self.changes_at):
             self.put_back = True
         else:
             _pg_copies(tpl).take_as(self.name, replacing=True)
@@ -482,12 +488,20 @@ _SEQUENCE_READ = re.compile(r"\b(nextval|setval)\b", re.I)
 _schema_changes_seen = [0]   # statements that may have changed more than rows
 
 
+_WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?(?:[\s(]|$)', re.I)
+_table_writes: dict[str, int] = {}   # table → _changes_seen when last written, this process
+
+
 def _may_change_more_than_rows(statement: str) -> bool:
     words = statement.lstrip(" (\n\t").split(None, 1)
     if not words:
         return True
     first = words[0].upper()
     if first in _ROW_WRITES:
+        written = _WRITTEN_TABLE.match(statement)
+        if written is None:              # a form not read here: more than known rows
+            return True
+        _table_writes[written.group(1).lower()] = _changes_seen[0]
         return False
     if first in _READS:
         # a read that writes through a function (nextval/setval: sequences are put
@@ -504,7 +518,7 @@ def _watch_statements() -> None:
     def _note(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
         if executemany or _may_change(statement):
             _changes_seen[0] += 1
-            if not executemany and _may_change_more_than_rows(statement):
+            if _may_change_more_than_rows(statement):
                 _schema_changes_seen[0] += 1
 
 

@@ -114,3 +114,15 @@ def test_rows_put_back_are_the_templates_rows_sequences_and_triggers(app, templa
     assert after["name"] != "changed"
     fresh.pop("next id"), after.pop("next id")      # both took one: compare the rest
     assert after == fresh
+
+
+def test_the_tables_a_row_write_names_are_the_ones_put_back():
+    from .conftest import _table_writes
+
+    for statement, table in (("INSERT INTO memo (id) VALUES (1)", "memo"),
+                             ('UPDATE "staff" SET active = false', "staff"),
+                             ("DELETE FROM key_checkout", "key_checkout"),
+                             ("INSERT INTO audit_log(id) VALUES (2)", "audit_log")):
+        _table_writes.pop(table, None)
+        assert not _may_change_more_than_rows(statement)
+        assert table in _table_writes, statement
