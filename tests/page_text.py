@@ -127,9 +127,54 @@ def json_texts(value) -> list[str]:
 
 
 def visible(html: str) -> Visible:
+    """The page's visible text and labels.  The navbar (``<nav>…</nav>``, two thirds
+    of a page's tags, the same on most pages a role opens) is read once per distinct
+    navbar and its result reused: it stands at the top level of the body, so reading
+    it apart gives the same text."""
+    start = html.find("<nav")
+    end = _matching_nav_end(html, start) if start >= 0 else -1
+    if end < 0:
+        parser = Visible()
+        parser.feed(html)
+        return parser
+    # the language form's return address differs on every page and is never shown
+    navbar = _NEXT_VALUE.sub(r"\1", html[start:end])
+    if navbar not in _navbars:
+        if len(_navbars) >= 256:
+            _navbars.pop(next(iter(_navbars)))
+        _navbars[navbar] = visible_part(navbar)
+    head, tail = visible_part(html[:start]), visible_part(html[end:])
+    nav_text, nav_labels = _navbars[navbar]
+    result = Visible()
+    result.text = head[0] + nav_text + tail[0]
+    result.labels = head[1] + nav_labels + tail[1]
+    return result
+
+
+_navbars: dict[str, tuple[list[str], list[str]]] = {}
+_NEXT_VALUE = re.compile(r'(<input type="hidden" name="next" value=")[^"]*')
+
+
+def visible_part(html: str) -> tuple[list[str], list[str]]:
     parser = Visible()
     parser.feed(html)
-    return parser
+    parser.close()
+    return parser.text, parser.labels
+
+
+def _matching_nav_end(html: str, start: int) -> int:
+    """The index just after the ``</nav>`` closing the ``<nav`` at ``start``."""
+    depth, at = 0, start
+    while True:
+        opening, closing = html.find("<nav", at), html.find("</nav>", at)
+        if closing < 0:
+            return -1
+        if 0 <= opening < closing:
+            depth, at = depth + 1, opening + 4
+        else:
+            depth, at = depth - 1, closing + 6
+            if depth == 0:
+                return at
 
 
 COMMAND_RE = re.compile(r"flask --app app [a-z -]+")     # a command to type, quoted in a hint
