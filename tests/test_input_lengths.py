@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models import KeyCheckout
 from models.base import db
 from rules.lengths import string_limits
-from tests.conftest import Browser, text_of
+from tests.conftest import Browser, hidden_inputs, text_of
 from tests.helpers import endpoints_for
 from tests.key_helpers import desk_issue
 
@@ -47,16 +47,18 @@ def test_create_form_limits_every_text_field(shared_app, creators, endpoint, mod
     b = Browser(shared_app)
     assert b.login(who).status_code == 302
     url = f"/admin/{endpoint}/new/"
-    page = text_of(b.get(url))
+    form = b.client.get(url)
+    page = text_of(form)
+    hidden = hidden_inputs(form.get_data(as_text=True))            # a create form's hidden inputs do not change
+    with shared_app.app_context():
+        before = db.session.execute(select(func.count()).select_from(model)).scalar()
     checked = 0
     for field, limit in string_limits(model).items():
         tag = _tag(page, field)
         if tag is None:                      # not on this form
             continue
         assert f'maxlength="{limit}"' in tag, f"{field}: {tag}"
-        with shared_app.app_context():
-            before = db.session.execute(select(func.count()).select_from(model)).scalar()
-        resp = b.post_form(url, {field: "长" * (limit + 1)})
+        resp = b.post_form(url, {field: "长" * (limit + 1)}, hidden=hidden)
         assert resp.status_code == 200, f"{field}: {resp.status_code}"
         assert f"最多 {limit} 个字符" in text_of(resp), field
         with shared_app.app_context():
