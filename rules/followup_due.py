@@ -119,24 +119,31 @@ def _overdue(kind: str, obj, now: datetime) -> bool:
     return kind == "second"
 
 
-def due_sections(user, now: datetime | None = None) -> list[dict]:
+def due_sections(user, now: datetime | None = None, rows: bool = True,
+                 skip: frozenset[str] = frozenset()) -> list[dict]:
+    """Every kind's section of the due page; ``rows=False``: the counts only, for the
+    kinds whose count does not depend on their rows (the dashboard's), and ``skip``
+    kinds not computed at all."""
     now = now or utcnow()
     out = []
     for kind, (q, model, link) in _queries(user, local_today()).items():
         ids, total = _due_ids(q, link, kind)
-        found = db.session.execute(select(model).where(model.id.in_(ids))).unique().scalars()
-        rows = [DueRow(kind, str(o), o, _overdue(kind, o, now))
-                for o in sorted(found, key=lambda o: o.id)]
-        out.append({"id": kind, "title": SECTION_TITLES[kind](), "rows": rows, "total": total})
-    return out + followup_kinds.due_sections(user, now)
+        found_rows: list[DueRow] = []
+        if rows:
+            found = db.session.execute(select(model).where(model.id.in_(ids))).unique().scalars()
+            found_rows = [DueRow(kind, str(o), o, _overdue(kind, o, now))
+                          for o in sorted(found, key=lambda o: o.id)]
+        out.append({"id": kind, "title": SECTION_TITLES[kind](), "rows": found_rows,
+                    "total": total})
+    return out + followup_kinds.due_sections(user, now, skip)
 
 
 @provides_due("followup_visit")
 def due_items(user) -> list[tuple[str, int, str]]:
     out = []
-    for s in due_sections(user):
-        if s["id"] == "activity":            # on the dashboard through activity_record
-            continue
+    # the activity visits are on the dashboard through activity_record; only the
+    # routine visits' count depends on their rows (computed in followup_kinds)
+    for s in due_sections(user, rows=False, skip=frozenset({"activity"})):
         # a butler's week is due by Sunday: the dashboard counts only the late ones
         total = sum(r.overdue for r in s["rows"]) if s["id"] == "routine" else s["total"]
         if total:

@@ -190,18 +190,23 @@ SECTION_TITLES = {
 }
 
 
-def due_sections(user, now: datetime | None = None) -> list[dict]:
+def due_sections(user, now: datetime | None = None,
+                 skip: frozenset[str] = frozenset()) -> list[dict]:
+    """The sections of the remaining kinds, but those in ``skip``."""
     from .activities import follow_ups_due
 
     now, today = now or utcnow(), local_today()
-    urgent, n_urgent = urgent_due(user, now)
-    special, n_special = special_due(user, now)
-    found = {"repair_sample": repair_sample_due(user, today), "urgent": (urgent, n_urgent),
-             "leak": leak_due(user, today), "routine": routine_due(user, today),
-             "holiday": holiday_due(user, today), "special": (special, n_special),
-             "activity": follow_ups_due(user, now)}
+    found = {"repair_sample": lambda: repair_sample_due(user, today),
+             "urgent": lambda: urgent_due(user, now),
+             "leak": lambda: leak_due(user, today), "routine": lambda: routine_due(user, today),
+             "holiday": lambda: holiday_due(user, today),
+             "special": lambda: special_due(user, now),
+             "activity": lambda: follow_ups_due(user, now)}
     out = []
-    for kind, rows in found.items():
+    for kind, compute in found.items():
+        if kind in skip:
+            continue
+        rows = compute()
         rows, total = rows if isinstance(rows, tuple) else (rows, len(rows))
         out.append({"id": kind, "title": SECTION_TITLES[kind](), "rows": rows, "total": total})
     return out
