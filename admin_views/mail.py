@@ -62,11 +62,12 @@ def delivery_cell(view, context, model, name) -> Markup:
         if model.proxy_receipt and model.handed_to_courier_at is None:
             from flask_wtf.csrf import generate_csrf
 
+            hand = _("Hand to the courier")      # outside the f-string: extracted
             cell += (f'<form method="post" class="d-inline mail-hand-over" action="'
                      f'{view.get_url(".hand_over_view")}"><input type="hidden" '
                      f'name="csrf_token" value="{generate_csrf()}"><input type="hidden" '
                      f'name="id" value="{model.id}"><button class="btn btn-sm btn-link">'
-                     f'{escape(_("Hand to the courier"))}</button></form>')
+                     f'{escape(hand)}</button></form>')
     return Markup(cell)
 
 
