@@ -13,7 +13,6 @@ from markupsafe import Markup, escape
 from wtforms import SelectField
 
 import i18n
-from audit.history import Readable
 from i18n import local_now, local_to_utc
 from models.base import db, utcnow
 from models.handover import (MATTER_STATE_LABELS, MATTER_STATES, SHIFT_LABELS, SHIFTS,
@@ -56,13 +55,6 @@ def sections_text(value: str) -> str:
         return str(value)
     return " / ".join(f"{d.get('title', name)}：{'；'.join(map(str, d.get('rows', [])))}"
                       for name, d in data.items() if isinstance(d, dict))
-
-
-class HandoverReadable(Readable):
-    def value(self, field: str, value) -> str:
-        if field == "sections_json" and value:
-            return sections_text(value)
-        return super().value(field, value)
 
 
 def handover_state(view, context, model, name) -> Markup:
@@ -117,6 +109,7 @@ class ShiftHandoverView(RegisterView):
     column_filters = ("handed_over_at", "shift")
     column_choices = {"shift": list(SHIFT_LABELS.items())}
     column_formatters = {"state": handover_state, "late": late_badge}
+    history_formatters = {"sections_json": sections_text}   # the snapshot, in words
     form_columns = ("shift", "handed_over_at", "incoming", "duty_log", "reported_to",
                     "reported_at", "keys_counted", "key_discrepancy", "deposits_checked",
                     "charged_orders_handed", "handed_to_finance_at", "incident_note", "matters",
@@ -162,11 +155,6 @@ class ShiftHandoverView(RegisterView):
                           handed_over_at=utcnow(), outgoing=user)
         with db.session.no_autoflush:
             return handover_rules.compute(h, user)
-
-    def readable(self, masked: frozenset[str] | None = None) -> HandoverReadable:
-        choices = {k: dict(v) for k, v in (self.column_choices or {}).items()}
-        return HandoverReadable(self.model, self.column_labels, choices,
-                                masked=self.masked_columns() if masked is None else masked)
 
     def validate_rules(self, form, model, is_created: bool) -> None:
         user = current_staff()

@@ -48,6 +48,9 @@ def test_outgoing_enters_and_incoming_cosigns_on_the_same_form(app, browser):
         assert [e.action for e in entries_for("shift_handover", h.id)] == ["insert"]
     page = text_of(browser("clerk").get(URL + f"details/?id={h.id}"))
     assert "已签字" in page and "水泵房" in page and "钥匙交接" in page
+    # the stored snapshot (JSON) reads as section titles and lines in the history
+    history = text_of(browser("auditor").get(URL + f"history/?id={h.id}"))
+    assert "1-302寄存" in history and "rows&#34;" not in history and "rows&quot;" not in history
 
 
 def test_without_the_cosign_it_waits_and_only_the_incoming_person_signs(app, browser):
