@@ -76,7 +76,6 @@ def family_cell(view, context, model, name) -> Markup:
     return Markup(f'<ul class="mb-0">{"".join(items)}</ul>') if items else Markup("")
 
 
-
 def export_scope(args) -> str:
     """What an export covered, in words for the access log (its search and the number
     of its filters; the raw query string read as code to an auditor)."""
@@ -87,6 +86,7 @@ def export_scope(args) -> str:
     if filters:
         parts.append(_("%(n)d filters", n=filters))
     return "; ".join(parts) or _("All files")
+
 
 class OwnerFileView(ButlerAreaMixin, RegisterView):
     """业主基本情况登记表: one file per person and unit."""

@@ -287,8 +287,8 @@ class _PgRows:
     A new copy (``_PgCopies``) costs 0.2–0.5 s of ``CREATE DATABASE … TEMPLATE``
     (19 MB through the WAL, most of it the catalogues) and a ``DROP DATABASE``,
     which on PostgreSQL 15 forces an immediate checkpoint: one per test, 1,600 a
-    run.  Most tests only insert and update a few rows; for them the tables are
-    emptied and the template's rows copied back in (~35 ms), the sequences set to
+    run.  Most tests only insert and update a few rows; for them the tables they
+    wrote are emptied and the template's rows copied back in (~5–35 ms), the sequences set to
     the template's values, in one transaction as the server's superuser with the
     triggers off (replica role; the history's ALWAYS triggers disabled and enabled
     again).  Anything more than rows (``_may_change_more_than_rows``) still gets a
@@ -298,6 +298,7 @@ class _PgRows:
         import psycopg
 
         self.rows: dict[str, bytes] = {}
+        self._put_backs: dict[str, int] = {}     # database → put-backs since its copy
         with psycopg.connect(pg_url(template).replace("+psycopg", "")) as conn:
             tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                                   "ORDER BY 1").fetchall()
@@ -320,7 +321,6 @@ class _PgRows:
 
     _ENABLE = {"O": "ENABLE", "A": "ENABLE ALWAYS", "R": "ENABLE REPLICA", "D": "DISABLE"}
     MAX_PUT_BACKS = 20          # then a new copy: no dead rows pile up
-    _put_backs: dict[str, int] = {}
 
     def put_back(self, name: str, since: int = -1) -> bool:
         """The template's rows in ``name`` again; False when that could not be done

@@ -5,8 +5,9 @@ admin view — Flask-Admin's own (list, details, create, edit, delete, actions,
 ajax lookup and update, export) and every custom ``@expose`` — is requested by
 every role.  Allowed exactly where the matrix says; 403 elsewhere; anonymous
 users are sent to the login page.  Every Chinese page a role is shown here is also
-read for English words (``test_translations_walk``'s check, one request for both).  A new endpoint is covered without editing
-this file, and one without a matrix action is refused for everyone.
+read for English words (``test_translations_walk``'s check, one request for both).
+A new endpoint is covered without editing this file, and one without a matrix
+action is refused for everyone.
 """
 from __future__ import annotations
 
