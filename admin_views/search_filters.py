@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
+from flask import g
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import get_locale
 from sqlalchemy import false, or_
@@ -202,7 +203,8 @@ class SearchFiltersMixin:
                 conds.append(indexed_condition(db.session, self.model, own, term, like))
             match = or_(*conds) if conds else false()
             if code and conds:
-                match = _code_matches(self.model, conds) if _postgres() else match
+                match = _code_matches(self.model, conds, term) \
+                    if _postgres() else match
             query = query.filter(match)
             if count_query is not None:
                 count_query = count_query.filter(match)
@@ -250,7 +252,7 @@ def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _code_matches(model, conds):
+def _code_matches(model, conds, key):
     """The rows matching a code's fragment, read by id from each condition's index.
 
     Matches of a tracking-number prefix lie in one stretch of time (SF000012… were
@@ -263,9 +265,21 @@ def _code_matches(model, conds):
     """
     from sqlalchemy import ARRAY, Integer, any_, bindparam, select, union_all
 
-    ids = db.session.execute(union_all(*(select(model.id).where(c) for c in conds))
-                             .limit(CODE_IDS_MAX + 1)).scalars().all()
+    # a list asks up to three times (its count, a sample, its page): read once
+    memo = g.setdefault("kefu_code_ids", {})
+    key = (model.__tablename__, key)
+    if key not in memo:
+        memo[key] = db.session.execute(union_all(*(select(model.id).where(c) for c in conds))
+                                       .limit(CODE_IDS_MAX + 1)).scalars().all()
+    ids = memo[key]
     if len(ids) > CODE_IDS_MAX:
         return or_(*conds)
+    bounded_matches().add(model.__tablename__)
     return model.id == any_(bindparam("code_ids", sorted(set(ids)) or [0], unique=True,
                                        type_=ARRAY(Integer)))
+
+
+def bounded_matches() -> set[str]:
+    """Tables whose list, in this request, is narrowed to a known list of at most
+    ``CODE_IDS_MAX`` ids (list_query.py pages them by id)."""
+    return g.setdefault("kefu_bounded_matches", set())

@@ -60,6 +60,8 @@ class CustodyAgreement(RegisterMixin, db.Model):
         return bool(self.winter_check_from and self.winter_check_until
                     and self.winter_check_from <= day <= self.winter_check_until)
 
+    __str_loads__ = ("unit", "owner")  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"#{self.id} {self.unit.room if self.unit else ''} {self.owner.name if self.owner else ''}"
 
@@ -113,6 +115,8 @@ class VacantHomeInspection(RegisterMixin, db.Model):
     gas_meter_ok: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     findings: Mapped[str | None] = mapped_column(Text)
     repair_forwarded_to: Mapped[str | None] = mapped_column(String(120))
+
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
 
     def __str__(self) -> str:
         return f"#{self.id} {self.unit.room if self.unit else ''}"

@@ -70,6 +70,8 @@ class MoveOut(RegisterMixin, db.Model):
     def number(self) -> str:
         return f"{self.serial_no:05d}" if self.serial_no else ""
 
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"No.{self.number} {self.unit.room if self.unit else ''} {self.planned_on}"
 

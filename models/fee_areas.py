@@ -28,6 +28,8 @@ class ButlerBuilding(RegisterMixin, db.Model):
     butler = relationship("Staff", foreign_keys=[butler_id], lazy="joined")
     notes: Mapped[str | None] = mapped_column(Text)
 
+    __str_loads__ = ("building", "butler")  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"{self.building.name if self.building else ''} · " \
                f"{self.butler.full_name if self.butler else ''}"

@@ -82,6 +82,8 @@ class FeeNotice(RegisterMixin, db.Model):
     def outstanding(self) -> Decimal:
         return max(Decimal("0"), (self.amount_due or 0) - (self.paid_amount or 0))
 
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"{self.period} {self.unit.room if self.unit else ''}"
 
@@ -134,6 +136,8 @@ class ArrearsCase(RegisterMixin, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     attempts = relationship("ArrearsAttempt", back_populates="case", lazy="selectin",
                             order_by="ArrearsAttempt.id", cascade="save-update, merge")
+
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
 
     def __str__(self) -> str:
         return f"{self.unit.room if self.unit else ''} ¥{self.amount}"

@@ -60,5 +60,7 @@ class FollowUpBatchUnit(RegisterMixin, db.Model):
     service_order_id: Mapped[int | None] = mapped_column(ForeignKey("service_order.id"))
     service_order = relationship("ServiceOrder", lazy="joined")
 
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return self.unit.room if self.unit else ""

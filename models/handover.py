@@ -130,5 +130,7 @@ class HandoverRead(RegisterMixin, db.Model):
     staff = relationship("Staff", foreign_keys=[staff_id], lazy="joined")
     read_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
+    __str_loads__ = ("staff",)  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"{self.staff.full_name if self.staff else ''} {self.read_at:%Y-%m-%d %H:%M}"

@@ -81,6 +81,8 @@ class SpareKeyAuthorisation(RegisterMixin, ApprovalRequestMixin, db.Model):
     purpose: Mapped[str] = mapped_column(Text, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
+    __str_loads__ = ("key",)  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"#{self.id} {self.key.label if self.key else ''}"
 
@@ -137,6 +139,8 @@ class KeyCheckout(RegisterMixin, db.Model):
         if self.outside is not None:
             return self.outside.name
         return self.borrower.full_name if self.borrower else ""
+
+    __str_loads__ = ("key",)  # read by __str__: loaded with a list's rows
 
     def __str__(self) -> str:
         return f"{self.key.label if self.key else ''} → {self.borrower_name}"

@@ -122,6 +122,8 @@ class Subscription(RegisterMixin, db.Model):
     # 业主要求周末送报: papers go out at weekends too (else kept for Monday)
     weekend_delivery: Mapped[bool | None] = mapped_column(Boolean)
 
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
+
     def __str__(self) -> str:
         return f"{self.unit.room if self.unit else ''} {self.title} ×{self.copies}"
 
@@ -140,6 +142,8 @@ class Distribution(RegisterMixin, db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
     signer: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(String(200))
+
+    __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
 
     def __str__(self) -> str:
         return f"{self.day} {self.round} {self.unit.room if self.unit else ''} {self.title}"

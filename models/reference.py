@@ -103,5 +103,9 @@ class Occupant(RegisterMixin, db.Model):
     family = relationship("OccupantFamilyMember", back_populates="occupant",
                           order_by="OccupantFamilyMember.id")
 
+    # what __str__ reads besides its own columns: a list showing occupants loads it
+    # with them (admin_views/list_query.py ``_lean``), not once per row
+    __str_loads__ = ("unit",)
+
     def __str__(self) -> str:
         return f"{self.name} · {self.unit.room}" if self.unit else self.name

@@ -46,8 +46,29 @@ def limit_to_area(query: Any, unit_column: Any, user: Any) -> Any:
     # of every one of them and sorted them (a million arrears cases: 0.8-1.3 s a
     # page); without it the list's order index is walked and each row's unit is
     # looked up in the area (0.8 ms).
-    condition = (unit_column + 0).in_(own_units(user))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # the area's unit ids as one array value: PostgreSQL tests each row against
+        # a hash of it; given the subquery it joined unit and butler_building for
+        # every row walked (page 1000 of a butler's arrears: 42,000 rows, 37 -> 6 ms)
+        from sqlalchemy import Integer, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        condition = (unit_column + 0) == any_(bindparam(
+            "area_units", area_unit_ids(user), unique=True, type_=ARRAY(Integer)))
+    else:
+        condition = (unit_column + 0).in_(own_units(user))
     return query.filter(condition) if hasattr(query, "filter") else query.where(condition)
+
+
+def area_unit_ids(user: Any) -> list[int]:
+    """The ids of the units in ``user``'s care; read once per request (a list asks for
+    its count, its page and the navbar's counts)."""
+    from flask import g, has_request_context
+
+    memo = g.setdefault("kefu_area_units", {}) if has_request_context() else {}
+    if user.id not in memo:
+        memo[user.id] = db.session.execute(own_units(user)).scalars().all()
+    return memo[user.id]
 
 
 def in_area(user: Any, unit_id: int | None) -> bool:

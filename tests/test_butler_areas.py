@@ -167,3 +167,28 @@ def test_a_butlers_list_walks_its_order_index_not_the_units_of_the_area(app, bro
             "EXPLAIN QUERY PLAN " + statement, params))
         db.session.rollback()
     assert "TEMP B-TREE" not in plan and "ix_arrears_case_unit_id" not in plan, plan
+
+
+def test_on_postgresql_a_butlers_area_is_one_array_of_units(app, browser, backend):
+    """PostgreSQL joined unit and butler_building for every row its walk read (page
+    1000 of a butler's million arrears cases: 42,000 rows, 37 ms); the area's unit
+    ids as one array are tested against a hash of it (6 ms).  Same rows."""
+    import pytest
+
+    from .helpers import statements_during
+
+    if backend != "postgresql":
+        pytest.skip("SQLite keeps the subquery: it builds its own index of it once")
+    butler = browser("butler")
+    seen = statements_during(app, lambda: butler.get("/admin/arrears_case/"))
+    reads = [(st, p) for st, p in seen if "FROM arrears_case" in st and "ORDER BY" in st]
+    assert reads and all("butler_building" not in st and "area_units" in st
+                         for st, _p in reads), [st[:200] for st, _p in reads]
+    with app.app_context():
+        from rules.butler_areas import own_units
+        from models.staff import Staff
+
+        user = db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one()
+        area = set(db.session.execute(own_units(user)).scalars())
+    assert area and all(set(p[k]) == area for _st, p in reads for k in p
+                        if k.startswith("area_units")), "the array is the butler's area"
