@@ -77,6 +77,7 @@ class RegisterView(SecureViewMixin, PermissionFlagsMixin, ScopingMixin, ListQuer
     column_default_sort = ("id", True)       # newest first; ties broken by id
     count_cap: int | None = 10_000           # "10000+" beyond this (exact on ?exact=1)
     search_count_cap: int | None = 1_000     # a search counts fewer ("1000+")
+    filter_count_cap: int | None = 2_000     # a filter: to where few matches end ("2000+")
     few_matches: int = 2_000                 # at most this many matches: read by id
     probe_sample: int = 2_000                # newest rows sampled for a common word
     probe_rows: int = 20_000                 # newest rows read to prove "1000+"

@@ -18,6 +18,7 @@ from rules.scope import scoped
 
 from .base import current_staff, requires
 from .params import BadParam, parse_id, parse_month
+from .until_write import until_next_write
 from .write_path import commit
 
 
@@ -57,10 +58,15 @@ class FeeNoticePrintMixin:
             FeeNotice.voided_at.is_(None)).order_by(Unit.room, FeeNotice.id)
         return self._print(q.all(), building, period)
 
-    def buildings(self) -> list:
-        return list(db.session.execute(scoped(select(Building).where(
-            Building.voided_at.is_(None)), Building, current_staff())
-            .order_by(Building.name)).scalars())
+    def buildings(self) -> list[tuple[int, str]]:
+        """(id, name) of the buildings the print-by-building menu offers; the same
+        until the next write."""
+        user = current_staff()
+        return until_next_write(
+            ("buildings", user.id, user.property_id, user.roles),
+            lambda: [(b.id, b.name) for b in db.session.execute(scoped(
+                select(Building).where(Building.voided_at.is_(None)), Building, user)
+                .order_by(Building.name)).scalars()])
 
 
 def db_building(user, building_id: int | None):

@@ -51,31 +51,15 @@ def nav_counts() -> dict[str, int] | None:
     return g.kefu_nav_counts
 
 
-# (database, staff id, roles, history head) → {"approvals", "cosigns"}
-_waiting: dict[tuple, dict[str, int]] = {}
-
-
 def _waiting_counts(user) -> dict[str, int]:
-    """Approvals and co-signs waiting for ``user``: computed again only after a write.
-    What waits changes only when something is written, and every write appends to
-    the history, so its newest entry is the key (one index read instead of a
+    """Approvals and co-signs waiting for ``user``: computed again only after a write
+    (what waits changes only when something is written; one index read instead of a
     query per approval chain and co-sign rule on every page)."""
-    from sqlalchemy import select
-
-    from models.audit import AuditEntry
-    from models.base import db
     from rules import approvals, due
 
-    # the newest entry's id and chain hash: the hash makes two databases (a test's
-    # fresh copies) with as many entries but different ones two keys
-    head = tuple(db.session.execute(select(AuditEntry.hash, AuditEntry.id)
-                                    .order_by(AuditEntry.id.desc()).limit(1)).first() or ())
-    key = (*_key(user), user.roles, user.property_id, head)
-    counts = _waiting.get(key)
-    if counts is None:
-        counts = {"approvals": len(approvals.waiting_for(user)),
-                  "cosigns": due.cosigns_waiting_count(user)}
-        if len(_waiting) > 4096:
-            _waiting.clear()
-        _waiting[key] = counts
-    return counts
+    from .until_write import until_next_write
+
+    return until_next_write(
+        ("waiting", user.id, user.roles, user.property_id),
+        lambda: {"approvals": len(approvals.waiting_for(user)),
+                 "cosigns": due.cosigns_waiting_count(user)})

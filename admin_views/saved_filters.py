@@ -25,6 +25,7 @@ from web_security import BadInput
 
 from .base import SecureViewMixin, current_staff, requires
 from .params import parse_id
+from .until_write import until_next_write
 from .write_path import commit
 
 _FLT = re.compile(r"flt(\d{1,2})_(.+)")
@@ -78,8 +79,14 @@ def saved_filters_for(view: Any) -> dict:
     if user is None or not hasattr(view, "get_list_columns"):
         return {"saved": [], "query": "", "may_save": False}
     base = url_for(f"{view.endpoint}.index_view")
-    rows = db.session.execute(_mine(view.endpoint).order_by(SavedFilter.name)).scalars()
-    saved = [(f.name, f"{base}?{f.query}" if f.query else base, f.id) for f in rows]
+
+    def read() -> list[tuple[str, str | None, int]]:
+        return [(f.name, f.query, f.id) for f in db.session.execute(
+            _mine(view.endpoint).order_by(SavedFilter.name)).scalars()]
+
+    # the same until this person saves or removes one (a write): not a query a page
+    rows = until_next_write(("saved_filters", user.id, view.endpoint), read)
+    saved = [(name, f"{base}?{query}" if query else base, i) for name, query, i in rows]
     return {"saved": saved, "query": list_query(view, request.args.items(multi=True)),
             "may_save": permits(user, "saved_filter", "create")}
 

@@ -426,3 +426,23 @@ def test_few_matches_are_paged_by_their_ids_in_one_parameter(app, browser):
     widest = max(len(p) if isinstance(p, (tuple, list, dict)) else 0 for _s, p in seen)
     assert widest <= 25, [s[:200] for s, p in seen
                           if isinstance(p, (tuple, list)) and len(p) > 25]
+
+
+def test_a_filter_counts_only_as_far_as_few_matches(app, browser):
+    """A filter's count stops where "few matches" end (``filter_count_cap``, 2,000):
+    a month of a busy register counted 10,001 rows on every page view (3.3 ms of a
+    butler's arrears at a million rows on PostgreSQL).  Beyond it: "N+", exact on
+    the "Exact count" link; a plain list keeps ``count_cap``."""
+    add_rows(app)
+    view = view_of(app, "key_checkout")
+    view.count_cap, view.filter_count_cap = 50, 20
+    clerk = browser("clerk")
+    flt = "?flt0_4=" + quote("2026-02-01 16:00:00 to 2026-02-05 23:59:59")
+
+    def tab(url: str) -> str:
+        html = clerk.get(url).get_data(as_text=True)
+        return re.search(r'nav-link active"[^>]*>[^<(]*\(([^)]*)\)', html).group(1)
+
+    assert tab("/admin/key_checkout/") == "50+"
+    assert tab(f"/admin/key_checkout/{flt}") == "20+"
+    assert tab(f"/admin/key_checkout/{flt}&exact=1").isdigit()

@@ -15,10 +15,10 @@ from .helpers import statements_during
 
 @pytest.mark.parametrize("role", ["dept_manager", "general_manager"])
 def test_the_approvals_count_reads_each_request_table_without_joins(app, browser, role):
-    from admin_views import nav_counts
+    from admin_views import until_write
 
     page = browser(role)
-    nav_counts._waiting.clear()              # counted afresh, not remembered
+    until_write._kept.clear()                # counted afresh, not remembered
     seen = statements_during(app, lambda: page.get("/admin/complaint/"))
     tables = {m.__tablename__ for m in request_models()}
     checked = 0
@@ -65,7 +65,7 @@ def test_the_navbar_counts_the_same_cosigns_the_dashboard_lists(app, browser, ro
 def test_the_navbar_counts_again_after_any_write(app, browser):
     """The approvals count is remembered until the next write: a decision made by
     someone else shows at once on the next page."""
-    from admin_views import nav_counts
+    from admin_views import until_write
 
     gm = browser("general_manager")
 
@@ -74,7 +74,7 @@ def test_the_navbar_counts_again_after_any_write(app, browser):
         return int(re.search(r'id="nav-approvals"[^>]*>[^<]*<span class="badge[^"]*">(\d+)<',
                              html).group(1))
 
-    nav_counts._waiting.clear()
+    until_write._kept.clear()
     before = badge()
     assert before > 0                                    # the demo's applications wait
     assert badge() == before                             # remembered: same number
@@ -92,3 +92,20 @@ def test_the_navbar_counts_again_after_any_write(app, browser):
                 req.voided_at, req.void_reason = req.created_at, "test"
         db.session.commit()
     assert badge() == 0
+
+
+def test_saved_filters_and_buildings_are_read_again_only_after_a_write(app, browser):
+    """What every list page shows and rarely changes — the person's saved filters, the
+    fee notices' building menu — is kept until the next write (the history's newest
+    entry): not a query on every page; a filter saved shows on the next page."""
+    from .helpers import statements_during
+
+    finance = browser("finance")
+    url = "/admin/fee_notice/"
+    finance.get(url)
+    again = [st for st, _p in statements_during(app, lambda: finance.get(url))]
+    assert not any("FROM saved_filter" in st or "FROM building" in st for st in again), again
+    resp = finance.post("/admin/saved_filter/save/", {
+        "view": "fee_notice", "name": "本月未缴", "query": "search=2026"})
+    assert resp.status_code == 302, resp.status_code
+    assert "本月未缴" in finance.get(url).get_data(as_text=True)

@@ -1,0 +1,44 @@
+"""Values that change only when something is written, kept until the next write.
+
+Every write appends to the history, so the history's newest entry is a version of
+the whole database: one index read per request (``history_head``) tells whether a
+kept value is still true.  Used for what every page shows and rarely changes — the
+navbar's waiting counts, a person's saved filters, a property's buildings — instead
+of a query for each on every page."""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from flask import current_app, g
+
+T = TypeVar("T")
+
+# (database, *key, history head) → value; cleared whole when it grows too big
+_kept: dict[tuple, Any] = {}
+KEPT_MAX = 4096
+
+
+def history_head() -> tuple:
+    """The newest history entry's id and chain hash, read once per request (the hash
+    makes two databases with as many entries — a test's fresh copies — two keys)."""
+    if "kefu_history_head" not in g:
+        from sqlalchemy import select
+
+        from models.audit import AuditEntry
+        from models.base import db
+
+        g.kefu_history_head = tuple(db.session.execute(
+            select(AuditEntry.hash, AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)
+        ).first() or ())
+    return g.kefu_history_head
+
+
+def until_next_write(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or the value it gave for ``key`` since the last write.  The value
+    must depend only on ``key`` and the database (not on the request)."""
+    full = (str(current_app.config.get("SQLALCHEMY_DATABASE_URI")), *key, history_head())
+    if full not in _kept:
+        if len(_kept) >= KEPT_MAX:
+            _kept.clear()
+        _kept[full] = compute()
+    return _kept[full]
