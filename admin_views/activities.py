@@ -138,6 +138,7 @@ class PhotoForm(FlaskForm):
 
 class ActivityRecordView(RegisterView):
     """社区文化活动记录表: photos are added one by one on the details page, numbered."""
+    record_models = (ActivityPhoto,)   # named after this register in the history
 
     register = "activity_record"
     details_template = "admin/activities/record_details.html"

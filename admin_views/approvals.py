@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 
 from models.base import db
+from models.workflow import ApprovalDecision
 from rules import approvals as chains
 
 from .base import RegisterView, SecureViewMixin, current_staff, requires
@@ -86,6 +87,7 @@ class ApprovalRequestView(RegisterView):
 
 class ApprovalsView(SecureViewMixin, BaseView):
     """待我审批: approve or reject in two clicks; my own requests below."""
+    record_models = (ApprovalDecision,)   # named after this register in the history
 
     register = "approvals"
 

@@ -13,6 +13,7 @@ from models.base import db
 from models.followup_batches import (BATCH_KIND_LABELS, BATCH_KINDS, FESTIVAL_LABELS, FESTIVALS,
                                      GREETING_LABELS, GREETING_METHODS)
 from models.followups import FollowUpVisit
+from models.followup_batches import FollowUpBatchUnit
 from rules import followup_batches as batch_rules
 
 from .base import RegisterView, current_staff
@@ -26,6 +27,7 @@ BATCH_LABELS = {"kind": _l("Kind of batch"), "held_on": _l("Rain day or festival
 
 class FollowUpBatchView(RegisterView):
     """下雨后回访 and 节日 batches; their visits are 客户回访记录表 rows."""
+    record_models = (FollowUpBatchUnit,)   # named after this register in the history
 
     register = "followup_batch"
     details_template = "admin/complaints/batch_details.html"

@@ -41,6 +41,7 @@ class KeysField(QuerySelectMultipleField):
 class KeyApplicationView(ApprovalRequestView):
     """钥匙申请表: copy or void → dept_manager → property_manager → desk executes,
     co-signed."""
+    record_models = (KeyApplicationItem,)   # named after this register in the history
 
     register = "key_application"
     details_template = "admin/keys/application_details.html"

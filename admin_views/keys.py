@@ -24,6 +24,7 @@ from models.base import db, utcnow
 from models.keys import (KEY_CATEGORIES, KEY_CATEGORY_LABELS,
                          KEY_STATUS_LABELS, Key, KeyCheckout)
 from models.staff import Staff
+from models.key_borrowers import KeyCheckoutBorrower
 from rules import key_borrowers as borrower_rules
 from rules import key_register
 from rules import keys as key_rules
@@ -149,6 +150,7 @@ class KeyView(RegisterView):
 
 class KeyCheckoutView(key_borrowers.OutsideBorrowerMixin, RegisterView):
     """钥匙领用登记表.  Issued here or at the desk; returned only through ``/return/``."""
+    record_models = (KeyCheckoutBorrower,)   # named after this register in the history
 
     register = "key_checkout"
     disabled_endpoints = ("edit_view",)

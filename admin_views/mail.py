@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length
 
 from i18n import local_now
 from models.mail import MAIL_KIND_LABELS, MAIL_KINDS, RETURN_REASON_LABELS, RETURN_REASONS
+from models.mail import MailArchive
 from rules import mail as mail_rules
 
 from .base import RegisterView, current_staff, requires
@@ -91,6 +92,7 @@ class ReturnForm(FlaskForm):
 
 class MailItemView(RegisterView):
     """邮件签收表: numbered per property; the weekend's 代收 lines are marked."""
+    record_models = (MailArchive,)   # named after this register in the history
 
     register = "mail_item"
     list_template = "admin/mail/mail_list.html"

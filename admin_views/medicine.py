@@ -14,6 +14,7 @@ from wtforms import SelectField, TextAreaField
 from i18n import local_now, local_today
 from models.base import db
 from models.medicine import MEDICINE_KIND_LABELS, MEDICINE_KINDS, MedicineBatch
+from models.medicine import MedicineCountLine
 from rules import medicine as medicine_rules
 
 from .base import RegisterView, current_staff, requires
@@ -144,6 +145,7 @@ class CountForm(FlaskForm):
 
 class MedicineCountView(RegisterView):
     """清点: taken on its own page (one quantity per batch); a count is never edited."""
+    record_models = (MedicineCountLine,)   # named after this register in the history
 
     register = "medicine_count"
     details_template = "admin/stock/medicine_count_details.html"

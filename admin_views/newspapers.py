@@ -12,6 +12,7 @@ from wtforms import SelectField
 from i18n import local_now, local_today
 from models.mail import ROUND_LABELS, ROUNDS
 from models.reference import Unit
+from models.mail import DistributionListCheck
 from rules import newspapers as paper_rules
 
 from .base import RegisterView, current_staff, requires
@@ -73,6 +74,7 @@ class SubscriptionView(RegisterView):
 class DistributionView(RegisterView):
     """报刊分发表: a line per unit and title of each round; counts checked against
     the subscriptions on the shortfall page."""
+    record_models = (DistributionListCheck,)   # named after this register in the history
 
     register = "distribution"
     column_list = ("day", "round", "unit", "title", "copies", "delivered_at", "signer")

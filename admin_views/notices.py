@@ -100,6 +100,7 @@ NOTICE_LABELS = {
 class ImportantNoticeView(ApprovalRequestView):
     """重要信息: the clerk, butler, supervisor or department manager drafts; the
     department manager or the general manager approves."""
+    record_models = (NoticeAttachment,)   # named after this register in the history
 
     register = "important_notice"
     details_template = "admin/notices/notice_details.html"

@@ -93,6 +93,7 @@ def saved_filters_for(view: Any) -> dict:
 
 class SavedFilterView(SecureViewMixin, BaseView):
     """The two writes of saved filters; the list page draws them (no page of its own)."""
+    record_models = (SavedFilter,)   # named after this register in the history
 
     register = "saved_filter"
 

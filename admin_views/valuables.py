@@ -61,6 +61,7 @@ def deposit_state(view, context, model, name):
 
 
 class ValuablesDepositView(OccupantLookupMixin, RegisterView):
+    record_models = (DepositPhoto,)   # named after this register in the history
     register = "valuables_deposit"
     property_from = "unit"
     details_template = "admin/valuables/deposit_details.html"
