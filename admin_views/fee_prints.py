@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from i18n import local_today
+from audit.until_write import until_next_write
 from models.base import db
 from models.fees import FEE_ITEM_LABELS, FEE_ITEMS, FeeNotice
 from models.reference import Building, Unit
@@ -18,7 +19,6 @@ from rules.scope import scoped
 
 from .base import current_staff, requires
 from .params import BadParam, parse_id, parse_month
-from .until_write import until_next_write
 from .write_path import commit
 
 

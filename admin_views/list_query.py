@@ -295,7 +295,13 @@ class ListQueryMixin:
         """The rows of ``ids``, in that order, with what the list shows of them."""
         if not ids:
             return []
-        rows = self._lean(self.get_query().filter(self.model.id.in_(ids)))
+        # the ids come from this list's own query: its property scope is kept, its
+        # narrowing is not repeated (a butler's area is a thousand-unit array to send
+        # and plan again: 0.7 ms a page)
+        from .scoping import ScopingMixin
+
+        base = scope_query(super(ScopingMixin, self).get_query(), self.model, current_staff())
+        rows = self._lean(base.filter(self.model.id.in_(ids)))
         by_id = {r.id: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 

@@ -57,7 +57,7 @@ def _waiting_counts(user) -> dict[str, int]:
     query per approval chain and co-sign rule on every page)."""
     from rules import approvals, due
 
-    from .until_write import until_next_write
+    from audit.until_write import until_next_write
 
     return until_next_write(
         ("waiting", user.id, user.roles, user.property_id),

@@ -18,6 +18,7 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from audit.until_write import until_next_write
 from models.base import db, utcnow
 from rules.matrix import permits
 from models.saved_filters import NAME_MAX, PER_LIST, QUERY_MAX, SavedFilter
@@ -25,7 +26,6 @@ from web_security import BadInput
 
 from .base import SecureViewMixin, current_staff, requires
 from .params import parse_id
-from .until_write import until_next_write
 from .write_path import commit
 
 _FLT = re.compile(r"flt(\d{1,2})_(.+)")

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from audit.until_write import until_next_write
 from models.base import db
 from models.fee_areas import ButlerBuilding
 from models.reference import Unit
@@ -61,14 +62,17 @@ def limit_to_area(query: Any, unit_column: Any, user: Any) -> Any:
 
 
 def area_unit_ids(user: Any) -> list[int]:
-    """The ids of the units in ``user``'s care; read once per request (a list asks for
-    its count, its page and the navbar's counts)."""
-    from flask import g, has_request_context
+    """The ids of the units in ``user``'s care.  In a request they are kept until
+    the next write (an area changes only by one): a butler's every page read the
+    area's thousand units."""
+    from flask import has_request_context
 
-    memo = g.setdefault("kefu_area_units", {}) if has_request_context() else {}
-    if user.id not in memo:
-        memo[user.id] = db.session.execute(own_units(user)).scalars().all()
-    return memo[user.id]
+    def read() -> list[int]:
+        return db.session.execute(own_units(user)).scalars().all()
+
+    if not has_request_context():
+        return read()
+    return until_next_write(("area_units", user.id, user.property_id), read)
 
 
 def in_area(user: Any, unit_id: int | None) -> bool:

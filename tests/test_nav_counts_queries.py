@@ -15,7 +15,7 @@ from .helpers import statements_during
 
 @pytest.mark.parametrize("role", ["dept_manager", "general_manager"])
 def test_the_approvals_count_reads_each_request_table_without_joins(app, browser, role):
-    from admin_views import until_write
+    from audit import until_write
 
     page = browser(role)
     until_write._kept.clear()                # counted afresh, not remembered
@@ -65,7 +65,7 @@ def test_the_navbar_counts_the_same_cosigns_the_dashboard_lists(app, browser, ro
 def test_the_navbar_counts_again_after_any_write(app, browser):
     """The approvals count is remembered until the next write: a decision made by
     someone else shows at once on the next page."""
-    from admin_views import until_write
+    from audit import until_write
 
     gm = browser("general_manager")
 
