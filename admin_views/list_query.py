@@ -1,8 +1,9 @@
-"""The list query that stays fast at a million rows: capped counts, few matches
-read by id, deep pages by a deferred join or from the other end.
+"""The list query that stays fast at a million rows: capped counts, common words
+counted among the newest rows, deep pages from the other end (the reads by id:
+list_by_id.py).
 
-Reads options ``count_cap``, ``search_count_cap``, ``filter_count_cap``, ``few_matches``,
-``probe_sample``, ``probe_rows``, ``deferred_join_from`` (declared in base.py).
+Reads options ``count_cap``, ``search_count_cap``, ``filter_count_cap``,
+``few_matches``, ``probe_sample``, ``probe_rows`` (declared in base.py).
 """
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from sqlalchemy import inspect as sa_inspect
 
 from models.base import db
 
+from .list_by_id import ByIdMixin
 from .list_count import CappedCount, CappedCountQuery, reversed_order
-from .search_filters import bounded_matches, filters_use_index
+from .search_filters import bounded_matches, filters_use_index, on_postgresql
 from .security import current_staff
 from .scoping import scope_query
 
 
-class ListQueryMixin:
+class ListQueryMixin(ByIdMixin):
     """Flask-Admin's list query, counted and paged for big registers."""
 
     def get_count_query(self):
@@ -46,10 +48,11 @@ class ListQueryMixin:
         - a common search word is counted among the newest records, without the
           search index (``_common_search``), and its page found by a plain walk;
         - a plain list's capped count is kept per scope (``_count``);
-        - a search or filter matching few rows (the count says so) reads their ids
+        - a search or filter matching few rows (the count says so) reads them
           first (the indexes find them without any order) and the page is sorted
           from those — otherwise the database walks the whole time index in order,
-          looking for a match;
+          looking for a match (SQLite: their ids, ``_few_matches``; PostgreSQL: the
+          matches materialized, ``_bounded_page_ids``, also for a code's known ids);
         - a shallow page is one query; deeper pages a deferred join (``_load_page``).
         """
 
@@ -71,15 +74,10 @@ class ListQueryMixin:
                 query, _count, joins = self._narrowed(search, filters, use_index=False)
         narrow = execute and (search or filters) and count is not None \
             and not isinstance(count, CappedCount) and count <= self.few_matches
-        postgres = db.session.get_bind().dialect.name == "postgresql"
-        few = None
+        postgres = on_postgresql()
         if narrow and not postgres:          # (PostgreSQL: _bounded_page_ids below)
             few = self._few_matches(query)
-            if few is not None:
-                # the ids alone, not beside the search's own conditions: PostgreSQL
-                # multiplied the selectivity of a code search's id list by this one
-                # (the same 532 ids: "1 row"), and planned a scan (a room on a million
-                # mail items: 140 ms)
+            if few is not None:              # the ids alone: the page sorted from them
                 query, joins = self.get_query().filter(self._id_among(few or [0])), {}
         if not execute:                      # an export iterates this query itself
             query = self._lean(query)
@@ -106,39 +104,6 @@ class ListQueryMixin:
         shallow = skipped < self.deferred_join_from and not narrow
         found = self._lean(query).all() if shallow else self._load_page(query)
         return count, (found[::-1] if from_end else found)
-
-    def _bounded_page_ids(self, query, skipped: int, size: int) -> list[int] | None:
-        """The page's ids among at most a few thousand matches (the count says so,
-        or a code's ids are known), on PostgreSQL: the matches are read first, with
-        the search's and filters' own indexes (``WITH … AS MATERIALIZED``), then
-        sorted.  Given ``id = ANY(2,500 ids) ORDER BY received_at`` the planner
-        expects the matches spread over the time index and walks it from the newest
-        row, testing each; a tracking-number prefix's matches were received together
-        years ago, and the walk read 870,000 rows (128 ms).  (Reading the few ids
-        first and then these by id cost two queries and the planning of a 1,800-id
-        array: 2 ms more.)  ``None`` when the order is not on the register's own
-        columns (then the usual query)."""
-        from sqlalchemy import select
-        from sqlalchemy.sql import operators
-        from sqlalchemy.sql.elements import UnaryExpression
-
-        table = self.model.__table__
-        keys = []
-        for clause in query._order_by_clauses:
-            desc_ = False
-            if isinstance(clause, UnaryExpression) and clause.modifier in (
-                    operators.desc_op, operators.asc_op):
-                desc_, clause = clause.modifier is operators.desc_op, clause.element
-            if getattr(clause, "table", None) is not table:
-                return None
-            keys.append((clause.label(f"k{len(keys)}"), desc_))
-        matches = (query.with_entities(self.model.id.label("row_id"), *(k for k, _d in keys))
-                   .limit(None).offset(None).order_by(None)
-                   .cte("matches").prefix_with("MATERIALIZED"))
-        order = [matches.c[k.name].desc() if d else matches.c[k.name] for k, d in keys]
-        return db.session.connection().execute(
-            select(matches.c.row_id).order_by(*order).offset(skipped).limit(size)
-        ).scalars().all()
 
     def _from_the_end(self, count, page: int, size: int) -> tuple[int, int] | None:
         """(rows after the page, rows on it) when the page lies in the back half of
@@ -227,32 +192,6 @@ class ListQueryMixin:
                 filters_use_index.reset(token)
         return query, count_query, joins
 
-    def _id_among(self, ids: list[int]):
-        """``id IN ids`` with the ids as one parameter: on PostgreSQL
-        ``id = ANY(:ids)`` (an array), on SQLite ``id IN (SELECT value FROM
-        json_each(:ids))``.  A filter with 1,900 matches bound 1,900 parameters: on
-        PostgreSQL 20 ms of parsing and planning for 800, on SQLite 5 ms of
-        SQLAlchemy expanding and processing them, for a statement never the same."""
-        from sqlalchemy import Integer, bindparam, select
-
-        if db.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy import any_
-            from sqlalchemy.dialects.postgresql import ARRAY
-
-            return self.model.id == any_(bindparam("few_ids", ids, type_=ARRAY(Integer)))
-        import json
-
-        from sqlalchemy import func
-
-        each = func.json_each(bindparam("few_ids", json.dumps(ids))).table_valued("value")
-        return self.model.id.in_(select(each.c.value))
-
-    def _few_matches(self, query) -> list[int] | None:
-        """The ids matching ``query`` when there are at most ``few_matches``."""
-        ids = _ids(query.with_entities(self.model.id).order_by(None)
-                   .limit(self.few_matches + 1))
-        return ids if len(ids) <= self.few_matches else None
-
     def _lean(self, query):
         """Load with a row only the relations the list shows, and not theirs (a
         staff member's home property, a key's property): a page was a 12-way join
@@ -280,30 +219,6 @@ class ListQueryMixin:
                 options.append(joinedload(j).lazyload("*"))
             self._lean_options = options
         return query.options(*options)
-
-    # Pages starting at this offset or deeper are loaded by a deferred join.
-    deferred_join_from: int = 200
-
-    def _load_page(self, query) -> list:
-        """Deferred join: the page's ids come from the filtered, sorted id-only query
-        (an index walk; a deep page no longer drags the eager joins through every
-        skipped row), then only those rows are loaded with their relations."""
-
-        return self._rows_by_ids(_ids(query.with_entities(self.model.id)))
-
-    def _rows_by_ids(self, ids: list[int]) -> list:
-        """The rows of ``ids``, in that order, with what the list shows of them."""
-        if not ids:
-            return []
-        # the ids come from this list's own query: its property scope is kept, its
-        # narrowing is not repeated (a butler's area is a thousand-unit array to send
-        # and plan again: 0.7 ms a page)
-        from .scoping import ScopingMixin
-
-        base = scope_query(super(ScopingMixin, self).get_query(), self.model, current_staff())
-        rows = self._lean(base.filter(self.model.id.in_(ids)))
-        by_id = {r.id: r for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
 
     def _sort_direction(self, sort_column, sort_desc) -> tuple[str | None, bool]:
         """Name and direction of the column the list is ordered by."""
@@ -335,8 +250,3 @@ class ListQueryMixin:
             args.page = 0
         return args
 
-
-def _ids(query) -> list[int]:
-    """An id-only query's ids, read on the session's connection: no ORM rows
-    (1,800 ids: 0.95 -> 0.65 ms)."""
-    return db.session.connection().execute(query.statement).scalars().all()

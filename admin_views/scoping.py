@@ -53,7 +53,11 @@ class ScopingMixin:
 
     # -- scoping ------------------------------------------------------------
     def get_query(self):
-        return self.narrow(scope_query(super().get_query(), self.model, current_staff()))
+        return self.narrow(self.scoped_query())
+
+    def scoped_query(self):
+        """The rows of the signed-in person's properties, before ``narrow``."""
+        return scope_query(super().get_query(), self.model, current_staff())
 
     # Only the rows whose columns hold these values (water orders among service
     def narrow(self, query):

@@ -204,7 +204,7 @@ class SearchFiltersMixin:
             match = or_(*conds) if conds else false()
             if code and conds:
                 match = _code_matches(self.model, conds, term) \
-                    if _postgres() else match
+                    if on_postgresql() else match
             query = query.filter(match)
             if count_query is not None:
                 count_query = count_query.filter(match)
@@ -248,7 +248,7 @@ def month_condition(field, term: str):
 CODE_IDS_MAX = 5_000
 
 
-def _postgres() -> bool:
+def on_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
