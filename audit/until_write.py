@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -35,10 +37,21 @@ def history_head() -> tuple:
 
 def until_next_write(key: tuple, compute: Callable[[], T]) -> T:
     """``compute()``, or the value it gave for ``key`` since the last write.  The value
-    must depend only on ``key`` and the database (not on the request)."""
+    must depend only on ``key`` and the database (not on the request).  A request
+    that has written computes afresh and keeps nothing: its head may predate its own
+    write, and what it sees may yet be rolled back."""
+    if g.get("kefu_wrote"):
+        return compute()
     full = (str(current_app.config.get("SQLALCHEMY_DATABASE_URI")), *key, history_head())
     if full not in _kept:
         if len(_kept) >= KEPT_MAX:
             _kept.clear()
         _kept[full] = compute()
     return _kept[full]
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session, flush_context) -> None:
+    """Marks the request (app context) as one that has written."""
+    if has_app_context():
+        g.kefu_wrote = True

@@ -109,3 +109,27 @@ def test_saved_filters_and_buildings_are_read_again_only_after_a_write(app, brow
         "view": "fee_notice", "name": "本月未缴", "query": "search=2026"})
     assert resp.status_code == 302, resp.status_code
     assert "本月未缴" in finance.get(url).get_data(as_text=True)
+
+
+def test_a_request_that_writes_neither_reads_nor_keeps_kept_values(app):
+    """Kept values are keyed on the history's newest entry, read once a request: after
+    its own write a request computes afresh, and what it saw (perhaps rolled back)
+    is not kept for the next request."""
+    from audit import system_actor, until_write
+    from models.base import db
+    from models.saved_filters import SavedFilter
+
+    from .helpers import staff_id
+
+    until_write._kept.clear()
+    with app.test_request_context():
+        assert until_write.until_next_write(("probe",), lambda: "before") == "before"
+    with app.test_request_context(), system_actor("test"):
+        assert until_write.until_next_write(("probe",), lambda: "again") == "before"
+        db.session.add(SavedFilter(staff_id=staff_id("clerk"), view="public_info",
+                                   name="临时", query="search=x"))
+        db.session.flush()
+        assert until_write.until_next_write(("probe",), lambda: "dirty") == "dirty"
+        db.session.rollback()
+    with app.test_request_context():
+        assert until_write.until_next_write(("probe",), lambda: "after") == "before"
