@@ -107,6 +107,7 @@ class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):
     column_labels = FEE_LABELS
     column_default_sort = ("period", True)
     column_sortable_list = ("period", "amount_due")
+    list_collections = ()                    # the list shows the total, not the lines
     column_searchable_list = ("period", "unit.room")
     column_search_month = ("period",)
     column_filters = ("period", "delivered_at", "paid_at")
@@ -248,6 +249,7 @@ class ArrearsCaseView(ButlerAreaMixin, ArrearsVisitMixin, RegisterView):
     column_labels = FEE_LABELS
     column_default_sort = ("since", False)
     column_sortable_list = ("since", "months", "amount")
+    list_collections = ()                    # the list shows no attempts
     column_searchable_list = ("unit.room",)
     column_filters = ("since", "months", "cause")
     column_choices = {"cause": list(CAUSE_LABELS.items())}

@@ -118,10 +118,10 @@ class OutsideBorrowerMixin:
         """How a history entry among a checkout's reads (HistoryMixin.history_view)."""
         return borrower_readable() if table_name == "key_checkout_borrower" else own
 
-    def _lean(self, query):
+    def _lean(self, query, export: bool = False):
         """The list loads every row's outside borrower in one ``SELECT … IN`` (the lean
         list query otherwise leaves a one-to-one link to load row by row)."""
         from sqlalchemy.orm import selectinload
 
-        return super()._lean(query).options(
+        return super()._lean(query, export).options(
             selectinload(self.model.outside).lazyload("*"))

@@ -3,7 +3,8 @@ counted among the newest rows, deep pages from the other end (the reads by id:
 list_by_id.py).
 
 Reads options ``count_cap``, ``search_count_cap``, ``filter_count_cap``,
-``few_matches``, ``probe_sample``, ``probe_rows`` (declared in base.py).
+``few_matches``, ``probe_sample``, ``probe_rows``, ``list_collections`` (declared
+in base.py).
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ class ListQueryMixin(ByIdMixin):
             if few is not None:              # the ids alone: the page sorted from them
                 query, joins = self.get_query().filter(self._id_among(few or [0])), {}
         if not execute:                      # an export iterates this query itself
-            query = self._lean(query)
+            query = self._lean(query, export=True)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         if not execute:                      # an export: every row, in order
             return count, self._apply_pagination(query, page, page_size)
@@ -192,24 +193,29 @@ class ListQueryMixin(ByIdMixin):
                 filters_use_index.reset(token)
         return query, count_query, joins
 
-    def _lean(self, query):
+    def _lean(self, query, export: bool = False):
         """Load with a row only the relations the list shows, and not theirs (a
         staff member's home property, a key's property): a page was a 12-way join
         of 200 columns, an export built ten objects per row.  Other many-to-one
         links load on use, usually from the identity map (every row's property is
         the same one); collections loaded with their rows stay so (an order's
-        lines: one ``SELECT … IN`` per page), without their own relations but those
-        a related model's ``__str_loads__`` names."""
+        lines: one ``SELECT … IN`` per page) where the list reads them
+        (``list_collections``; an export has every column, so all of them),
+        without their own relations but those a related model's ``__str_loads__``
+        names."""
         from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-        options = self.__dict__.get("_lean_options")
+        cached = "_lean_export" if export else "_lean_options"
+        options = self.__dict__.get(cached)
         if options is None:                  # the same for every page: built once
             # "*" first: one option, not one per relation (each is part of every
             # query's cache key).  Then what is loaded with the rows.
+            wanted = None if export else self.list_collections
             options = [lazyload("*")]
             options += [selectinload(getattr(self.model, rel.key)).lazyload("*")
                         for rel in sa_inspect(self.model).relationships
-                        if rel.uselist and rel.lazy == "selectin"]
+                        if rel.uselist and rel.lazy == "selectin"
+                        and (wanted is None or rel.key in wanted)]
             for j in self._auto_joins:
                 # what the related row's ``__str__`` reads (an occupant's unit)
                 # comes in the same join, not in a query per row
@@ -217,7 +223,7 @@ class ListQueryMixin(ByIdMixin):
                 options += [joinedload(j).joinedload(getattr(target, name)).lazyload("*")
                             for name in getattr(target, "__str_loads__", ())]
                 options.append(joinedload(j).lazyload("*"))
-            self._lean_options = options
+            setattr(self, cached, options)
         return query.options(*options)
 
     def _sort_direction(self, sort_column, sort_desc) -> tuple[str | None, bool]:

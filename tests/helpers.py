@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select, text
 
@@ -114,6 +115,24 @@ def query_plan(app, statement: str, params) -> str:
                 "EXPLAIN QUERY PLAN " + statement, params))
         finally:
             db.session.rollback()
+
+
+def page_ids_statement(statement: str, params, table: str) -> tuple[str, object] | None:
+    """The statement choosing a page's ids, with its parameters: an id-only query,
+    or the ``page`` subquery of the statement loading the page's rows (its own
+    parameters: positional ones are those between its brackets)."""
+    ids_only = re.compile(rf"^SELECT {table}\.id(?: AS {table}_id)?\s+FROM {table}\s.*ORDER BY", re.S)
+    if ids_only.match(statement) and "LIMIT" in statement:
+        return statement, params
+    start = statement.find(f"(SELECT {table}.id AS page_id")
+    if start < 0:
+        return None
+    end = statement.index(") AS page", start)
+    inner = statement[start + 1:end]
+    if isinstance(params, (tuple, list)):                    # SQLite's "?"
+        before = statement[:start].count("?")
+        params = tuple(params[before:before + inner.count("?")])
+    return inner, params
 
 
 def endpoints_for(app, username: str) -> set[str]:

@@ -18,7 +18,7 @@ from audit import system_actor
 from models.base import db
 from models.keys import Key, KeyCheckout
 
-from .helpers import property_id, query_plan, staff_id, statements_during
+from .helpers import page_ids_statement, property_id, query_plan, staff_id, statements_during
 from .list_helpers import BASE, add_rows, view_of
 
 
@@ -269,8 +269,8 @@ def test_a_deep_page_is_read_in_index_order(app, backend, browser, endpoint, que
         seen = statements_during(app, open_page)
     finally:
         view.__dict__.pop("_from_the_end", None)
-    ids_only = re.compile(rf"^SELECT {table}\.id(?: AS {table}_id)?\s+FROM {table}\s.*ORDER BY", re.S)
-    page_query = [(st, p) for st, p in seen if ids_only.match(st) and "LIMIT" in st]
+    page_query = [page_ids_statement(st, p, table) for st, p in seen]
+    page_query = [found for found in page_query if found]
     assert len(page_query) == 1, [st for st, _ in seen]
     plan = query_plan(app, *page_query[0])
     if backend == "postgresql":
@@ -327,7 +327,8 @@ def test_back_half_pages_are_read_from_the_end_with_the_same_rows(app, browser, 
             if found:
                 value = found.group(1)
                 offsets.append(int(value) if value.isdigit() else
-                               (params[-1] if isinstance(params, (tuple, list))
+                               (params[statement[:found.start(1)].count("?")]
+                                if isinstance(params, (tuple, list))
                                 else params[value[2:-2]]))
             else:
                 offsets.append(0)
@@ -447,3 +448,44 @@ def test_a_filter_counts_only_as_far_as_few_matches(app, browser):
     assert tab("/admin/key_checkout/") == "50+"
     assert tab(f"/admin/key_checkout/{flt}") == "20+"
     assert tab(f"/admin/key_checkout/{flt}&exact=1").isdigit()
+
+
+# (list, collection table, a reader): lists that show none of their rows' collections
+UNREAD_COLLECTIONS = [("patrol", "patrol_problem", "dept_manager"),
+                      ("fee_notice", "fee_notice_line", "finance"),
+                      ("arrears_case", "arrears_attempt", "dept_manager")]
+
+
+@pytest.mark.parametrize("endpoint,child,user", UNREAD_COLLECTIONS)
+def test_a_list_loads_only_the_collections_it_shows(app, browser, endpoint, child, user):
+    """A list page loads its rows' collections only where a column reads them
+    (``list_collections``): a patrol's problems, a notice's lines, an arrears case's
+    attempts were one statement more on every page (0.3 ms of SQL and as much of
+    the ORM at a million rows) for nothing the list shows.  The export, which has
+    every column, still loads each collection with its rows: one statement, not
+    one per row."""
+    b = browser(user)
+    page = b.get(f"/admin/{endpoint}/")
+    assert page.status_code == 200 and "list-buttons-column" in page.get_data(as_text=True)
+    reads_child = re.compile(rf"\bFROM {child}\b")
+    listed = statements_during(app, lambda: b.get(f"/admin/{endpoint}/"))
+    assert not [st for st, _p in listed if reads_child.search(st)]
+    exported = statements_during(
+        app, lambda: b.get(f"/admin/{endpoint}/export/csv/").get_data())
+    assert len([st for st, _p in exported if reads_child.search(st)]) == 1
+
+
+def test_a_deep_page_reads_its_ids_and_rows_in_one_statement(app, browser):
+    """A deep page's ids (the index walk) are the subquery of the statement that
+    loads its rows: one round trip, not the ids read and sent back (~0.5 ms of a
+    page 1000 at a million rows)."""
+    add_rows(app)
+    view = view_of(app, "key_checkout")
+    view.deferred_join_from = 0
+    b = browser("clerk")
+    limited = re.compile(r"\bFROM key_checkout\b.*\bLIMIT\b", re.S)
+    for query in ("?page=2", "?page=2&sort=3", "?page=3&sort=4&desc=1"):
+        seen = statements_during(app, lambda: b.get(f"/admin/key_checkout/{query}"))
+        page = [st for st, _p in seen if limited.search(st) and not st.startswith("SELECT count")]
+        assert len(page) == 1, (query, page)
+        assert "AS page" in page[0] and "key_checkout.out_at" in page[0], page[0]
