@@ -10,11 +10,13 @@ shift end − ``lead_minutes``; supervisors see the late ones of the last week.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from audit.until_write import until_next_write
 from i18n import local_to_utc, utc_to_local
 from models.base import db, utcnow
 from models.handover import ShiftHandover, ShiftSetting
@@ -31,15 +33,28 @@ LATE_WINDOW = timedelta(days=7)          # late handovers supervisors see on the
 LATE_READERS = ("supervisor", "dept_manager")
 
 
-def setting_of(property_id: int | None) -> ShiftSetting | None:
-    """The property's setting (cached for the request: lists ask once per row)."""
+class ShiftTimes(NamedTuple):
+    """A property's shift setting as plain values (kept between requests)."""
+    day_starts: time
+    night_starts: time
+    lead_minutes: int
+
+
+def setting_of(property_id: int | None) -> ShiftTimes | None:
+    """The property's setting: kept until the next write (every handover list row
+    asks; read once a request it was a query on every page), and for the request."""
     if property_id is None:
         return None
     cache = g.setdefault("_shift_settings", {}) if has_request_context() else {}
     if property_id not in cache:
-        cache[property_id] = db.session.execute(select(ShiftSetting).where(
-            ShiftSetting.property_id == property_id,
-            ShiftSetting.voided_at.is_(None))).scalar()
+        def read() -> ShiftTimes | None:
+            s = db.session.execute(select(ShiftSetting).where(
+                ShiftSetting.property_id == property_id,
+                ShiftSetting.voided_at.is_(None))).scalar()
+            return None if s is None else ShiftTimes(s.day_starts, s.night_starts,
+                                                     s.lead_minutes)
+        cache[property_id] = until_next_write(("shift_setting", property_id), read) \
+            if has_app_context() else read()
     return cache[property_id]
 
 

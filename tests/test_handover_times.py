@@ -169,3 +169,36 @@ def test_a_handover_no_supervisor_read_within_a_day_is_due(app, browser):
     assert due(later) == waiting                            # a butler's read does not count
     assert browser("supervisor").post(URL + f"read/?id={h.id}", {}).status_code == 302
     assert due(later) == waiting - 1
+
+
+def test_the_handover_list_reads_the_shift_times_again_only_after_a_write(app, browser):
+    """Every row of the handover list asks the property's shift times (is it late?):
+    they are kept until the next write — not a query on every page — and a change
+    by the managers shows on the next page."""
+    import re
+
+    from .helpers import statements_during
+
+    clerk = browser("clerk")
+    clerk.get(URL)
+    again = [st for st, _p in statements_during(app, lambda: clerk.get(URL))]
+    assert not any("FROM shift_setting" in st for st in again), again
+    with app.app_context():
+        shift, end = handover_rules.missing_handovers(user("clerk"), utcnow())[-1]
+    at = fmt(utc_to_local(end) - timedelta(minutes=20))       # typed in time, signed now
+    assert clerk.post_form(URL + "new/", handover_form(
+        app, shift=shift, handed_over_at=at)).status_code == 302
+    h = handovers(app)[-1]
+
+    def minutes_late() -> int:
+        page = clerk.get(URL).get_data(as_text=True)
+        row = page[page.index(f"details/?id={h.id}&"):]
+        return int(re.search(r'data-late="(\d+)"', row[:row.index("</tr>")]).group(1))
+
+    late = minutes_late()
+    with app.app_context():
+        s = db.session.execute(select(ShiftSetting)).scalar_one()
+    assert set_times(app, browser, url=SETTINGS + f"edit/?id={s.id}", day="08:00",
+                     night="20:00", lead="0").status_code == 302
+    # still waiting (late until now): done 10 minutes before the end no longer counts
+    assert 9 <= late - minutes_late() <= 11
