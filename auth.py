@@ -11,10 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from audit.until_write import with_history_head
 from extensions import login_manager
 from models.base import db
 from models.staff import CHEAP_HASHER, Staff, use_hasher
@@ -73,7 +75,7 @@ def load_user(user_id: str):
         sid, epoch = (int(p) for p in user_id.split(":"))
     except ValueError:
         return None
-    staff = db.session.get(Staff, sid)
+    staff = with_history_head(select(Staff).where(Staff.id == sid))
     if staff is None or not staff.active or staff.session_epoch != epoch:
         return None
     return staff
