@@ -3,6 +3,7 @@ switch.  A session is valid while the staff member's ``session_epoch`` equals th
 one in the cookie: logout, deactivation and any password/PIN change bump it."""
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlparse
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
@@ -11,12 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from audit.until_write import with_history_head
+from audit.until_write import read_with_history_head, with_history_head
 from extensions import login_manager
 from models.base import db
 from models.staff import CHEAP_HASHER, Staff, use_hasher
@@ -69,13 +70,20 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+@functools.cache
+def _staff_and_head():
+    """The signed-in person by id, with the history's head (built once: the statement
+    and its cache key cost ~0.2 ms a page to build again)."""
+    return with_history_head(select(Staff).where(Staff.id == bindparam("staff_id")))
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     try:
         sid, epoch = (int(p) for p in user_id.split(":"))
     except ValueError:
         return None
-    staff = with_history_head(select(Staff).where(Staff.id == sid))
+    staff = read_with_history_head(_staff_and_head(), {"staff_id": sid})
     if staff is None or not staff.active or staff.session_epoch != epoch:
         return None
     return staff
