@@ -25,9 +25,20 @@ from i18n import compile_catalogs, html_lang, select_locale
 LANGUAGE_CHOICES = (("zh_Hans_CN", "中文"), ("en", "English"))
 
 
+# PostgreSQL plans joins of at most this many tables in every order; beyond, in the
+# order written.  A list page's statement is the register's table and its eager
+# many-to-one joins (primary-key lookups, best in the order written); with eight
+# the planner tried every order of the fee notices' six tables on each page view:
+# 1.8 ms of planning for 0.2 ms of execution (4: 0.6 ms).  Queries of up to four
+# tables plan as before.
+PG_JOIN_COLLAPSE_LIMIT = 4
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    """WAL so readers never block the writer; wait instead of failing when busy."""
+def _connection_settings(dbapi_conn, _record) -> None:
+    """SQLite: WAL so readers never block the writer; wait instead of failing when
+    busy.  PostgreSQL: the join planning limit above (committed: a SET is undone
+    with its transaction)."""
     import sqlite3
 
     if isinstance(dbapi_conn, sqlite3.Connection):
@@ -37,6 +48,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+    elif type(dbapi_conn).__module__.startswith("psycopg"):
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET join_collapse_limit = {PG_JOIN_COLLAPSE_LIMIT}")
+        dbapi_conn.commit()
 
 
 def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:

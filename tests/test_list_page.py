@@ -489,3 +489,15 @@ def test_a_deep_page_reads_its_ids_and_rows_in_one_statement(app, browser):
         page = [st for st, _p in seen if limited.search(st) and not st.startswith("SELECT count")]
         assert len(page) == 1, (query, page)
         assert "AS page" in page[0] and "key_checkout.out_at" in page[0], page[0]
+
+
+def test_postgresql_plans_joins_of_more_than_four_tables_in_the_order_written(app, backend):
+    """A list page's statement is its register and the eager many-to-one joins: with
+    PostgreSQL's default of eight, every order of the fee notices' six tables was
+    tried on every page view (1.8 ms of planning for 0.2 ms of execution)."""
+    if backend != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    from sqlalchemy import text
+
+    with app.app_context():
+        assert db.session.execute(text("SHOW join_collapse_limit")).scalar() == "4"
