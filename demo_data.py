@@ -766,11 +766,12 @@ def _demo_butler_areas(prop: Property) -> None:
 
 def _demo_rate_and_tidy(prop: Property) -> None:
     """A collection rate confirmed by finance two months ago and last quarter's tidy."""
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
-    from i18n import local_today
+    from i18n import local_to_utc, local_today
     from models.base import utcnow
     from models.fee_areas import FeeRateConfirmation, OwnerFileTidy
+    from rules.owner_file_tidy import quarter_of
 
     def staff(username: str) -> Staff:
         return db.session.execute(select(Staff).where(Staff.username == username)).scalar_one()
@@ -785,10 +786,13 @@ def _demo_rate_and_tidy(prop: Property) -> None:
             prepared_at=now - timedelta(days=30), cosigned_by_id=fin.id,
             cosigned_at=now - timedelta(days=29), cosign_method="session",
             created_by_id=sup.id))
+        # the last quarter's (two months back is this quarter in its last month)
+        last_q = first.replace(month=(first.month - 1) // 3 * 3 + 1) - timedelta(days=5)
         db.session.add(OwnerFileTidy(
-            property_id=prop.id, quarter=f"{earlier.year}-Q{(earlier.month - 1) // 3 + 1}",
+            property_id=prop.id, quarter=quarter_of(last_q),
             files_checked=18, files_updated=2, details="1–3栋全部档案；更新 1-301、2-302 电话",
-            done_by_id=sup.id, done_at=now - timedelta(days=40), created_by_id=sup.id))
+            done_by_id=sup.id, done_at=local_to_utc(datetime.combine(last_q, time(10))),
+            created_by_id=sup.id))
 
 
 def _demo_front_desk_rules(prop: Property) -> None:

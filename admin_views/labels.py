@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_admin.model import typefmt
-from flask_babel import gettext
+from flask import g, has_app_context
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from i18n import local_tz, utc_to_local
@@ -61,8 +62,15 @@ from audit.actions import ACTION_LABELS  # noqa: E402,F401
 
 def yes_no(view: Any, value: bool, name: str) -> str:
     """是 / 否 (Flask-Admin's list shows an icon titled "name: true", details and
-    exports ``True``/``False``)."""
-    return gettext("Yes") if value else gettext("No")
+    exports ``True``/``False``): translated once per request, not per cell."""
+    if not has_app_context():
+        return gettext("Yes") if value else gettext("No")
+    kept = g.setdefault("_kefu_yes_no", {})
+    locale = get_locale()
+    words = kept.get(locale)
+    if words is None:
+        words = kept[locale] = (gettext("No"), gettext("Yes"))
+    return words[bool(value)]
 
 
 def _blank(view: Any, value: None, name: str) -> str:
@@ -126,7 +134,15 @@ def label_blank_choices(form: Any) -> Any:
 
 def search_placeholder(view: Any) -> str | None:
     """The search box's hint from the searchable columns' labels: Flask-Admin joins
-    the raw names of related columns ("unit.room")."""
+    the raw names of related columns ("unit.room").  Kept per view and language."""
+    locale = str(get_locale())
+    kept = view.__dict__.setdefault("_kefu_search_hints", {})
+    if locale not in kept:
+        kept[locale] = _search_placeholder(view)
+    return kept[locale]
+
+
+def _search_placeholder(view: Any) -> str | None:
     names = []
     for column in view.column_searchable_list or ():
         key = getattr(column, "key", None) or str(column)

@@ -95,7 +95,8 @@ ENGLISH_COLUMNS = ("Line No.", "Record date", "Record time", "Room No.", "Caller
 def print_day(page) -> bytes:
     page.goto("/admin/public_info/daily/")
     with page.expect_navigation():
-        page.click("a.day-print-link >> nth=-1")       # today, the last day listed
+        # the newest day with lines (today has none yet just after midnight)
+        page.click("tr.summary-day:not([data-total='0']) a.day-print-link >> nth=-1")
     assert page.locator("#public-info-day-form tr.form-line").count() >= 1
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", landscape=True, prefer_css_page_size=True)

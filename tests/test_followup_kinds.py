@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from i18n import local_now, local_today
+from i18n import local_now, local_today, utc_to_local
 from models.base import db, utcnow
 from models.followup_batches import FollowUpBatch
 from models.followups import FollowUpVisit
@@ -103,12 +103,12 @@ def test_urgent_repairs_are_due_within_24_hours(app, browser):
 
 
 def test_the_urgent_rate_counts_orders_by_their_class(app, browser):
-    today = local_today()
+    # the month the orders are completed in (half an hour ago: last month at 00:20 on the 1st)
+    month = utc_to_local(utcnow() - timedelta(hours=0.5)).date().replace(day=1)
 
     def urgent_rate():
         with app.app_context():
-            r = {r.kind: r for r in followup_due.month_rates(user("clerk"), today.replace(
-                day=1))}["urgent_repair"]
+            r = {r.kind: r for r in followup_due.month_rates(user("clerk"), month)}["urgent_repair"]
             return r.base, r.done
 
     base, done = urgent_rate()

@@ -15,7 +15,7 @@ from models.followups import FollowUpVisit
 from models.service_orders import ServiceOrder
 from models.staff import Staff
 from rules import followup_due
-from i18n import local_today
+from i18n import utc_to_local
 
 from .complaint_helpers import fmt, log_complaint, one, resolved_complaint, rows, visit, visit_form
 from .conftest import text_of
@@ -90,12 +90,14 @@ def test_resolved_complaint_is_due_for_a_visit_and_the_rate_counts_it(app, brows
         user = db.session.get(Staff, staff_id("clerk"))
         due = {s["id"]: s for s in followup_due.due_sections(user)}
         assert any(r.obj.id == c.id for r in due["complaint"]["rows"])
-        rate = {r.kind: r for r in followup_due.month_rates(user, local_today().replace(day=1))}
+        # the month it was resolved in (3 hours ago: last month early on the 1st)
+        month = utc_to_local(c.resolved_at).date().replace(day=1)
+        rate = {r.kind: r for r in followup_due.month_rates(user, month)}
         base, done = rate["complaint"].base, rate["complaint"].done
     assert visit(clerk, c.id).status_code == 302
     with app.app_context():
         user = db.session.get(Staff, staff_id("clerk"))
-        rate = {r.kind: r for r in followup_due.month_rates(user, local_today().replace(day=1))}
+        rate = {r.kind: r for r in followup_due.month_rates(user, month)}
         assert (rate["complaint"].base, rate["complaint"].done) == (base, done + 1)
     page = text_of(clerk.get("/admin/followup_due/"))
     assert "回访率" in page and 'data-kind="complaint"' in page
