@@ -19,8 +19,17 @@ def approve(page, table: str, text: str) -> None:
     page.goto("/admin/approvals/")
     row = page.locator(f"tr.waiting-request[data-table='{table}']:has-text('{text}')")
     assert row.count() == 1, table
-    row.locator(".approve-button").click()
-    page.wait_for_selector(".alert-success")
+    # the decision's own page, not an earlier page's message: under load the next step
+    # could leave before the decision was saved
+    with page.expect_navigation():
+        row.locator(".approve-button").click()
+    success(page)
+
+
+def success(page) -> None:
+    """The page after a POST says it was done (else: what it said instead)."""
+    page.wait_for_load_state()
+    assert page.locator(".alert-success").count() >= 1, page.inner_text("body")[:800]
 
 
 def test_activity_journey(new_page, live_server):
@@ -51,9 +60,11 @@ def test_activity_journey(new_page, live_server):
     # -- the owners' notice, raised from the proposal, approved and sent
     login(page, "supervisor")
     page.goto(f"/admin/activity_proposal/?search={THEME}")
-    page.click(f"tr:has-text('{THEME}') a[title='查看记录']")
-    page.click("#raise-notice-form button")
-    page.wait_for_selector(".alert-success")
+    with page.expect_navigation():
+        page.click(f"tr:has-text('{THEME}') a[title='查看记录']")
+    with page.expect_navigation():
+        page.click("#raise-notice-form button")
+    success(page)
     assert THEME in page.inner_text("#notice-link")
     logout(page)
     login(page, "dept_manager")
