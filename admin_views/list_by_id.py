@@ -1,7 +1,7 @@
 """A list page's rows read by id: few matches, deep pages, and a page among a known
 few thousand matches on PostgreSQL.
 
-Reads options ``few_matches`` (base.py) and ``deferred_join_from``; the rows are
+Reads option ``few_matches`` (declared in base.py); the rows are
 loaded with ``_lean`` and scoped with ``scoped_query`` (list_query.py, scoping.py).
 """
 from __future__ import annotations
@@ -14,9 +14,6 @@ from models.base import db
 class ByIdMixin:
     """Ids first, then the page's rows: the list's order is walked (or sorted) on ids
     alone and only the page's 20 rows are joined to what the list shows."""
-
-    # Pages starting at this offset or deeper are loaded by a deferred join.
-    deferred_join_from: int = 200
 
     def _few_matches(self, query) -> list[int] | None:
         """The ids matching ``query`` when there are at most ``few_matches``."""

@@ -501,3 +501,28 @@ def test_postgresql_plans_joins_of_more_than_four_tables_in_the_order_written(ap
 
     with app.app_context():
         assert db.session.execute(text("SHOW join_collapse_limit")).scalar() == "4"
+
+
+def test_a_deep_page_ordered_by_a_related_column_reads_the_same_rows(app, browser):
+    """A page ordered by a related row's column (its join is the walk's own) cannot
+    re-sort its rows without that join: its ids are read first, then the rows by id
+    (``_load_page``'s other path) — the same rows, in the same order, as the plain
+    query."""
+    from flask_login import login_user
+
+    from models.staff import Staff
+
+    add_rows(app)
+    view = view_of(app, "key_checkout")
+    with app.app_context():
+        clerk_id = staff_id("clerk")
+    with app.test_request_context("/admin/key_checkout/"):
+        login_user(db.session.get(Staff, clerk_id))
+        query = (view.get_query().join(Key, Key.id == KeyCheckout.key_id)
+                 .order_by(Key.label.desc(), KeyCheckout.out_at, KeyCheckout.id)
+                 .offset(20).limit(20))
+        assert view._own_order(query) is None
+        seen = statements_during(app, lambda: view._load_page(query))
+        got = [r.id for r in view._load_page(query)]
+        assert got == [r.id for r in query.all()] and len(got) == 20
+    assert any(re.match(r"^SELECT key_checkout\.id\b", st) for st, _p in seen), seen
