@@ -5,7 +5,7 @@ keeps the owner files, fee notices and arrears of their own buildings only; a bu
 without a building sees none."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -38,27 +38,76 @@ def own_units(user: Any):
     return select(Unit.id).where(Unit.building_id.in_(own_buildings(user)))
 
 
+# An area of at most this many runs of consecutive unit ids is tested as ranges.
+MAX_AREA_RUNS = 32
+
+
 def limit_to_area(query: Any, unit_column: Any, user: Any) -> Any:
     """``query`` narrowed to the butler's units (unchanged for every other role)."""
     if not own_area_only(user):
         return query
-    # ``unit + 0``: the unit column's own index is not used for this test.  A butler's
-    # area is hundreds of units; driving the query from that index read every row
-    # of every one of them and sorted them (a million arrears cases: 0.8-1.3 s a
-    # page); without it the list's order index is walked and each row's unit is
-    # looked up in the area (0.8 ms).
-    if db.session.get_bind().dialect.name == "postgresql":
+    condition = _area_condition(unit_column, user)
+    return query.filter(condition) if hasattr(query, "filter") else query.where(condition)
+
+
+def _area_condition(unit_column: Any, user: Any) -> Any:
+    """The test "this row's unit is in the area", as cheap per row as each database
+    allows: a list's order index is walked and every entry tested (a deep page of a
+    butler's million arrears cases tests 40,000).
+
+    Units are created building by building, so an area's unit ids fall into a few
+    runs of consecutive numbers, tested as ranges — SQLite: 6.1 -> 3.1 ms for those
+    40,000 entries against its own index of the area's thousand units; PostgreSQL
+    plans them in 0.2 ms against 0.7 for an array of a thousand ids, and the plain
+    column's statistics show how many rows match.  A scattered area keeps the older
+    forms."""
+    from sqlalchemy import and_, false, or_
+
+    runs = area_unit_runs(user)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if len(runs) <= MAX_AREA_RUNS:
+        if not runs:
+            return false()
+        # SQLite: ``unit + 0``: the unit column's own index is not used for this
+        # test.  Driving the query from that index read every row of every unit of
+        # the area and sorted them (a million arrears cases: 0.8-1.3 s a page);
+        # SQLite has no statistics of values to know better.
+        column = unit_column if postgres else unit_column + 0
+        return or_(*(column == lo if lo == hi else and_(column >= lo, column <= hi)
+                     for lo, hi in runs))
+    if postgres:
         # the area's unit ids as one array value: PostgreSQL tests each row against
         # a hash of it; given the subquery it joined unit and butler_building for
         # every row walked (page 1000 of a butler's arrears: 42,000 rows, 37 -> 6 ms)
         from sqlalchemy import Integer, any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
 
-        condition = (unit_column + 0) == any_(bindparam(
+        return (unit_column + 0) == any_(bindparam(
             "area_units", area_unit_ids(user), unique=True, type_=ARRAY(Integer)))
-    else:
-        condition = (unit_column + 0).in_(own_units(user))
-    return query.filter(condition) if hasattr(query, "filter") else query.where(condition)
+    return (unit_column + 0).in_(own_units(user))
+
+
+def unit_runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """``ids`` as runs of consecutive numbers, (first, last) each, in order:
+    [1, 2, 3, 7, 9, 10] -> [(1, 3), (7, 7), (9, 10)].  A range holds no number that
+    is not in ``ids``, so testing the ranges is testing the ids."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(set(ids)):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def area_unit_runs(user: Any) -> list[tuple[int, int]]:
+    """``unit_runs`` of the butler's area, kept like its ids until the next write."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return unit_runs(area_unit_ids(user))
+    return until_next_write(("area_unit_runs", user.id, user.property_id),
+                            lambda: unit_runs(area_unit_ids(user)))
 
 
 def area_unit_ids(user: Any) -> list[int]:
