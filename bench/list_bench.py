@@ -48,6 +48,10 @@ REGISTERS = ("key_checkout", "public_info", "service_order", "patrol", "fee_noti
 # Who reads each list in the benchmark (the clerk unless named here).
 READERS = {"fee_notice": "finance", "arrears_case": "butler",
            "owner_file_access": "dept_manager"}
+# Lists a butler also reads, of their own buildings only (区域管家分区): a scenario
+# each for the butler's first and deep page besides the reader's.
+AREA_LISTS = ("fee_notice",)
+BUTLER = "butler's area"
 DUTY_LOGS = ["白班平稳，电梯维保完成", "夜班巡查正常，地库积水已抽干", "1-302 报修已派工，待回访",
              "停水通知已电话告知业主", "快递代收三件已通知业主", "水泵房钥匙保安夜巡借出未还"]
 CARRIERS = ["顺丰速运", "中通快递", "圆通速递", "韵达快递", "京东物流", "EMS"]
@@ -395,6 +399,8 @@ def scenarios(app, register: str) -> list[tuple[str, str]]:
         out.append(("sort by charge", f"{base}?sort={sort_arg(app, register, 'charge')}"))
     # head office (an auditor: every property, no property_id to lead an index with)
     out += [(f"{HEAD_OFFICE}: first page", base), (f"{HEAD_OFFICE}: page 1000", f"{base}?page=999")]
+    if register in AREA_LISTS:
+        out += [(f"{BUTLER}: first page", base), (f"{BUTLER}: page 1000", f"{base}?page=999")]
     # the "Exact count" link: every row counted, then the pager reaches every page;
     # {middle} / {last} are filled in from that count (see measure)
     out += [("exact count: first page", f"{base}?exact=1"),
@@ -471,7 +477,7 @@ def main() -> None:
             return
         with serve(url) as (base, _proc):
             clients = {}
-            for user in {"clerk", "auditor", *READERS.values()}:
+            for user in {"clerk", "auditor", "butler", *READERS.values()}:
                 clients[user] = Client(base)
                 clients[user].login(user)
             measure(clients, url, args)
@@ -494,7 +500,8 @@ def measure(clients: dict[str, Client], url: str, args) -> None:
               f"time from its Server-Timing header; SQL = the database's share, in-process)")
         print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
         for name, path in scenarios(app, register):
-            user = "auditor" if name.startswith(HEAD_OFFICE) else READERS.get(register, "clerk")
+            user = "auditor" if name.startswith(HEAD_OFFICE) else "butler" \
+                if name.startswith(BUTLER) else READERS.get(register, "clerk")
             client = clients[user]
             if "{" in path:
                 path = path.format(**exact_pages(client, path.split("?")[0]))

@@ -56,11 +56,18 @@ def _area_condition(unit_column: Any, user: Any) -> Any:
     butler's million arrears cases tests 40,000).
 
     Units are created building by building, so an area's unit ids fall into a few
-    runs of consecutive numbers, tested as ranges — SQLite: 6.1 -> 3.1 ms for those
-    40,000 entries against its own index of the area's thousand units; PostgreSQL
-    plans them in 0.2 ms against 0.7 for an array of a thousand ids, and the plain
-    column's statistics show how many rows match.  A scattered area keeps the older
-    forms."""
+    runs of consecutive numbers (``unit_runs``), tested as ranges:
+
+    - PostgreSQL: the span from the area's first unit to its last, then the gaps
+      between its runs left out.  The span's two bounds are tested by the index walk
+      itself (a key of the order index holds the unit), only rows inside the span
+      reach the gaps' test, and the plain column's statistics tell the planner how
+      many rows match (page 1000's 40,000 entries: 3.7 ms as ranges, 2.2-2.9 ms so;
+      a thousand-id array took 3.8 ms and 0.7 ms more to plan).
+    - SQLite: ``unit + 0 BETWEEN first AND last`` per run (6.1 -> 3.0 ms against its
+      own index of the area's subquery; ``>= AND <=`` is 4.0).
+
+    A scattered area (more than ``MAX_AREA_RUNS`` runs) keeps the older forms."""
     from sqlalchemy import and_, false, or_
 
     runs = area_unit_runs(user)
@@ -68,13 +75,17 @@ def _area_condition(unit_column: Any, user: Any) -> Any:
     if len(runs) <= MAX_AREA_RUNS:
         if not runs:
             return false()
-        # SQLite: ``unit + 0``: the unit column's own index is not used for this
-        # test.  Driving the query from that index read every row of every unit of
-        # the area and sorted them (a million arrears cases: 0.8-1.3 s a page);
-        # SQLite has no statistics of values to know better.
-        column = unit_column if postgres else unit_column + 0
-        return or_(*(column == lo if lo == hi else and_(column >= lo, column <= hi)
-                     for lo, hi in runs))
+        if postgres:
+            gaps = [(a[1] + 1, b[0] - 1) for a, b in zip(runs, runs[1:])]
+            return and_(unit_column >= runs[0][0], unit_column <= runs[-1][1],
+                        *(unit_column != lo if lo == hi else ~unit_column.between(lo, hi)
+                          for lo, hi in gaps))
+        # ``unit + 0``: the unit column's own index is not used for this test.
+        # Driving the query from that index read every row of every unit of the
+        # area and sorted them (a million arrears cases: 0.8-1.3 s a page); SQLite
+        # keeps no statistics of values to know better.
+        column = unit_column + 0
+        return or_(*(column == lo if lo == hi else column.between(lo, hi) for lo, hi in runs))
     if postgres:
         # the area's unit ids as one array value: PostgreSQL tests each row against
         # a hash of it; given the subquery it joined unit and butler_building for
