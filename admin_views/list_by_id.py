@@ -24,7 +24,7 @@ class ByIdMixin:
     def _id_among(self, ids: list[int]):
         """``id IN ids`` with the ids as one parameter, ``id IN (SELECT value FROM
         json_each(:ids))`` (SQLite's few-matches page; PostgreSQL pages few matches
-        with ``_bounded_page_ids``).  Bound one by one, the 1,900 matches of a
+        with ``_bounded_page``).  Bound one by one, the 1,900 matches of a
         month's filter cost 5 ms of SQLAlchemy expanding them, for a statement never
         the same."""
         from sqlalchemy import bindparam, func, select
@@ -32,17 +32,19 @@ class ByIdMixin:
         each = func.json_each(bindparam("few_ids", json.dumps(ids))).table_valued("value")
         return self.model.id.in_(select(each.c.value))
 
-    def _bounded_page_ids(self, query, skipped: int, size: int) -> list[int] | None:
-        """The page's ids among at most a few thousand matches (the count says so,
+    def _bounded_page(self, query, skipped: int, size: int) -> list | None:
+        """The page's rows among at most a few thousand matches (the count says so,
         or a code's ids are known), on PostgreSQL: the matches are read first, with
         the search's and filters' own indexes (``WITH … AS MATERIALIZED``), then
-        sorted.  Given ``id = ANY(2,500 ids) ORDER BY received_at`` the planner
-        expects the matches spread over the time index and walks it from the newest
-        row, testing each; a tracking-number prefix's matches were received together
-        years ago, and the walk read 870,000 rows (128 ms).  (Reading the few ids
-        first and then these by id cost two queries and the planning of a 1,800-id
-        array: 2 ms more.)  ``None`` when the order is not on the register's own
-        columns (then the usual query)."""
+        sorted, and the page's rows loaded in the same statement.  Given ``id =
+        ANY(2,500 ids) ORDER BY received_at`` the planner expects the matches spread
+        over the time index and walks it from the newest row, testing each; a
+        tracking-number prefix's matches were received together years ago, and the
+        walk read 870,000 rows (128 ms).  (Reading the few ids first and then these
+        by id cost two queries and the planning of a 1,800-id array: 2 ms more; the
+        page's ids and then its rows, a round trip and a statement: ~0.5 ms.)
+        ``None`` when the order is not on the register's own columns (then the
+        usual query)."""
         from sqlalchemy import select
 
         keys = self._own_order(query)
@@ -53,9 +55,11 @@ class ByIdMixin:
                    .limit(None).offset(None).order_by(None)
                    .cte("matches").prefix_with("MATERIALIZED"))
         order = [matches.c[k.name].desc() if d else matches.c[k.name] for k, d in keys]
-        return db.session.connection().execute(
-            select(matches.c.row_id).order_by(*order).offset(skipped).limit(size)
-        ).scalars().all()
+        page = (select(matches.c.row_id).order_by(*order).offset(skipped).limit(size)
+                .subquery("page"))
+        rows = (self.scoped_query().join(page, self.model.id == page.c.row_id)
+                .order_by(*query._order_by_clauses))    # the page's 20 rows, own columns
+        return self._lean(rows).all()
 
     def _own_order(self, query) -> list[tuple] | None:
         """``query``'s order as (column, descending) pairs, or ``None`` when a key is

@@ -53,7 +53,7 @@ class ListQueryMixin(ByIdMixin):
           first (the indexes find them without any order) and the page is sorted
           from those — otherwise the database walks the whole time index in order,
           looking for a match (SQLite: their ids, ``_few_matches``; PostgreSQL: the
-          matches materialized, ``_bounded_page_ids``, also for a code's known ids);
+          matches materialized, ``_bounded_page``, also for a code's known ids);
         - a shallow page is one query; deeper pages a deferred join (``_load_page``).
         """
 
@@ -76,7 +76,7 @@ class ListQueryMixin(ByIdMixin):
         narrow = execute and (search or filters) and count is not None \
             and not isinstance(count, CappedCount) and count <= self.few_matches
         postgres = on_postgresql()
-        if narrow and not postgres:          # (PostgreSQL: _bounded_page_ids below)
+        if narrow and not postgres:          # (PostgreSQL: _bounded_page below)
             few = self._few_matches(query)
             if few is not None:              # the ids alone: the page sorted from them
                 query, joins = self.get_query().filter(self._id_among(few or [0])), {}
@@ -96,9 +96,8 @@ class ListQueryMixin(ByIdMixin):
             skipped, rows = from_end
             query = reversed_order(query).offset(skipped).limit(rows)
         if postgres and (narrow or self.model.__tablename__ in bounded_matches()):
-            ids = self._bounded_page_ids(query, skipped, rows if from_end else size)
-            if ids is not None:
-                found = self._rows_by_ids(ids)
+            found = self._bounded_page(query, skipped, rows if from_end else size)
+            if found is not None:
                 return count, (found[::-1] if from_end else found)
         # a few matches' page: their ids sorted alone, then 20 rows joined (the
         # joins for all 1,800 matches before the sort: 2.5 ms of a month's filter)
