@@ -112,27 +112,25 @@ def unit_runs(ids: Iterable[int]) -> list[tuple[int, int]]:
 
 
 def area_unit_runs(user: Any) -> list[tuple[int, int]]:
-    """``unit_runs`` of the butler's area, kept like its ids until the next write."""
-    from flask import has_request_context
-
-    if not has_request_context():
-        return unit_runs(area_unit_ids(user))
-    return until_next_write(("area_unit_runs", user.id, user.property_id),
-                            lambda: unit_runs(area_unit_ids(user)))
+    """``unit_runs`` of the butler's area (kept, like its ids)."""
+    return _kept(user, "area_unit_runs", lambda: unit_runs(area_unit_ids(user)))
 
 
 def area_unit_ids(user: Any) -> list[int]:
-    """The ids of the units in ``user``'s care.  In a request they are kept until
-    the next write (an area changes only by one): a butler's every page read the
-    area's thousand units."""
+    """The ids of the units in ``user``'s care (kept: a butler's every page read the
+    area's thousand units)."""
+    return _kept(user, "area_units",
+                 lambda: db.session.execute(own_units(user)).scalars().all())
+
+
+def _kept(user: Any, name: str, compute: Any) -> Any:
+    """``compute()``, kept in a request until the next write (an area changes only
+    by one); outside a request read afresh."""
     from flask import has_request_context
 
-    def read() -> list[int]:
-        return db.session.execute(own_units(user)).scalars().all()
-
     if not has_request_context():
-        return read()
-    return until_next_write(("area_units", user.id, user.property_id), read)
+        return compute()
+    return until_next_write((name, user.id, user.property_id), compute)
 
 
 def in_area(user: Any, unit_id: int | None) -> bool:
