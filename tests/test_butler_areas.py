@@ -279,6 +279,20 @@ def test_on_postgresql_the_span_of_an_area_is_tested_in_the_index_walk(app, brow
         and "unit_id <=" in cond[0], plan
 
 
+def test_a_butlers_area_is_read_again_only_after_a_write(app, browser):
+    """The area (its units, its runs) is kept until the next write — not read on
+    every page of a butler's — and a building given to another butler leaves the
+    next page."""
+    from .helpers import statements_during
+
+    butler = browser("butler")
+    assert "2-301" in _rooms(butler.get("/admin/occupant/"))
+    again = statements_during(app, lambda: butler.get("/admin/occupant/"))
+    assert not any("butler_building" in st for st, _p in again), [st[:200] for st, _p in again]
+    _split(app, browser)                                  # 2栋 to butler2: a write
+    assert "2-301" not in _rooms(butler.get("/admin/occupant/"))
+
+
 def test_a_scattered_area_keeps_the_set_of_its_units(app, browser, backend, monkeypatch):
     """More runs than ``MAX_AREA_RUNS``: the older forms (PostgreSQL: one array of
     the area's unit ids; SQLite: the area's subquery), same rows — 2栋, given to
