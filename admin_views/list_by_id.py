@@ -55,11 +55,9 @@ class ByIdMixin:
                    .limit(None).offset(None).order_by(None)
                    .cte("matches").prefix_with("MATERIALIZED"))
         order = [matches.c[k.name].desc() if d else matches.c[k.name] for k, d in keys]
-        page = (select(matches.c.row_id).order_by(*order).offset(skipped).limit(size)
-                .subquery("page"))
-        rows = (self.scoped_query().join(page, self.model.id == page.c.row_id)
-                .order_by(*query._order_by_clauses))    # the page's 20 rows, own columns
-        return self._lean(rows).all()
+        page = (select(matches.c.row_id.label("page_id")).order_by(*order).offset(skipped)
+                .limit(size).subquery("page"))
+        return self._rows_of_page(page, query)
 
     def _own_order(self, query) -> list[tuple] | None:
         """``query``'s order as (column, descending) pairs, or ``None`` when a key is
@@ -90,6 +88,12 @@ class ByIdMixin:
         if self._own_order(query) is None:
             return self._rows_by_ids(_ids(query.with_entities(self.model.id)))
         page = query.with_entities(self.model.id.label("page_id")).subquery("page")
+        return self._rows_of_page(page, query)
+
+    def _rows_of_page(self, page, query) -> list:
+        """The rows whose ids ``page`` (a subquery of ``page_id``) holds, with what the
+        list shows of them, in ``query``'s order — its keys are the register's own
+        columns, so re-sorting the page's 20 rows needs no join."""
         rows = (self.scoped_query().join(page, self.model.id == page.c.page_id)
                 .order_by(*query._order_by_clauses))
         return self._lean(rows).all()
