@@ -53,6 +53,8 @@ READERS = {"fee_notice": "finance", "arrears_case": "butler",
 AREA_LISTS = ("fee_notice",)
 # payments of the newest notices finance has not confirmed yet (the dashboard counts them)
 UNCONFIRMED = 40
+# one arrears case in this many is still open (the rest were settled)
+OPEN_CASE_EVERY = 500
 BUTLER = "butler's area"
 DUTY_LOGS = ["白班平稳，电梯维保完成", "夜班巡查正常，地库积水已抽干", "1-302 报修已派工，待回访",
              "停水通知已电话告知业主", "快递代收三件已通知业主", "水泵房钥匙保安夜巡借出未还"]
@@ -290,6 +292,11 @@ def _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, Arrea
                 "created_by_id": clerk, "unit_id": rng.choice(unit_ids),
                 "months": rng.randrange(1, 20), "amount": rng.randrange(100, 9000),
                 "since": date(2023, 11, 1) + timedelta(days=i * 1095 // rows),
+                # settled within weeks but for one in 500: a unit has one open case
+                # at most, so a property's open cases are a few thousand at most (the
+                # dashboard's due counts read them)
+                "settled_on": None if i % OPEN_CASE_EVERY == 0
+                else date(2023, 11, 21) + timedelta(days=i * 1095 // rows),
                 "cause": rng.choice(("owner", "service", "third_party", "hardship"))}
                 for i in range(rows)), "arrears cases", rows)
 def _complaint_registers(conn, registers, pid, clerk, rows, unit_ids, at, rng) -> None:
