@@ -40,22 +40,27 @@ def _month(back: int) -> str:
 
 
 @pytest.mark.fresh_database
+@pytest.mark.parametrize("role", ["finance", "auditor"])
 @pytest.mark.parametrize("kind, index", [("fee_notice.confirmed_at IS NULL",
                                           "ix_fee_notice_not_confirmed"),
                                          ("fee_notice.pickup_at <", "ix_fee_notice_pickup_open")])
-def test_due_fee_notices_are_counted_in_their_own_partial_index(app, browser, kind, index):
+def test_due_fee_notices_are_counted_in_their_own_partial_index(app, browser, backend, role,
+                                                                kind, index):
     """Money not yet confirmed by finance, outside collections not yet made: a few
     notices among every one ever issued, counted in an index holding only them
     (through the paid-at index the count read every notice paid before today: 97 ms
-    at a million notices)."""
+    at a million notices), for one property and for head office (every property)."""
+    if role == "auditor" and backend == "sqlite":
+        pytest.skip("SQLite without a property: its planner takes the paid-at index's "
+                    "equality (paid_at IS NULL) over the partial index (docs/performance.md)")
     with app.app_context(), system_actor("test"):
         _notice("1-301", _month(20), paid_amount=Decimal("300"),
                 paid_at=utcnow() - timedelta(days=2))
         _notice("1-302", _month(20), pickup_at=utcnow() - timedelta(hours=2),
                 pickup_place="A 座", pickup_contact="陈", pickup_phone="0755-1")
         db.session.commit()
-    finance = browser("finance")
-    seen = statements_during(app, lambda: finance.get("/admin/"))
+    reader = browser(role)
+    seen = statements_during(app, lambda: reader.get("/admin/"))
     counts = [(st, p) for st, p in seen
               if st.lstrip().startswith("SELECT count(*)") and "FROM fee_notice" in st
               and kind in st]
