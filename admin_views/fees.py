@@ -37,6 +37,7 @@ from .base import RegisterView, SecureViewMixin, current_staff, requires, scope_
 from .fee_areas import ButlerAreaMixin
 from .fee_prints import ArrearsVisitMixin, FeeNoticePrintMixin
 from .inline_rows import NoDeleteRowsConverter
+from .labels import words_of_request
 from .params import BadParam, parse_id, parse_moment, parse_month
 from .write_path import commit
 
@@ -79,14 +80,21 @@ def _moment(text: str | None):
         return None
 
 
+def _notice_states() -> dict[str, str]:
+    return {"confirmed": _("Paid, confirmed by finance"), "paid": _("Paid, awaiting finance"),
+            "delivered": _("Delivered"), "checked": _("Account checked"), "printed": _("Printed")}
+
+
 def notice_state(view, context, model, name) -> str:
+    """Where a notice stands, from its latest step (the words translated once per page)."""
+    words = words_of_request("fee_notice_state", _notice_states)
     if model.confirmed_at:
-        return _("Paid, confirmed by finance")
+        return words["confirmed"]
     if model.paid_at:
-        return _("Paid, awaiting finance")
+        return words["paid"]
     if model.delivered_at:
-        return _("Delivered")
-    return _("Account checked") if model.checked_at else _("Printed")
+        return words["delivered"]
+    return words["checked"] if model.checked_at else words["printed"]
 
 
 class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):

@@ -4,6 +4,7 @@ the next month), 欠费大户 visited by a manager (a 上门 attempt, due until 
 the same day) and the printed 缴费通知单."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -242,3 +243,32 @@ def test_a_month_or_a_year_typed_in_the_search_finds_those_notices_by_the_index(
     seen = statements_during(app, lambda: fin.get("/admin/fee_notice/?search=1-301"))
     conditions = _where_clauses(seen)
     assert conditions and not any("fee_notice.period" in c for c in conditions), conditions
+
+
+def test_a_notices_state_is_in_the_pages_language_translated_once_per_page(
+        app, browser, monkeypatch):
+    """The state column (印制 / 已核对账户 / 已送达 / 已收款 …) reads in the page's
+    language, its words translated once per page, not once per row (a translation
+    lookup is ~15 µs: 0.3 ms of a 20-row page)."""
+    from admin_views import fees as fee_views
+
+    for room in ("1-301", "1-302"):
+        _notice(app, room)
+    calls: list[str] = []
+    real = fee_views._
+
+    def counted(text, **kw):
+        calls.append(text)
+        return real(text, **kw)
+
+    monkeypatch.setattr(fee_views, "_", counted)
+    b = browser("finance")
+    zh = b.get("/admin/fee_notice/").get_data(as_text=True)
+    cells = re.findall(r'<td class="col-state">([^<]*)</td>', zh)
+    assert len(cells) >= 2 and "已打印" in cells, cells
+    assert calls.count("Printed") == 1, calls
+    b.post("/lang", {"lang": "en"})
+    en = b.get("/admin/fee_notice/").get_data(as_text=True)
+    b.post("/lang", {"lang": "zh_Hans_CN"})
+    cells_en = re.findall(r'<td class="col-state">([^<]*)</td>', en)
+    assert "Printed" in cells_en and not set(cells) & set(cells_en), (cells, cells_en)
