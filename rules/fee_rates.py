@@ -21,6 +21,7 @@ from .due import provides_due
 from .errors import RuleViolation
 from .fees import collection_rates, period_of
 from .scope import scoped
+from .stats import recent_months
 from .two_person import check_cosigner, declare, record_cosign
 
 # The month's figures are confirmed by this day of the next month.
@@ -82,11 +83,7 @@ def unconfirmed_months(user: Any, today: date | None = None) -> list[str]:
     last = today.replace(day=1) - timedelta(days=1)          # the previous month
     if today.day <= CONFIRM_BY_DAY:
         last = last.replace(day=1) - timedelta(days=1)
-    months, first = [], last.replace(day=1)
-    for _i in range(12):                                      # the year up to ``last``
-        months.append(period_of(first))
-        first = (first - timedelta(days=1)).replace(day=1)
-    periods = months_with_notices(user, months)
+    periods = months_with_notices(user, [period_of(d) for d in recent_months(12, last)])
     done = set(db.session.execute(scoped(select(FeeRateConfirmation.period).where(
         FeeRateConfirmation.voided_at.is_(None), FeeRateConfirmation.cosigned_at.is_not(None),
         FeeRateConfirmation.period.in_(periods or {""})), FeeRateConfirmation, user)).scalars())

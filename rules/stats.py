@@ -55,9 +55,10 @@ def water_used_per_month(user, months: int = 12) -> tuple[list[str], list[int]]:
     return [m for m, _n in pairs], [n for _m, n in pairs]
 
 
-def recent_months(n: int) -> list[date]:
-    """First days of the last ``n`` local months, oldest first (this month last)."""
-    first = local_today().replace(day=1)
+def recent_months(n: int, last: date | None = None) -> list[date]:
+    """First days of the ``n`` local months up to ``last``'s (this month's unless
+    given), oldest first."""
+    first = (last or local_today()).replace(day=1)
     out = [first]
     for _i in range(n - 1):
         first = (first - timedelta(days=1)).replace(day=1)
