@@ -40,6 +40,18 @@ class ButlerAreaMixin:
         return butler_areas.limit_to_area(query, getattr(self.model, self.area_unit_column),
                                           current_staff())
 
+    def narrow_key(self) -> tuple | None:
+        """A butler's rows are their area's: its runs of unit ids are part of the key
+        (a building given away changes them); a scattered area keeps no count."""
+        key = super().narrow_key()  # type: ignore[misc]
+        user = current_staff()
+        if key is None or not butler_areas.own_area_only(user):
+            return key
+        runs = butler_areas.area_unit_runs(user)
+        if len(runs) > butler_areas.MAX_AREA_RUNS:
+            return None
+        return (*key, "area", tuple(runs))
+
     def shows_snapshot(self, snap: dict) -> bool:
         return super().shows_snapshot(snap) and butler_areas.in_area(  # type: ignore[misc]
             current_staff(), snap.get(self.area_unit_column))

@@ -120,16 +120,18 @@ class ListQueryMixin(ByIdMixin):
     def _count(self, count_query, narrowed) -> int | None:
         """The list's (capped) count.  The registers are append-only — records are
         voided, never deleted — so a scope whose whole list once held more than
-        ``count_cap`` records always will: that "10000+" is kept per view and
-        scope (the count read ~10,000 index entries on every page view)."""
+        ``count_cap`` records always will: that "10000+" is kept per view, scope and
+        narrowing (``narrow_key``: a due item's rows, a butler's area; the count read
+        ~10,000 index entries on every page view)."""
         if count_query is None:
             return None
         if narrowed or not self.count_cap or request.args.get("exact") == "1":
             return count_query.scalar()
         user = current_staff()
-        if user is None:
+        narrowing = self.narrow_key()
+        if user is None or narrowing is None:
             return count_query.scalar()
-        key = (self.count_cap, None if user.is_head_office else user.property_id)
+        key = (self.count_cap, None if user.is_head_office else user.property_id, *narrowing)
         full = self.__dict__.setdefault("_full_scopes", set())
         if key in full:
             return CappedCount(self.count_cap + 1)

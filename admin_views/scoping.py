@@ -68,6 +68,16 @@ class ScopingMixin:
             query = query.filter(getattr(self.model, column) == value)
         return due_narrow(self, query)      # ?due=<name>: one dashboard item's rows
 
+    def narrow_key(self) -> tuple | None:
+        """What ``narrow`` depends on besides the view and the property: a count kept
+        for a list (``ListQueryMixin._count``) is kept per key, ``None`` keeps none.
+        The requested due filter's rows may be the user's own."""
+        from .due_filters import active_filter
+
+        found = active_filter(self)
+        user = current_staff()
+        return () if found is None else ("due", found.name, getattr(user, "id", None))
+
     def shows_snapshot(self, snap: dict) -> bool:
         """Whether a history snapshot is a row of this view (``rows_where``)."""
         return all(snap.get(column) == value for column, value in self.rows_where.items())

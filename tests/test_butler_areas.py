@@ -345,3 +345,46 @@ def test_interleaved_buildings_keep_each_butler_to_their_own_units(app, browser)
         page = text_of(browser(name).get("/admin/arrears_case/?search=-0"))
         assert all(f"{mine}{n:02d}" in page for n in range(6)), (name, page[:500])
         assert theirs not in page, name
+
+
+def _listed(b, url: str) -> str:
+    """The count the list's tab shows ("37", "10000+")."""
+    found = re.search(r'nav-link active">[^<(]*\(([^)]+)\)', b.get(url).get_data(as_text=True))
+    assert found, url
+    return found.group(1)
+
+
+def test_a_kept_full_count_is_the_whole_lists_not_an_areas_or_a_due_items(app, browser):
+    """A property's list once over ``count_cap`` keeps its "N+" (append-only registers):
+    only for the same rows.  A butler's area and a dashboard item's rows (``?due=``)
+    are counted for themselves (at a million fee notices the 36 payments not yet
+    confirmed by finance showed "10000+" and 500 pages once finance had opened the
+    whole list)."""
+    from datetime import datetime, timezone
+
+    from .list_helpers import view_of
+
+    _split(app, browser)
+    with app.app_context(), system_actor("test"):
+        unit = db.session.execute(select(Unit).where(Unit.room == "1-302")).scalar_one()
+        db.session.add(FeeNotice(property_id=unit.property_id, period="2025-12", unit=unit,
+                                 amount_due=Decimal("200"), paid_amount=Decimal("200"),
+                                 paid_at=datetime.now(timezone.utc).replace(tzinfo=None)
+                                 - timedelta(days=2)))
+        db.session.commit()
+    finance, butler2 = browser("finance"), browser("butler2")
+    url = "/admin/fee_notice/"
+    whole, area = int(_listed(finance, url)), int(_listed(butler2, url))
+    due = int(_listed(finance, url + "?due=fee_not_handed_in"))
+    assert whole > area >= 1 and whole > due >= 1, (whole, area, due)
+    view = view_of(app, "fee_notice")
+    view.count_cap, cap = max(area, due), view.count_cap
+    view.__dict__.pop("_full_scopes", None)
+    try:
+        assert _listed(finance, url).endswith("+")           # kept for the property
+        assert _listed(butler2, url) == str(area)
+        assert _listed(finance, url + "?due=fee_not_handed_in") == str(due)
+        assert _listed(finance, url).endswith("+")
+    finally:
+        view.count_cap = cap
+        view.__dict__.pop("_full_scopes", None)
