@@ -388,3 +388,22 @@ def test_a_kept_full_count_is_the_whole_lists_not_an_areas_or_a_due_items(app, b
     finally:
         view.count_cap = cap
         view.__dict__.pop("_full_scopes", None)
+
+
+def test_every_narrowing_says_what_it_depends_on():
+    """A list's kept count is keyed by ``narrow_key``: a class that narrows its rows
+    (``narrow``) says what that depends on beside it, or counts kept for the wider
+    list would be shown on its narrower one."""
+    import admin_views
+    from admin_views.scoping import ScopingMixin
+
+    views, todo = set(), [ScopingMixin]
+    while todo:                                   # every view class that scopes its rows
+        cls = todo.pop()
+        if cls not in views:
+            views.add(cls)
+            todo += cls.__subclasses__()
+    narrowing = {c for view in views for c in view.__mro__ if "narrow" in vars(c)}
+    assert len(views) > 10 and len(narrowing) >= 2 and admin_views
+    for cls in narrowing:                         # the mixins too (a butler's area)
+        assert "narrow_key" in vars(cls), f"{cls.__module__}.{cls.__name__}"
