@@ -83,13 +83,25 @@ class LocalTimeFilterConverter(sqla_filters.FilterConverter):
         for f in sqla_filters.FilterConverter.date_filters)
 
 
-def _in_small_table(local, subquery):
-    """``fk IN (subquery)``; on PostgreSQL ``fk = ANY(ARRAY(subquery))``, which an
-    index can serve inside an ``OR`` (an ``IN`` subquery there is a per-row filter)."""
-    from sqlalchemy import func
+def _in_small_table(local, subquery, key: tuple = ()):
+    """``fk IN (subquery)``; on PostgreSQL the small table's ids read first and given
+    as an array (``fk = ANY(:ids)``, which an index can serve inside an ``OR``; an
+    ``IN`` subquery there is a per-row filter), or no condition at all when none
+    match.  A term no room holds (a month, 2019-05) then leaves the notices' own
+    month alone, a range of their order index, where ``unit_id = ANY(ARRAY(SELECT
+    …))`` kept the ``OR`` and the list walked every newer month (47 ms at a million
+    notices)."""
+    from sqlalchemy import ARRAY, Integer, any_, bindparam, false
 
     if db.session.get_bind().dialect.name == "postgresql":
-        return local == func.any(func.ARRAY(subquery.scalar_subquery()))
+        # read once per request and term (the list and its count ask again)
+        kept = g.setdefault("kefu_small_ids", {}) if key else {}
+        ids = kept.get(key)
+        if ids is None:
+            ids = kept[key] = sorted(set(db.session.execute(subquery).scalars()))
+        if not ids:
+            return false()
+        return local == any_(bindparam("small_ids", ids, unique=True, type_=ARRAY(Integer)))
     return local.in_(subquery)
 
 
@@ -174,7 +186,7 @@ class SearchFiltersMixin:
                 if path:
                     local, remote = path[0].property.local_remote_pairs[0]
                     conds.append(_in_small_table(local, select(remote).where(
-                        ilike(db.session, field, like))))
+                        ilike(db.session, field, like)), (str(local), str(field), like)))
                 elif field.key in affix:               # a code: its beginning or end
                     cond = affix_condition(db.session, self.model, field.key, term)
                     if cond is not None:

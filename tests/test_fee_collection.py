@@ -245,6 +245,35 @@ def test_a_month_or_a_year_typed_in_the_search_finds_those_notices_by_the_index(
     assert conditions and not any("fee_notice.period" in c for c in conditions), conditions
 
 
+def test_a_month_no_room_holds_is_searched_by_the_month_alone_on_postgresql(
+        app, browser, backend):
+    """The search also looks for the term among the rooms: on PostgreSQL those units
+    are read first (once a request), and a term no room holds — a month — leaves the
+    month alone, a range of the notices' order index.  Kept as ``unit_id =
+    ANY(ARRAY(SELECT …))`` in an ``OR`` it made the list walk every newer month (a
+    million notices, 2019-05: 47 ms; 1.9).  A room still finds its notices."""
+    import re as _re
+
+    import pytest
+
+    from .helpers import statements_during
+
+    if backend != "postgresql":
+        pytest.skip("SQLite keeps the rooms as an IN subquery; its month search is a "
+                    "range already")
+    _notice(app, room="1-301", period="2019-05")
+    _notice(app, room="1-302", period="2019-06")
+    fin = browser("finance")
+    seen = statements_during(app, lambda: fin.get("/admin/fee_notice/?search=2019-05"))
+    conditions = _where_clauses(seen)
+    assert conditions and not any("unit_id" in c for c in conditions), conditions
+    rooms = [st for st, _p in seen if _re.match(r"SELECT unit\.id\s+FROM unit\b", st)]
+    assert len(rooms) == 1, rooms                    # the list and its count share it
+    html = fin.get("/admin/fee_notice/?search=1-302").get_data(as_text=True)
+    listed = html.split("model-list", 1)[1]
+    assert "1-302" in listed and "2019-06" in listed and "1-301" not in listed
+
+
 def test_a_notices_state_is_in_the_pages_language_translated_once_per_page(
         app, browser, monkeypatch):
     """The state column (印制 / 已核对账户 / 已送达 / 已收款 …) reads in the page's
