@@ -83,7 +83,7 @@ class LocalTimeFilterConverter(sqla_filters.FilterConverter):
         for f in sqla_filters.FilterConverter.date_filters)
 
 
-def _in_small_table(local, subquery, key: tuple = ()):
+def _in_small_table(local, subquery, key: tuple):
     """``fk IN (subquery)``; on PostgreSQL the small table's ids read first and given
     as an array (``fk = ANY(:ids)``, which an index can serve inside an ``OR``; an
     ``IN`` subquery there is a per-row filter), or no condition at all when none
@@ -91,19 +91,28 @@ def _in_small_table(local, subquery, key: tuple = ()):
     month alone, a range of their order index, where ``unit_id = ANY(ARRAY(SELECT
     …))`` kept the ``OR`` and the list walked every newer month (47 ms at a million
     notices)."""
-    from sqlalchemy import ARRAY, Integer, any_, bindparam, false
+    from sqlalchemy import false
 
     if db.session.get_bind().dialect.name == "postgresql":
-        # read once per request and term (the list and its count ask again)
-        kept = g.setdefault("kefu_small_ids", {}) if key else {}
-        ids = kept.get(key)
-        if ids is None:
-            ids = kept[key] = sorted(set(db.session.execute(subquery).scalars()))
-        if not ids:
-            return false()
-        return local == any_(bindparam("small_ids", ids, unique=True, type_=ARRAY(Integer)))
+        ids = _ids_of_request("kefu_small_ids", key, subquery)
+        return _any_of(local, ids, "small_ids") if ids else false()
     return local.in_(subquery)
 
+
+def _ids_of_request(kept: str, key: tuple, statement) -> list[int]:
+    """``statement``'s ids, read once per request and ``key``: a list asks up to three
+    times (its count, a sample, its page)."""
+    memo = g.setdefault(kept, {})
+    if key not in memo:
+        memo[key] = db.session.execute(statement).scalars().all()
+    return memo[key]
+
+
+def _any_of(column, ids: list[int], name: str):
+    """``column = ANY(:ids)``: the ids as one array parameter, not one each."""
+    from sqlalchemy import ARRAY, Integer, any_, bindparam
+
+    return column == any_(bindparam(name, sorted(set(ids)), unique=True, type_=ARRAY(Integer)))
 
 
 def choice_codes(choices, term: str) -> list:
@@ -275,20 +284,14 @@ def _code_matches(model, conds, key):
     ``CODE_IDS_MAX`` rows keeps the walk: its matches are dense enough to fill a
     page at once.
     """
-    from sqlalchemy import ARRAY, Integer, any_, bindparam, select, union_all
+    from sqlalchemy import select, union_all
 
-    # a list asks up to three times (its count, a sample, its page): read once
-    memo = g.setdefault("kefu_code_ids", {})
-    key = (model.__tablename__, key)
-    if key not in memo:
-        memo[key] = db.session.execute(union_all(*(select(model.id).where(c) for c in conds))
-                                       .limit(CODE_IDS_MAX + 1)).scalars().all()
-    ids = memo[key]
+    ids = _ids_of_request("kefu_code_ids", (model.__tablename__, key), union_all(
+        *(select(model.id).where(c) for c in conds)).limit(CODE_IDS_MAX + 1))
     if len(ids) > CODE_IDS_MAX:
         return or_(*conds)
     bounded_matches().add(model.__tablename__)
-    return model.id == any_(bindparam("code_ids", sorted(set(ids)) or [0], unique=True,
-                                       type_=ARRAY(Integer)))
+    return _any_of(model.id, ids or [0], "code_ids")
 
 
 def bounded_matches() -> set[str]:
