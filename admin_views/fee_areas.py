@@ -42,15 +42,12 @@ class ButlerAreaMixin:
 
     def narrow_key(self) -> tuple | None:
         """A butler's rows are their area's: its runs of unit ids are part of the key
-        (a building given away changes them); a scattered area keeps no count."""
+        (a building given away changes them)."""
         key = super().narrow_key()  # type: ignore[misc]
         user = current_staff()
         if key is None or not butler_areas.own_area_only(user):
             return key
-        runs = butler_areas.area_unit_runs(user)
-        if len(runs) > butler_areas.MAX_AREA_RUNS:
-            return None
-        return (*key, "area", tuple(runs))
+        return (*key, "area", tuple(butler_areas.area_unit_runs(user)))
 
     def shows_snapshot(self, snap: dict) -> bool:
         return super().shows_snapshot(snap) and butler_areas.in_area(  # type: ignore[misc]
