@@ -89,7 +89,7 @@ class ScopingMixin:
         pk = parse_id(id)
         if pk is None:
             return None
-        return self.get_query().filter(self.model.id == pk).one_or_none()
+        return self._record_loaded(self.get_query()).filter(self.model.id == pk).one_or_none()
 
     def get_one_or_404(self):
         """The record named by ``id``, scoped like the list, or a 404: for pages that
