@@ -23,6 +23,7 @@ from i18n import local_now, local_today
 from models.base import db
 from models.owner_files import OccupantFamilyMember
 from models.reference import FEE_CYCLES, ID_TYPES, OCCUPANT_KINDS, SECRECY_LEVELS, Building
+from rules import owner_file_derived as derived_rules
 from rules import owner_files as file_rules
 from rules.personal_data import mask_personal
 
@@ -197,6 +198,11 @@ class OwnerFileView(ButlerAreaMixin, RegisterView):
     @expose("/details/")
     def details_view(self):
         self._opened("details", parse_id(request.args.get("id")))
+        # 缴费情况 and 物业使用/维修养护情况, read for the file the page shows (its own
+        # load): each part only for a role that may view its register
+        user = current_staff()
+        self._template_args["derived_of"] = lambda occ: derived_rules.derived_fields(
+            user, occ.unit_id)
         return super().details_view()
 
     @expose("/history/")

@@ -1,0 +1,128 @@
+"""The owner file's derived fields (业主基本情况登记表, spec F): 缴费情况 from the fee
+registers (缴费通知单 not yet paid, an open 欠费催缴 case) and 物业使用/维修养护情况
+from the unit's latest 服务单.
+
+Nothing here is stored on the file: each part is read when the file is shown, and
+only for a person the role matrix lets view the register it comes from (``None``
+otherwise: the page leaves the section out), from the rows of the person's own
+property (``scoped``) and, for a butler, of their own buildings (like the fee
+registers' own lists).  Read-only: nothing here writes or commits."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from models.base import db
+from models.fees import ArrearsCase, FeeNotice
+from models.service_orders import ServiceOrder
+
+from .butler_areas import limit_to_area
+from .matrix import permits
+from .scope import scoped
+
+RECENT_ORDERS = 5
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """An 欠费催缴 case not settled."""
+
+    id: int
+    months: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class FeeStanding:
+    """缴费情况.  A part the person may not view is ``None``."""
+
+    unpaid_count: int | None
+    unpaid_total: Decimal | None
+    open_cases: list[OpenCase] | None
+
+
+@dataclass(frozen=True)
+class RecentOrder:
+    """One line of 物业使用/维修养护情况; ``state`` is ``settled``, ``done`` or ``open``
+    (the service-order list's own states)."""
+
+    id: int
+    number: str
+    created_at: datetime
+    description: str
+    state: str
+
+
+@dataclass(frozen=True)
+class DerivedFields:
+    fees: FeeStanding | None
+    orders: list[RecentOrder] | None
+    order_count: int = 0
+
+
+def fee_standing(user: Any, unit_id: int) -> FeeStanding | None:
+    """The unit's notices not yet paid (count, total due; voided ones left out, as in
+    ``rules.fees.unit_arrears``) and its open arrears cases; ``None`` for a person
+    who may view neither register."""
+    sees_notices = permits(user, "fee_notice", "view")
+    sees_cases = permits(user, "arrears_case", "view")
+    if not (sees_notices or sees_cases):
+        return None
+    count = total = cases = None
+    if sees_notices:
+        q = scoped(select(func.count(), func.coalesce(func.sum(FeeNotice.amount_due), 0))
+                   .select_from(FeeNotice).where(
+                       FeeNotice.unit_id == unit_id, FeeNotice.voided_at.is_(None),
+                       FeeNotice.paid_at.is_(None), FeeNotice.amount_due > 0), FeeNotice, user)
+        count, total = db.session.execute(limit_to_area(q, FeeNotice.unit_id, user)).one()
+        count, total = int(count), Decimal(total or 0).quantize(Decimal("0.01"))
+    if sees_cases:
+        q = scoped(select(ArrearsCase.id, ArrearsCase.months, ArrearsCase.amount).where(
+            ArrearsCase.unit_id == unit_id, ArrearsCase.voided_at.is_(None),
+            ArrearsCase.settled_on.is_(None)), ArrearsCase, user)
+        q = limit_to_area(q, ArrearsCase.unit_id, user).order_by(ArrearsCase.since,
+                                                                 ArrearsCase.id)
+        cases = [OpenCase(*row) for row in db.session.execute(q)]
+    return FeeStanding(count, total, cases)
+
+
+def _state(settled_at: datetime | None, completed_at: datetime | None) -> str:
+    if settled_at is not None:
+        return "settled"
+    return "done" if completed_at is not None else "open"
+
+
+def recent_orders(user: Any, unit_id: int,
+                  limit: int = RECENT_ORDERS) -> tuple[list[RecentOrder], int] | None:
+    """The unit's latest service orders (newest first, voided ones left out) and how
+    many it has; ``None`` for a person who may not view service orders."""
+    if not permits(user, "service_order", "view"):
+        return None
+    where = (ServiceOrder.unit_id == unit_id, ServiceOrder.kind == "service",
+             ServiceOrder.voided_at.is_(None))
+    q = scoped(select(ServiceOrder.id, ServiceOrder.serial_no, ServiceOrder.created_at,
+                      ServiceOrder.description, ServiceOrder.settled_at,
+                      ServiceOrder.completed_at).where(*where), ServiceOrder, user)
+    rows = db.session.execute(q.order_by(ServiceOrder.created_at.desc(),
+                                         ServiceOrder.id.desc()).limit(limit)).all()
+    orders = [RecentOrder(r.id, f"{r.serial_no:06d}" if r.serial_no else "", r.created_at,
+                          r.description or "", _state(r.settled_at, r.completed_at))
+              for r in rows]
+    count = len(orders)
+    if count == limit:
+        count = db.session.execute(scoped(select(func.count()).select_from(ServiceOrder)
+                                          .where(*where), ServiceOrder, user)).scalar()
+    return orders, int(count)
+
+
+def derived_fields(user: Any, unit_id: int | None) -> DerivedFields:
+    """缴费情况 and 物业使用/维修养护情况 of a file's unit, as ``user`` may see them."""
+    if unit_id is None:
+        return DerivedFields(None, None)
+    found = recent_orders(user, unit_id)
+    orders, count = found if found is not None else (None, 0)
+    return DerivedFields(fee_standing(user, unit_id), orders, count)
