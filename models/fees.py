@@ -32,6 +32,8 @@ ATTEMPT_LABELS = {"phone": _l("Phone"), "visit": _l("Visit"), "letter": _l("Writ
 # index, so counting them reads them alone (migration e2b8d4f6a1c3).
 PICKUP_OPEN = "pickup_at IS NOT NULL AND paid_at IS NULL AND voided_at IS NULL"
 NOT_CONFIRMED = "paid_at IS NOT NULL AND confirmed_at IS NULL AND voided_at IS NULL"
+# 异议 recorded, 异议处理 (到财务部核实) not yet: due until handled (migration 8a3c5e7f9b21)
+OBJECTION_OPEN = "objection IS NOT NULL AND objection_handling IS NULL AND voided_at IS NULL"
 
 
 class FeeNotice(RegisterMixin, db.Model):
@@ -56,6 +58,8 @@ class FeeNotice(RegisterMixin, db.Model):
               sqlite_where=text(PICKUP_OPEN), postgresql_where=text(PICKUP_OPEN)),
         Index("ix_fee_notice_not_confirmed", "property_id", "paid_at",
               sqlite_where=text(NOT_CONFIRMED), postgresql_where=text(NOT_CONFIRMED)),
+        Index("ix_fee_notice_objection_open", "property_id", "unit_id",
+              sqlite_where=text(OBJECTION_OPEN), postgresql_where=text(OBJECTION_OPEN)),
         CheckConstraint("amount_due >= 0", name="due_not_negative"),
     )
     period: Mapped[str] = mapped_column(String(7), nullable=False)

@@ -7,6 +7,9 @@
   collection whose agreed time has passed without a payment.
 - 欠费大户、半年以上未缴纳: 客户部经理、项目总经理亲自上门拜访 — the visit is a
   collection attempt of kind 上门 logged by a manager; due until it is.
+- 异议 / 异议处理: 业主对费用有异议的，由区域管家到财务部核实 — a notice with the owner's
+  objection recorded is due for those who handle it (the area butler, finance and
+  the managers who edit notices) until its handling is written down.
 """
 from __future__ import annotations
 
@@ -22,8 +25,10 @@ from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.fees import ArrearsAttempt, ArrearsCase, FeeNotice
 
+from .butler_areas import limit_to_area
 from .due import due_filter, provides_due
 from .errors import RuleViolation
+from .matrix import permits
 from .scope import CLOCK_SKEW, scoped
 
 # 欠费大户: unpaid at least this much (yuan) — the guide names no figure; about a year
@@ -90,6 +95,9 @@ def due_where(now: datetime | None = None) -> dict[str, tuple]:
         "visit": (ArrearsCase.voided_at.is_(None), ArrearsCase.settled_on.is_(None),
                   ArrearsCase.visited_at.is_(None),
                   (ArrearsCase.amount >= LARGE_DEBT) | (ArrearsCase.months >= VISIT_MONTHS)),
+        # models.fees.OBJECTION_OPEN: counted in its partial index
+        "objection": (FeeNotice.objection.is_not(None), FeeNotice.objection_handling.is_(None),
+                      FeeNotice.voided_at.is_(None)),
     }
 
 
@@ -101,6 +109,7 @@ def _count(user: Any, model: Any, kind: str) -> int:
 due_filter("fee_pickup_missed", "fee_notice")(lambda user: and_(*due_where()["pickup"]))
 due_filter("fee_not_handed_in", "fee_notice")(lambda user: and_(*due_where()["handin"]))
 due_filter("arrears_visit", "arrears_case")(lambda user: and_(*due_where()["visit"]))
+due_filter("fee_objection", "fee_notice")(lambda user: and_(*due_where()["objection"]))
 
 
 @provides_due("fee_notice")
@@ -124,6 +133,21 @@ def visit_due(user: Any) -> list[tuple]:
         return []
     return [(_("Large or half-year arrears: the department manager or general manager "
                "visits the owner"), n, "arrears_case", "arrears_visit")]
+
+
+@provides_due("fee_notice")
+def objection_due(user: Any) -> list[tuple]:
+    """异议 not yet 处理 (到财务部核实): for those who may write the handling down, a
+    butler for the units of their own area (as their list shows them)."""
+    if not permits(user, "fee_notice", "edit"):
+        return []
+    q = scoped(select(func.count()).select_from(FeeNotice).where(*due_where()["objection"]),
+               FeeNotice, user)
+    n = db.session.execute(limit_to_area(q, FeeNotice.unit_id, user)).scalar()
+    if not n:
+        return []
+    return [(_("Fee notices with an owner's objection not yet handled (check with finance)"),
+             n, "fee_notice", "fee_objection")]
 
 
 def pay_by(period: str):
