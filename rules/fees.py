@@ -188,6 +188,9 @@ def check_case(c: ArrearsCase, today: date | None = None) -> None:
             a.property_id = c.property_id
         if a.at is not None and a.at > utcnow() + CLOCK_SKEW:
             raise RuleViolation(_("A collection attempt cannot be in the future."))
+        # 催缴记录: 时间, 方式, 人员, 结果 — a line without one of them proves nothing
+        if a.at is None or not (a.staff_name or "").strip() or not (a.result or "").strip():
+            raise RuleViolation(_("A collection attempt records when, by whom and the result."))
 
 
 def due_where(today: date | None = None) -> dict[str, tuple]:

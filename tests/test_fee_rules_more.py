@@ -152,6 +152,23 @@ def test_a_collection_attempt_in_the_future_is_refused(app, browser):
         assert db.session.get(ArrearsCase, cid).attempts == []
 
 
+@pytest.mark.parametrize("missing", ["at", "staff_name", "result"])
+def test_a_collection_attempt_without_its_time_person_or_result_is_refused(app, browser,
+                                                                           missing):
+    """催缴记录 (时间, 方式, 人员, 结果): a line missing one of them is refused, nothing
+    written."""
+    cid = _case(app, "800", 3)
+    row = {"attempts-0-at": fmt(local_now() - timedelta(hours=2)),
+           "attempts-0-method": "phone", "attempts-0-staff_name": "李建国",
+           "attempts-0-result": "业主称月底前缴清"}
+    row[f"attempts-0-{missing}"] = ""
+    resp = browser("butler").post_form(f"/admin/arrears_case/edit/?id={cid}",
+                                       _case_form(app, cid, **row))
+    assert "催缴记录须写明时间、人员和结果" in text_of(resp)
+    with app.app_context():
+        assert db.session.get(ArrearsCase, cid).attempts == []
+
+
 # -- 3. the managers' visit, legal action, extension ------------------------------------
 
 def test_half_a_year_of_a_small_amount_is_due_for_the_managers_visit(app, browser):

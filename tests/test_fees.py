@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from audit import system_actor
-from i18n import local_now, local_today
+from i18n import local_now, local_today, utc_to_local
 from models.base import db
 from models.fees import ArrearsCase, FeeNotice
 from models.reference import Unit
@@ -143,15 +143,24 @@ def test_half_year_arrears_are_due_and_over_a_year_flagged(app, browser):
     assert 'data-flag="legal"' in page and 'data-flag="half"' in page
 
 
+def posted_attempts(case: ArrearsCase) -> dict[str, str]:
+    """The case's collection attempts as its edit form posts them back (a browser
+    sends every row; without them the rows would read as emptied)."""
+    return {f"attempts-{i}-{k}": v for i, a in enumerate(case.attempts)
+            for k, v in (("id", str(a.id)), ("at", fmt(utc_to_local(a.at))),
+                         ("method", a.method), ("staff_name", a.staff_name or ""),
+                         ("result", a.result or ""))}
+
+
 def test_a_written_demand_needs_its_deadline(app, browser):
     with app.app_context():
         case = db.session.execute(select(ArrearsCase)).scalars().first()
-        case_id, room = case.id, case.unit.room
+        case_id, room, rows = case.id, case.unit.room, posted_attempts(case)
     b = browser("butler")
     url = f"/admin/arrears_case/edit/?id={case_id}"
     data = {"unit": unit_id(app, room), "months": "7", "amount": "1500",
             "since": (local_today() - timedelta(days=200)).isoformat(), "cause": "owner",
-            "letter_sent_at": fmt(local_now())}
+            "letter_sent_at": fmt(local_now()), **rows}
     resp = b.post_form(url, data)
     assert "书面催缴函须注明限期缴纳日期" in text_of(resp)
     resp = b.post_form(url, {**data, "letter_deadline": (local_today() + timedelta(days=15))
@@ -190,10 +199,11 @@ def test_an_extension_needs_hardship_and_a_managers_approval(app, browser):
     with app.app_context():
         case = db.session.execute(select(ArrearsCase)).scalars().first()
         case_id, room = case.id, case.unit.room
+        rows = posted_attempts(case)
     url = f"/admin/arrears_case/edit/?id={case_id}"
     data = {"unit": unit_id(app, room), "months": "7", "amount": "1500",
             "since": (local_today() - timedelta(days=200)).isoformat(), "cause": "hardship",
-            "extended_to": (local_today() + timedelta(days=60)).isoformat()}
+            "extended_to": (local_today() + timedelta(days=60)).isoformat(), **rows}
     for role in ("butler", "supervisor"):
         assert "须经客服部经理或项目总经理批准" in text_of(browser(role).post_form(url, data)), role
     resp = browser("dept_manager").post_form(url, {**data, "cause": "owner"})
