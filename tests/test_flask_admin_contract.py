@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from flask_admin import Admin
+from flask_admin import Admin, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 
@@ -24,6 +24,7 @@ MODEL_VIEW_METHODS = (
 MODEL_VIEW_ATTRIBUTES = ("_auto_joins", "_column_choices_map", "_export_columns", "_filters",
                          "_search_fields", "_search_supported")
 OTHERS = {"_views": "Admin", "_cached_fields": "QueryAjaxModelLoader",
+          "_template_args": "BaseView (a page's extra template arguments)",
           "_form_ajax_refs": "ModelView",
           "_order_by_clauses": "SQLAlchemy Select", "_get_current_object": "Werkzeug proxy"}
 
@@ -52,6 +53,7 @@ def test_other_private_names_exist():
     from models import Building
 
     assert isinstance(Admin()._views, list)
+    assert isinstance(getattr(BaseView, "_template_args", None), property)
     assert hasattr(select(Building).order_by(Building.id), "_order_by_clauses")
     assert hasattr(LocalProxy, "_get_current_object")
 
