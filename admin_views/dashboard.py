@@ -20,6 +20,7 @@ class SecureIndexView(AdminIndexView):
     @expose("/")
     def index(self):
         """待办: approvals and co-signs waiting for me, what is due, charts."""
+        from models.loading import without_eager_joins
         from rules import approvals, due, stats
 
         from .due_filters import due_url
@@ -29,14 +30,19 @@ class SecureIndexView(AdminIndexView):
 
         user = current_staff()
         charts = stats.charts_for(user)
-        waiting, cosigns, due_items = (approvals.waiting_for(user), due.cosigns_waiting(user),
-                                       due.due_for(user))
-        remember(user, len(waiting), len(cosigns), len(due_items))
-        return self.render("admin/kefu_index.html", page_url=page_url, due_url=due_url,
-                           quick=for_user(user), approvals=waiting,
-                           chains=approvals, cosigns=cosigns, due=due_items, charts=charts,
-                           my_pending=[r for r in approvals.requests_of(user)
-                                       if approvals.in_progress(r)])
+        # What the page reads of a waiting request or co-sign (a loss report's
+        # complaint, a file's occupant) loads alone: with the models' nested eager
+        # joins one complaint was a statement of 26 tables (5.5 ms on PostgreSQL).
+        with without_eager_joins():
+            waiting, cosigns, due_items = (approvals.waiting_for(user),
+                                           due.cosigns_waiting(user), due.due_for(user))
+            remember(user, len(waiting), len(cosigns), len(due_items))
+            return self.render("admin/kefu_index.html", page_url=page_url, due_url=due_url,
+                               quick=for_user(user), approvals=waiting,
+                               chains=approvals, cosigns=cosigns, due=due_items,
+                               charts=charts,
+                               my_pending=[r for r in approvals.requests_of(user)
+                                           if approvals.in_progress(r)])
 
 
 def page_url(page: str, **args) -> str:
