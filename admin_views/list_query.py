@@ -217,7 +217,7 @@ class ListQueryMixin(ByIdMixin):
                         for rel in sa_inspect(self.model).relationships
                         if rel.uselist and rel.lazy == "selectin"
                         and (wanted is None or rel.key in wanted)]
-            options += _joined_alone(self._auto_joins)
+            options += _joined_alone(self._auto_joins, named_only=True)
             setattr(self, cached, options)
         return query.options(*options)
 
@@ -267,16 +267,27 @@ class ListQueryMixin(ByIdMixin):
         return args
 
 
-def _joined_alone(joins) -> list:
+def _joined_alone(joins, named_only: bool = False) -> list:
     """Loader options joining each relation of ``joins`` with the rows, without its
     own relations (loaded on use) but what its ``__str__`` reads (an occupant's
-    unit: ``__str_loads__``), which comes in the same join, not in a query per row."""
+    unit: ``__str_loads__``), which comes in the same join, not in a query per row.
+    ``named_only`` (a list or an export, which show a related row by its name):
+    of a related model declaring ``__str_columns__`` only those columns (a staff
+    member's 16 columns were read, sent and built for a name: ~0.9 ms of a fee
+    notices' page of 20 rows and five related rows each)."""
     from sqlalchemy.orm import joinedload
 
     options = []
     for j in joins:
         target = j.property.mapper.class_
-        options += [joinedload(j).joinedload(getattr(target, name)).lazyload("*")
-                    for name in getattr(target, "__str_loads__", ())]
-        options.append(joinedload(j).lazyload("*"))
+        options += [_named(joinedload(j).joinedload(getattr(target, name)),
+                           getattr(target, name).property.mapper.class_, named_only)
+                    .lazyload("*") for name in getattr(target, "__str_loads__", ())]
+        options.append(_named(joinedload(j), target, named_only).lazyload("*"))
     return options
+
+
+def _named(loader, target, named_only: bool):
+    """``loader`` reading only ``target.__str_columns__`` when ``named_only``."""
+    columns = getattr(target, "__str_columns__", None) if named_only else None
+    return loader.load_only(*(getattr(target, c) for c in columns)) if columns else loader

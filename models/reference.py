@@ -55,6 +55,9 @@ class Unit(RegisterMixin, db.Model):
     vacant: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
 
+    # what __str__ reads: a list showing this row by its name loads only these
+    __str_columns__ = ("room",)
+
     def __str__(self) -> str:
         return self.room
 
@@ -106,6 +109,7 @@ class Occupant(RegisterMixin, db.Model):
     # what __str__ reads besides its own columns: a list showing occupants loads it
     # with them (admin_views/list_query.py ``_lean``), not once per row
     __str_loads__ = ("unit",)
+    __str_columns__ = ("name",)
 
     def __str__(self) -> str:
         return f"{self.name} · {self.unit.room}" if self.unit else self.name

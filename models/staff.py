@@ -114,6 +114,9 @@ class Staff(UserMixin, VersionedMixin, CreatedMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
 
+    # what __str__ reads: a list showing this row by its name loads only these
+    __str_columns__ = ("full_name", "username")
+
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})"
 
