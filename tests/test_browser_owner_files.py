@@ -25,6 +25,10 @@ def test_clerk_sees_the_phone_masked_butler_reads_it_auditor_sees_the_opening(ne
     page.click("a[title='查看记录']")
     page.wait_for_selector("#owner-file-links")
     assert PHONE in page.inner_text("body") and "张小宇" in page.inner_text("body")
+    # the file's derived parts: 缴费情况 and 物业使用/维修养护情况 (spec F)
+    assert page.is_visible("#owner-file-fees") and page.is_visible("#owner-file-orders")
+    assert "缴费情况" in page.inner_text("#owner-file-fees")
+    assert "物业使用/维修养护情况" in page.inner_text("#owner-file-orders")
     logout(page)
 
     login(page, "auditor")
