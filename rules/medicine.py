@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
@@ -125,8 +126,11 @@ def last_count(user) -> Any:
 def due(user, today: date | None = None) -> list[DueRow]:
     today = today or local_today()
     rows: list[DueRow] = []
+    # the batches named: in the home page's due check (rows alone, relations on
+    # use) they were one query per medicine
     items = db.session.execute(scoped(select(MedicineItem).where(
         MedicineItem.voided_at.is_(None)), MedicineItem, user)
+        .options(selectinload(MedicineItem.batches))
         .order_by(MedicineItem.name)).scalars().all()
     if not items:
         return rows

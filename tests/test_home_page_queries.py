@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from audit import system_actor
 from i18n import local_today
@@ -167,3 +167,23 @@ def test_the_home_page_reads_what_waits_without_nested_joins(app, browser, role)
     seen = statements_during(app, lambda: b.get("/admin/"))
     widest = max(seen, key=lambda sp: sp[0].count(" JOIN "))[0]
     assert widest.count(" JOIN ") <= 3, widest[:300]
+
+
+def test_the_medicine_due_check_reads_every_batch_in_one_statement(app):
+    """The medicine box's due check tests every batch of every medicine: within the
+    home page's rows-alone block it read each medicine's batches in a query of its
+    own (one statement per medicine on every home page)."""
+    from collections import Counter
+
+    from models.loading import without_eager_joins
+    from models.medicine import MedicineItem
+    from rules import medicine
+
+    with app.app_context():
+        user = db.session.get(Staff, staff_id("clerk"))
+        assert db.session.execute(select(func.count()).select_from(MedicineItem)).scalar() >= 3
+        db.session.expunge_all()
+        with without_eager_joins():
+            seen = statements_during(app, lambda: medicine.due(user))
+    repeated = [s[:120] for s, n in Counter(s for s, _p in seen).items() if n >= 2]
+    assert repeated == []
