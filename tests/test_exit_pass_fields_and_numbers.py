@@ -67,39 +67,35 @@ def register_move_out(b, app, **over):
 
 # -- 1. numbering ------------------------------------------------------------------------
 
-def test_each_property_numbers_its_passes_from_one_without_gaps(app, browser):
+def _numbered_in_turn(app, browser, model, column, submit) -> None:
+    """DEMO and NORTH submit in turn, twice: each property's numbers go on from its
+    own last one (NORTH from 1), without gaps."""
     north_desk(app)
-    demo_before = numbers(app, ExitPass, ExitPass.pass_no, "DEMO")
+    demo_before = numbers(app, model, column, "DEMO")
     assert demo_before == list(range(1, len(demo_before) + 1))
-    assert numbers(app, ExitPass, ExitPass.pass_no, "NORTH") == []
+    assert numbers(app, model, column, "NORTH") == []
     demo, north = browser("clerk"), browser("north_clerk")
     for _round in range(2):                                # interleaved: DEMO, NORTH, …
-        resp = issue(demo, app)
-        assert resp.status_code == 302, text_of(resp)[-1500:]
-        resp = issue(north, app, room=NORTH_ROOM)
-        assert resp.status_code == 302, text_of(resp)[-1500:]
+        for b, room in ((demo, None), (north, NORTH_ROOM)):
+            resp = submit(b, room)
+            assert resp.status_code == 302, text_of(resp)[-1500:]
     last = len(demo_before)
-    assert numbers(app, ExitPass, ExitPass.pass_no, "DEMO") == demo_before + [last + 1, last + 2]
-    assert numbers(app, ExitPass, ExitPass.pass_no, "NORTH") == [1, 2]
+    assert numbers(app, model, column, "DEMO") == demo_before + [last + 1, last + 2]
+    assert numbers(app, model, column, "NORTH") == [1, 2]
+
+
+def test_each_property_numbers_its_passes_from_one_without_gaps(app, browser):
+    _numbered_in_turn(app, browser, ExitPass, ExitPass.pass_no,
+                      lambda b, room: issue(b, app, **({"room": room} if room else {})))
     first_north = [p for p in passes(app) if p.unit.room == NORTH_ROOM][0]
-    page = text_of(north.get(f"/admin/exit_pass/details/?id={first_north.id}"))
+    page = text_of(browser("north_clerk").get(f"/admin/exit_pass/details/?id={first_north.id}"))
     assert detail_rows(page)["出门条编号"] == "000001"
     assert "000001" in first_north.public_info.completion         # the public-info line
 
 
 def test_each_property_numbers_its_move_outs_from_one_without_gaps(app, browser):
-    north_desk(app)
-    demo_before = numbers(app, MoveOut, MoveOut.serial_no, "DEMO")
-    assert demo_before == list(range(1, len(demo_before) + 1))
-    demo, north = browser("clerk"), browser("north_clerk")
-    for _round in range(2):
-        resp = register_move_out(demo, app)
-        assert resp.status_code == 302, text_of(resp)[-1500:]
-        resp = register_move_out(north, app, room=NORTH_ROOM)
-        assert resp.status_code == 302, text_of(resp)[-1500:]
-    last = len(demo_before)
-    assert numbers(app, MoveOut, MoveOut.serial_no, "DEMO") == demo_before + [last + 1, last + 2]
-    assert numbers(app, MoveOut, MoveOut.serial_no, "NORTH") == [1, 2]
+    _numbered_in_turn(app, browser, MoveOut, MoveOut.serial_no,
+                      lambda b, room: register_move_out(b, app, **({"room": room} if room else {})))
 
 
 @pytest.mark.parametrize("register", ["exit_pass", "move_out"])
