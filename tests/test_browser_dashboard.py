@@ -48,3 +48,21 @@ def test_navbar_is_one_line_at_1366_and_carries_the_counts(new_page, role):
     assert page.inner_text("#nav-due .badge") == str(due)
     assert page.evaluate(ONE_LINE)["spread"] < 20
     assert "待审批" in page.inner_text("#nav-counts") and "待办" in page.inner_text("#nav-counts")
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_a_narrower_screen_wraps_the_navbar_inside_the_window(new_page, width):
+    """A 1280 or 1024 px screen: the bar's groups wrap to a second line inside the
+    bar; nothing runs past the window (the sign-out button was off to the right, the
+    page scrolled sideways)."""
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, "general_manager")
+    page.goto("/admin/")
+    page.wait_for_selector("#dashboard")
+    line = page.evaluate(ONE_LINE)
+    assert line["right"] <= line["width"], line
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    nav = page.locator("nav.navbar").bounding_box()
+    sign_out = page.locator("#user-menu").bounding_box()
+    assert sign_out["y"] + sign_out["height"] <= nav["y"] + nav["height"]
