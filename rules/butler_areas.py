@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from audit.until_write import until_next_write
 from models.base import db
@@ -16,6 +16,7 @@ from models.fee_areas import ButlerBuilding
 from models.reference import Unit
 
 from .errors import RuleViolation
+from .scope import scoped
 
 # Holding any of these besides butler keeps the whole property in view.
 WIDER_ROLES = ("clerk", "supervisor", "dept_manager", "property_manager", "general_manager",
@@ -48,6 +49,14 @@ def limit_to_area(query: Any, unit_column: Any, user: Any) -> Any:
         return query
     condition = _area_condition(unit_column, user)
     return query.filter(condition) if hasattr(query, "filter") else query.where(condition)
+
+
+def count_in_area(user: Any, model: Any, *where: Any) -> int:
+    """How many of ``model``'s rows match ``where`` in ``user``'s property and, for a
+    butler, their own buildings: a due item's count is the rows its link lists (the
+    butler's list of a fee register is their area's)."""
+    q = scoped(select(func.count()).select_from(model).where(*where), model, user)
+    return db.session.execute(limit_to_area(q, model.unit_id, user)).scalar()
 
 
 def _area_condition(unit_column: Any, user: Any) -> Any:

@@ -18,18 +18,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_
 
 from audit import mark_action
 from i18n import local_day_end_utc, local_today
-from models.base import db, utcnow
+from models.base import utcnow
 from models.fees import ArrearsAttempt, ArrearsCase, FeeNotice
 
-from .butler_areas import limit_to_area
+from .butler_areas import count_in_area
 from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .matrix import permits
-from .scope import CLOCK_SKEW, scoped
+from .scope import CLOCK_SKEW
 
 # 欠费大户: unpaid at least this much (yuan) — the guide names no figure; about a year
 # of 物业费 of a 150 m² home at rules.fees.PROPERTY_FEE_PER_M2.
@@ -102,8 +102,7 @@ def due_where(now: datetime | None = None) -> dict[str, tuple]:
 
 
 def _count(user: Any, model: Any, kind: str) -> int:
-    return db.session.execute(scoped(select(func.count()).select_from(model).where(
-        *due_where()[kind]), model, user)).scalar()
+    return count_in_area(user, model, *due_where()[kind])
 
 
 due_filter("fee_pickup_missed", "fee_notice")(lambda user: and_(*due_where()["pickup"]))
@@ -141,9 +140,7 @@ def objection_due(user: Any) -> list[tuple]:
     butler for the units of their own area (as their list shows them)."""
     if not permits(user, "fee_notice", "edit"):
         return []
-    q = scoped(select(func.count()).select_from(FeeNotice).where(*due_where()["objection"]),
-               FeeNotice, user)
-    n = db.session.execute(limit_to_area(q, FeeNotice.unit_id, user)).scalar()
+    n = _count(user, FeeNotice, "objection")
     if not n:
         return []
     return [(_("Fee notices with an owner's objection not yet handled (check with finance)"),

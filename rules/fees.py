@@ -17,6 +17,7 @@ from models.fees import DELIVERY_METHODS, ArrearsCase, FeeNotice, FeeNoticeLine
 from models.reference import Occupant, Unit
 from models.staff import Staff
 
+from .butler_areas import count_in_area
 from .due import due_filter, provides_due
 from .errors import RuleViolation
 from .scope import CLOCK_SKEW, scoped
@@ -232,8 +233,7 @@ def due_items(user) -> list[tuple]:
 
     def add(kind: str, label: str) -> None:
         model = FeeNotice if kind == "undelivered" else ArrearsCase
-        n = db.session.execute(scoped(select(func.count()).select_from(model).where(
-            *where[kind]), model, user)).scalar()
+        n = count_in_area(user, model, *where[kind])
         if n:
             name, page = DUE_FILTER_NAMES[kind]
             out.append((label, n, page, name))

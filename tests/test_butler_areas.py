@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from audit import system_actor
 from i18n import local_today
-from models.base import db
+from models.base import db, utcnow
 from models.fee_areas import ButlerBuilding
 from models.fees import ArrearsCase, FeeNotice
 from models.reference import Building, Occupant, Unit
@@ -407,3 +407,35 @@ def test_every_narrowing_says_what_it_depends_on():
     assert len(views) > 10 and len(narrowing) >= 2 and admin_views
     for cls in narrowing:                         # the mixins too (a butler's area)
         assert "narrow_key" in vars(cls), f"{cls.__module__}.{cls.__name__}"
+
+
+FEE_DUE = {"fee_pickup_missed", "fee_not_handed_in", "fee_undelivered", "arrears_cause",
+           "arrears_legal", "arrears_half_year", "arrears_visit", "fee_objection"}
+
+
+def test_a_butlers_fee_and_arrears_due_counts_are_their_own_areas(app, browser,
+                                                                   monkeypatch):
+    """A due item's count is the rows its link lists: for a butler, their own
+    buildings' (rules.butler_areas.count_in_area).  A butler who no longer has a
+    building is asked about none of the fee and arrears items the supervisor still
+    sees; before, their counts were the whole property's and the link listed none."""
+    from rules import fees as fee_rules
+
+    from .test_dashboard_actions import _make_more_due, due_items
+
+    _make_more_due(app)
+    monkeypatch.setattr(fee_rules, "local_today", lambda: local_today().replace(day=28))
+    with app.app_context(), system_actor("test"):
+        n = db.session.execute(select(FeeNotice).where(FeeNotice.voided_at.is_(None))
+                               .order_by(FeeNotice.id)).scalars().first()
+        n.objection = "业主认为本月水费偏高"
+        db.session.commit()
+    before = {name for _p, name, _u, _t, _n in due_items(browser("butler"))} & FEE_DUE
+    assert {"fee_pickup_missed", "arrears_cause", "fee_objection"} <= before, before
+    with app.app_context(), system_actor("test"):
+        for a in db.session.execute(select(ButlerBuilding).where(
+                ButlerBuilding.butler_id == staff_id("butler"))).scalars():
+            a.voided_at, a.void_reason = utcnow(), "调岗"
+        db.session.commit()
+    assert {name for _p, name, _u, _t, _n in due_items(browser("butler"))} & FEE_DUE == set()
+    assert before <= {name for _p, name, _u, _t, _n in due_items(browser("supervisor"))}
