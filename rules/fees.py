@@ -140,11 +140,16 @@ def confirm_payment(n: FeeNotice, user: Staff) -> None:
     mark_action(n, "finance_receive")
 
 
+def unpaid_of(unit_id: int) -> tuple:
+    """A unit's notices not paid: not voided, something due, no payment."""
+    return (FeeNotice.unit_id == unit_id, FeeNotice.voided_at.is_(None),
+            FeeNotice.paid_at.is_(None), FeeNotice.amount_due > 0)
+
+
 def unit_arrears(unit_id: int) -> tuple[Decimal, int]:
     """The unit's unpaid amount and number of unpaid months (notices not voided)."""
     q = select(func.coalesce(func.sum(FeeNotice.amount_due), 0), func.count()).where(
-        FeeNotice.unit_id == unit_id, FeeNotice.voided_at.is_(None),
-        FeeNotice.paid_at.is_(None), FeeNotice.amount_due > 0)
+        *unpaid_of(unit_id))
     amount, months = db.session.execute(q).one()
     return _money(amount), int(months)
 

@@ -21,6 +21,7 @@ from models.fees import ArrearsCase, FeeNotice
 from models.service_orders import ServiceOrder
 
 from .butler_areas import limit_to_area
+from .fees import unpaid_of
 from .matrix import permits
 from .scope import scoped
 
@@ -65,8 +66,8 @@ class DerivedFields:
 
 
 def fee_standing(user: Any, unit_id: int) -> FeeStanding | None:
-    """The unit's notices not yet paid (count, total due; voided ones left out, as in
-    ``rules.fees.unit_arrears``) and its open arrears cases; ``None`` for a person
+    """The unit's notices not yet paid (count, total due: ``rules.fees.unpaid_of``, as
+    the move-out's arrears) and its open arrears cases; ``None`` for a person
     who may view neither register."""
     sees_notices = permits(user, "fee_notice", "view")
     sees_cases = permits(user, "arrears_case", "view")
@@ -75,9 +76,7 @@ def fee_standing(user: Any, unit_id: int) -> FeeStanding | None:
     count = total = cases = None
     if sees_notices:
         q = scoped(select(func.count(), func.coalesce(func.sum(FeeNotice.amount_due), 0))
-                   .select_from(FeeNotice).where(
-                       FeeNotice.unit_id == unit_id, FeeNotice.voided_at.is_(None),
-                       FeeNotice.paid_at.is_(None), FeeNotice.amount_due > 0), FeeNotice, user)
+                   .select_from(FeeNotice).where(*unpaid_of(unit_id)), FeeNotice, user)
         count, total = db.session.execute(limit_to_area(q, FeeNotice.unit_id, user)).one()
         count, total = int(count), Decimal(total or 0).quantize(Decimal("0.01"))
     if sees_cases:
