@@ -64,12 +64,13 @@ ORDER_LABELS = {
 def order_state(view, context, model, name) -> Markup:
     if model.voided_at is not None:
         return Markup("")
-    if model.settled_at is not None:
-        key, text = "settled", cell_text(context, "Settled")
-    elif order_rules.done_at(model) is not None:
-        key, text = "done", cell_text(context, "Done, not settled")
+    key = order_rules.state_of(model)
+    if key == "settled":
+        text = cell_text(context, "Settled")
+    elif key == "done":
+        text = cell_text(context, "Done, not settled")
     else:
-        key, text = "open", cell_text(context, "Open")
+        text = cell_text(context, "Open")
     follow = ""
     if order_rules.done_at(model) is not None and model.followup_at is None:
         due = cell_text(context, "Follow-up due")   # outside the f-string: extracted

@@ -22,6 +22,7 @@ from models.service_orders import ServiceOrder
 
 from .butler_areas import limit_to_area
 from .fees import unpaid_of
+from .service_order_due import state_of
 from .matrix import permits
 from .scope import scoped
 
@@ -89,12 +90,6 @@ def fee_standing(user: Any, unit_id: int) -> FeeStanding | None:
     return FeeStanding(count, total, cases)
 
 
-def _state(settled_at: datetime | None, completed_at: datetime | None) -> str:
-    if settled_at is not None:
-        return "settled"
-    return "done" if completed_at is not None else "open"
-
-
 def recent_orders(user: Any, unit_id: int,
                   limit: int = RECENT_ORDERS) -> tuple[list[RecentOrder], int] | None:
     """The unit's latest service orders (newest first, voided ones left out) and how
@@ -104,12 +99,13 @@ def recent_orders(user: Any, unit_id: int,
     where = (ServiceOrder.unit_id == unit_id, ServiceOrder.kind == "service",
              ServiceOrder.voided_at.is_(None))
     q = scoped(select(ServiceOrder.id, ServiceOrder.serial_no, ServiceOrder.created_at,
-                      ServiceOrder.description, ServiceOrder.settled_at,
-                      ServiceOrder.completed_at).where(*where), ServiceOrder, user)
+                      ServiceOrder.description, ServiceOrder.kind, ServiceOrder.settled_at,
+                      ServiceOrder.completed_at, ServiceOrder.delivered_at).where(*where),
+               ServiceOrder, user)
     rows = db.session.execute(q.order_by(ServiceOrder.created_at.desc(),
                                          ServiceOrder.id.desc()).limit(limit)).all()
     orders = [RecentOrder(r.id, f"{r.serial_no:06d}" if r.serial_no else "", r.created_at,
-                          r.description or "", _state(r.settled_at, r.completed_at))
+                          r.description or "", state_of(r))
               for r in rows]
     count = len(orders)
     if count == limit:

@@ -10,6 +10,7 @@ module), so either may be imported first.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -28,6 +29,14 @@ PRICE_LIST_MAX_AGE = timedelta(days=183)     # 每半年进行一次更改和调
 def done_at(order: ServiceOrder) -> datetime | None:
     """When the work was done: a water order when delivered, others when completed."""
     return order.delivered_at if order.kind == "water" else order.completed_at
+
+
+def state_of(order: Any) -> str:
+    """Where an order stands: ``settled``, ``done`` (done, not settled) or ``open`` (an
+    order, or a row with its kind and times)."""
+    if order.settled_at is not None:
+        return "settled"
+    return "done" if done_at(order) is not None else "open"
 
 
 # -- due ---------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from .scope import CLOCK_SKEW, scoped
 from .service_order_due import (DUE_LIST_LIMIT, FOLLOWUP_WITHIN,  # noqa: F401
                                 PRICE_LIST_MAX_AGE, cash_waiting, charged_on, done_at,
                                 due_items, finance_due_items, followups_counts,
-                                followups_due, gaps_this_month, price_list_due)
+                                followups_due, gaps_this_month, price_list_due, state_of)
 
 
 # -- serial numbers -----------------------------------------------------------------------
