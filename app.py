@@ -148,8 +148,10 @@ def _register_request_hooks(app: Flask) -> None:
 
     web_security.install(app)
     from admin_views.form_limits import max_length
+    from admin_views.unit_rows import requested_unit
 
     app.jinja_env.globals["max_length"] = max_length
+    app.jinja_env.globals["list_unit"] = requested_unit
 
     @app.after_request
     def _server_timing(resp):

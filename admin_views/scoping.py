@@ -63,9 +63,11 @@ class ScopingMixin:
     def narrow(self, query):
         """Rows of the model this view shows (``rows_where``)."""
         from .due_filters import due_narrow
+        from .unit_rows import unit_narrow
 
         for column, value in self.rows_where.items():
             query = query.filter(getattr(self.model, column) == value)
+        query = unit_narrow(self, query)    # ?unit=<id>: one unit's rows
         return due_narrow(self, query)      # ?due=<name>: one dashboard item's rows
 
     def narrow_key(self) -> tuple | None:
@@ -73,10 +75,12 @@ class ScopingMixin:
         for a list (``ListQueryMixin._count``) is kept per key, ``None`` keeps none.
         The requested due filter's rows may be the user's own."""
         from .due_filters import active_filter
+        from .unit_rows import unit_key
 
         found = active_filter(self)
         user = current_staff()
-        return () if found is None else ("due", found.name, getattr(user, "id", None))
+        due = () if found is None else ("due", found.name, getattr(user, "id", None))
+        return (*due, *unit_key(self))
 
     def shows_snapshot(self, snap: dict) -> bool:
         """Whether a history snapshot is a row of this view (``rows_where``)."""

@@ -20,11 +20,16 @@ from .scope import scoped
 KIND_ORDER = case({"owner": 0, "tenant": 1, "family": 2}, value=Occupant.kind, else_=3)
 
 
-def visible_unit(user: Any, unit_id: int | None) -> Unit | None:
-    """The unit ``unit_id`` if ``user``'s property may see it (and it is not void)."""
+def visible_unit(user: Any, unit_id: int | None, voided: bool = False) -> Unit | None:
+    """The unit ``unit_id`` if ``user``'s property may see it (and, unless
+    ``voided``, it is not void: a form picks live units, a list of a unit's past
+    rows may be a voided unit's)."""
     if unit_id is None:
         return None
-    q = scoped(select(Unit).where(Unit.id == unit_id, Unit.voided_at.is_(None)), Unit, user)
+    q = select(Unit).where(Unit.id == unit_id)
+    if not voided:
+        q = q.where(Unit.voided_at.is_(None))
+    q = scoped(q, Unit, user)
     return db.session.execute(q).scalar_one_or_none()
 
 

@@ -122,7 +122,7 @@ def test_the_file_shows_its_units_unpaid_notices_arrears_and_orders(app, browser
     assert counted.groups() == expected, role
     assert re.findall(r'class="list-group-item open-arrears" data-months="(\d+)" '
                       r'data-amount="([\d.]+)"', fees) == [("3", "2000.00")]
-    assert "search=1-301" in fees
+    assert f"/admin/fee_notice/?unit={made['unit']}" in fees
     orders = _section(page, "owner-file-orders")
     shown = [int(i) for i in re.findall(r'class="unit-order" data-id="(\d+)"', orders)]
     assert shown == made["orders"][:0:-1]               # the newest five, newest first
@@ -138,17 +138,78 @@ def test_the_file_shows_its_units_unpaid_notices_arrears_and_orders(app, browser
     assert english_in(f"{text} {labels}") == [], role
 
 
+def _lookalike(app) -> int:
+    """11-301, whose room holds "1-301": a notice (¥777.00) and a service order."""
+    with app.app_context(), system_actor("test"):
+        unit = _unit(ROOM)
+        other = Unit(property_id=unit.property_id, building_id=unit.building_id,
+                     room="11-301", floor=3)
+        db.session.add(other)
+        db.session.flush()
+        db.session.add(FeeNotice(property_id=other.property_id, unit=other, unit_id=other.id,
+                                 period="2019-01", amount_due=Decimal("777.00")))
+        _order(other, utcnow(), "楼上邻居家的服务单")
+        db.session.commit()
+        return other.id
+
+
 def test_the_links_lead_to_the_units_rows(app, browser):
+    """The links ask by the unit, not by its room's words: a search for "1-301"
+    also finds 11-301's rows."""
     made = _fill(app)
+    _lookalike(app)
     page = _details(app, browser, "butler")
+    searched = text_of(browser("butler").get("/admin/fee_notice/?search=1-301"))
+    assert "777.00" in searched            # why the links do not search
     notices = re.search(r'id="unit-notices-link" href="([^"]+)"', page).group(1)
-    listed = text_of(browser("butler").get(notices.replace("&amp;", "&")))
-    assert "1234.50" in listed.replace(",", "") and "999.00" not in listed   # not 1-302's
+    assert notices == f"/admin/fee_notice/?unit={made['unit']}"
+    listed = browser("butler").get(notices).get_data(as_text=True)
+    shown = listed.replace(",", "")
+    assert "1234.50" in shown and "999.00" not in shown and "777.00" not in shown
+    assert "仅显示房号 1-301 的记录。" in listed      # and a way back to all
+    assert 'id="unit-filter-note"' in listed
+    orders = re.search(r'id="unit-orders-link" href="([^"]+)"', page).group(1)
+    listed = text_of(browser("butler").get(orders))
+    ids = {int(i) for i in re.findall(r"/admin/service_order/details/\?id=(\d+)", listed)}
+    # the six orders and the voided one: not 1-302's, not 11-301's
+    assert set(made["orders"]) < ids and len(ids) == 7, ids
     order = made["orders"][-1]
     assert f'href="/admin/service_order/details/?id={order}"' in page
     assert browser("butler").get(f"/admin/service_order/details/?id={order}").status_code == 200
     case = re.search(r'href="(/admin/arrears_case/details/\?id=\d+)"', page).group(1)
     assert "2000" in text_of(browser("butler").get(case))
+
+
+@pytest.mark.parametrize("value", ("abc", "0", "-3", "99999999", "2147483648", "north"))
+def test_a_unit_that_is_not_the_users_is_no_such_record(app, browser, value):
+    """Not an id, no such unit, or another property's: 404, never the whole list
+    passed off as one unit's."""
+    if value == "north":
+        with app.app_context():
+            value = str(db.session.execute(select(Unit.id).where(
+                Unit.property_id == property_id("NORTH"))).scalars().first())
+    for page in ("fee_notice", "service_order", "arrears_case"):
+        resp = browser("butler").get(f"/admin/{page}/?unit={value}")
+        assert resp.status_code == 404, (page, value)
+
+
+def test_one_units_count_is_not_kept_for_the_whole_list(app, browser):
+    """A list keeps its "10000+" per narrowing: a unit's rows are counted apart."""
+    from admin_views.unit_rows import unit_key
+
+    made = _fill(app)
+    with app.test_request_context(f"/admin/fee_notice/?unit={made['unit']}"):
+        from flask import current_app
+
+        view = next(v for v in current_app.extensions["admin"][0]._views
+                    if v.endpoint == "fee_notice")
+        from flask_login import login_user
+
+        from models.staff import Staff
+
+        login_user(db.session.execute(select(Staff).where(Staff.username == "butler")).scalar_one())
+        assert unit_key(view) == ("unit", made["unit"])
+        assert view.narrow_key()[:2] == ("unit", made["unit"])
 
 
 def test_a_role_that_cannot_view_fee_notices_sees_no_payment_status(app, browser):
