@@ -9,7 +9,9 @@
    afterwards with ``audit verify --no-rows``;
 2. serves the app with gunicorn (2 workers) on 127.0.0.1;
 3. logs in as the demo clerk (the auditor for the head-office scenarios: every
-   property) and requests each scenario 30 times (bounded), printing
+   property) and requests each scenario 30 times, in three rounds that take a
+   register's scenarios in turn (``--rounds``: the machine's drift between
+   minutes then falls on every scenario alike), printing
    median / p95 ms, and the database's share of the same request (every query of
    the page, timed at the cursor) for comparison.
 
@@ -478,6 +480,9 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--pg")
     ap.add_argument("--requests", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="a register's scenarios are measured in turn, this many rounds of "
+                         "requests/rounds each (1: each scenario's requests in one go)")
     ap.add_argument("--reuse", metavar="URL",
                     help="benchmark a database an earlier --keep run built (no build, no drop)")
     ap.add_argument("--registers", nargs="+", choices=REGISTERS, default=list(REGISTERS))
@@ -513,44 +518,69 @@ def measure(clients: dict[str, Client], url: str, args) -> None:
             from models.base import db
             rows = db.session.execute(text(f"SELECT count(*) FROM {register}")).scalar()
         print(f"\n{backend_name(url)}, {rows:,} rows of {register}, gunicorn 2 workers, "
-              f"logged in, {args.requests} requests each (ms; app = the app's own median "
+              f"logged in, {args.requests} requests each in {args.rounds} round(s) (ms; app = the app's own median "
               f"time from its Server-Timing header; SQL = the database's share, in-process)")
         print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
+        pages = []
         for name, path in scenarios(app, register):
             user = "auditor" if name.startswith(HEAD_OFFICE) else "butler" \
                 if name.startswith(BUTLER) else READERS.get(register, "clerk")
-            client = clients[user]
             if "{" in path:
-                path = path.format(**exact_pages(client, path.split("?")[0]))
-            time_page(app, client, user, name, path, args.requests)
+                path = path.format(**exact_pages(clients[user], path.split("?")[0]))
+            pages.append(Page(name, path, user))
+        time_pages(app, clients, pages, args.requests, args.rounds)
     # the landing page everyone opens first: what waits, what is due, the charts of
     # every register (a due count or a chart reading a year of a million rows
     # shows here, not in any list)
     print(f"\n{backend_name(url)}, the home page (待办, due items, charts) with the "
           f"registers above, as each reader")
     print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
-    for user in sorted(clients):
-        time_page(app, clients[user], user, f"home page as {user}", "/admin/", args.requests)
+    time_pages(app, clients, [Page(f"home page as {user}", "/admin/", user)
+                              for user in sorted(clients)], args.requests, args.rounds)
 
 
-def time_page(app, client: Client, user: str, name: str, path: str, requests: int) -> None:
-    """Median and p95 of ``requests`` requests of ``path`` through the server, the
-    app's own time and the database's share; one line."""
-    for _ in range(4):                     # warm both workers
-        status, body = client.get(path)
-        assert status == 200, (name, status)
-    times, server = [], []
-    for _ in range(requests):
-        t = time.perf_counter()
-        status, _body = client.get(path)
-        times.append((time.perf_counter() - t) * 1000)
-        server.append(client.server_ms)
-        assert status == 200, (name, status)
-    sql = bare_sql_ms(app, path, min(10, requests), user)
-    rows = body.count("list-buttons-column")
-    print(f"  {name:<40} {statistics.median(times):7.1f} "
-          f"{pct(times, 95):7.1f} {statistics.median(server):7.1f} {sql:7.1f}"
-          f"   ({rows} rows)", flush=True)
+class Page:
+    """One scenario's samples: the client's times and the app's own."""
+
+    def __init__(self, name: str, path: str, user: str):
+        self.name, self.path, self.user = name, path, user
+        self.times: list[float] = []
+        self.server: list[float] = []
+        self.rows = 0
+
+
+def time_pages(app, clients: dict[str, Client], pages: list[Page], requests: int,
+               rounds: int) -> None:
+    """Each of ``pages`` requested ``requests`` times, in ``rounds`` rounds that take
+    every page in turn, then one line per page.
+
+    Why rounds: this 2-core machine drifts by a quarter or a third between minutes
+    (the same page 10.6 ms in one minute, 13.6 in another).  A scenario measured in
+    one go takes whatever phase that minute is in, and the scenarios of a register
+    are then compared across different phases; in rounds every scenario samples
+    each phase alike and the median is the page's, not the minute's.  Every sample
+    is still one whole request as the client sees it."""
+    for page in pages:                          # warm both workers
+        for _ in range(4):
+            status, body = clients[page.user].get(page.path)
+            assert status == 200, (page.name, status)
+        page.rows = body.count("list-buttons-column")
+    rounds = max(1, min(rounds, requests))
+    for r in range(rounds):
+        share = requests // rounds + (1 if r < requests % rounds else 0)
+        for page in pages:
+            client = clients[page.user]
+            for _ in range(share):
+                t = time.perf_counter()
+                status, _body = client.get(page.path)
+                page.times.append((time.perf_counter() - t) * 1000)
+                page.server.append(client.server_ms)
+                assert status == 200, (page.name, status)
+    for page in pages:
+        sql = bare_sql_ms(app, page.path, min(10, requests), page.user)
+        print(f"  {page.name:<40} {statistics.median(page.times):7.1f} "
+              f"{pct(page.times, 95):7.1f} {statistics.median(page.server):7.1f} {sql:7.1f}"
+              f"   ({page.rows} rows)", flush=True)
 
 if __name__ == "__main__":
     main()
