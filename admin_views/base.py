@@ -83,6 +83,7 @@ class RegisterView(SecureViewMixin, PermissionFlagsMixin, ScopingMixin, ListQuer
     probe_rows: int = 20_000                 # newest rows read to prove "1000+"
     deferred_join_from: int = 200            # deeper pages load by a deferred join
     list_collections: tuple[str, ...] | None = None  # collections the list reads (None: all)
+    column_sort_keys: dict[str, str] = {}    # a column sorted by another of its row
 
     # -- search and filters ----------------------------------------------------
     column_search_by_value: tuple[str, ...] = ()  # few distinct values: col IN (…)

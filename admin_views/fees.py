@@ -113,8 +113,11 @@ class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):
                            "pickup_phone", "state", "created_at", "voided_at")
     column_export_list = column_details_list
     column_labels = FEE_LABELS
-    column_default_sort = ("period", True)
+    # by the month's number (models.fees.FeeNotice.period_no): the same order, read
+    # from an index of fixed-width keys
+    column_default_sort = ("period_no", True)
     column_sortable_list = ("period", "amount_due")
+    column_sort_keys = {"period": "period_no"}
     list_collections = ()                    # the list shows the total, not the lines
     column_searchable_list = ("period", "unit.room")
     column_search_month = ("period",)

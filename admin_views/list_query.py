@@ -236,6 +236,16 @@ class ListQueryMixin(ByIdMixin):
                  if not rel.uselist and rel.lazy == "joined"])
         return query.options(*options)
 
+    def get_sortable_columns(self):
+        """Flask-Admin's, with ``column_sort_keys``: a column people click sorted by
+        another column of the same row (the month by its number).  Flask-Admin's own
+        ``("period", "period_no")`` would rename the column to its key, which the
+        list does not show."""
+        columns = super().get_sortable_columns()
+        for shown, key in self.column_sort_keys.items():
+            columns[shown] = getattr(self.model, key)
+        return columns
+
     def _sort_direction(self, sort_column, sort_desc) -> tuple[str | None, bool]:
         """Name and direction of the column the list is ordered by."""
         if sort_column is not None:

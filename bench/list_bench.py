@@ -265,6 +265,8 @@ def _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, Arrea
     ``rows`` needs; arrears cases spread over three years."""
     from datetime import date
 
+    from models.fees import period_number
+
     def period(i: int) -> str:
         m = 2026 * 12 + 10 - i // len(unit_ids)          # 2026-11, then back a month
         return f"{m // 12}-{m % 12 + 1:02d}"
@@ -281,6 +283,7 @@ def _build_fees(db, pid, clerk, unit_ids, rows, registers, rng, FeeNotice, Arrea
             _insert(conn, FeeNotice.__table__, ({
                 "property_id": pid, "version": 1, "created_at": datetime(2026, 1, 1),
                 "created_by_id": clerk, "period": period(i),
+                "period_no": period_number(period(i)),
                 "unit_id": unit_ids[i % len(unit_ids)],
                 "amount_due": rng.choice((180, 245, 320, 410)),
                 "paid_amount": None if i % 10 == 0 else 245, "paid_at": paid_at(i),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric,
                         String, Text, UniqueConstraint, text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import RegisterMixin, db
 
@@ -36,16 +36,33 @@ NOT_CONFIRMED = "paid_at IS NOT NULL AND confirmed_at IS NULL AND voided_at IS N
 OBJECTION_OPEN = "objection IS NOT NULL AND objection_handling IS NULL AND voided_at IS NULL"
 
 
+def period_number(period: str) -> int:
+    """"2019-05" as 201905: the month as a number, in the same order."""
+    year, dash, month = period[:4], period[4:5], period[5:]
+    if dash != "-" or not (year.isdigit() and month.isdigit() and len(month) == 2):
+        raise ValueError(f"not a YYYY-MM month: {period!r}")
+    return int(year) * 100 + int(month)
+
+
 class FeeNotice(RegisterMixin, db.Model):
     """缴费通知单: one unit's bill for one month."""
 
     __tablename__ = "fee_notice"
     __personal__ = frozenset({"pickup_phone"})
     __search_indexed__ = ("period",)
+    # derived from period (the history keeps period itself)
+    __audit_exclude__ = frozenset({"period_no"})
     __table_args__ = (
         UniqueConstraint("property_id", "period", "unit_id", name="fee_notice_once"),
-        # the unit too: a butler's list walks this index testing each row's unit
-        # against the area, reading the index alone (migration c7f3a1d2e8b6)
+        # The list's order (newest month first) walks these.  The month is the
+        # number ``period_no``: with every key of fixed width the database reads
+        # each entry's id and unit at a fixed offset, where after the text month it
+        # worked each one out (a butler's page 1000 tests 40,000 entries against the
+        # area: 4.9 -> 3.5 ms, migration 5b9e2c4d7a13).  The unit too: the area's
+        # test reads the index alone (migration c7f3a1d2e8b6).
+        Index("ix_fee_notice_property_period_no", "property_id", "period_no", "id", "unit_id"),
+        Index("ix_fee_notice_period_no", "period_no", "id"),
+        # a month looked up (searched for, its rates summed)
         Index("ix_fee_notice_property_period", "property_id", "period", "id", "unit_id"),
         Index("ix_fee_notice_period", "period", "id"),
         Index("ix_fee_notice_unit_period", "unit_id", "period"),
@@ -63,6 +80,8 @@ class FeeNotice(RegisterMixin, db.Model):
         CheckConstraint("amount_due >= 0", name="due_not_negative"),
     )
     period: Mapped[str] = mapped_column(String(7), nullable=False)
+    # ``period_number(period)``, kept by ``_number_the_month``: the list's order key
+    period_no: Mapped[int] = mapped_column(Integer, nullable=False)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False)
     unit = relationship("Unit", lazy="joined")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("occupant.id"), index=True)
@@ -99,6 +118,11 @@ class FeeNotice(RegisterMixin, db.Model):
         return max(Decimal("0"), (self.amount_due or 0) - (self.paid_amount or 0))
 
     __str_loads__ = ("unit",)  # read by __str__: loaded with a list's rows
+
+    @validates("period")
+    def _number_the_month(self, key: str, value: str) -> str:
+        self.period_no = period_number(value)
+        return value
 
     def __str__(self) -> str:
         return f"{self.period} {self.unit.room if self.unit else ''}"

@@ -20,7 +20,7 @@ from models.fees import FeeNotice
 from models.reference import Unit
 from models.staff import Staff
 
-from .helpers import property_id, query_plan, staff_id, statements_during
+from .helpers import property_id, query_plan, settled_notices, staff_id, statements_during
 
 
 def _notice(room: str, period: str, **values) -> int:
@@ -59,13 +59,14 @@ def test_due_fee_notices_are_counted_in_their_own_partial_index(app, browser, ba
         _notice("1-302", _month(20), pickup_at=utcnow() - timedelta(hours=2),
                 pickup_place="A 座", pickup_contact="陈", pickup_phone="0755-1")
         db.session.commit()
+    settled_notices(app)
     reader = browser(role)
     seen = statements_during(app, lambda: reader.get("/admin/"))
     counts = [(st, p) for st, p in seen
               if st.lstrip().startswith("SELECT count(*)") and "FROM fee_notice" in st
               and kind in st]
     assert counts, "the due count was not seen"
-    plan = query_plan(app, *counts[0])
+    plan = query_plan(app, *counts[0], analyze=("fee_notice",))
     assert index in plan, plan
 
 
