@@ -203,7 +203,10 @@ class SearchFiltersMixin:
                 elif field.key in self.column_search_exact:
                     conds.append(field == term)
                 elif field.key in self.column_search_month:
-                    month = month_condition(field, term)
+                    # the month's number, where the list sorts by it (column_sort_keys)
+                    key = self.column_sort_keys.get(field.key)
+                    month = month_condition(field, term,
+                                            getattr(self.model, key) if key else None)
                     if month is not None:
                         conds.append(month)
                 elif field.key in (self.column_choices or {}):
@@ -246,20 +249,34 @@ YEAR_TERM = re.compile(r"\d{4}")
 MONTHISH_TERM = re.compile(r"\d{0,4}-\d{0,2}")      # part of "YYYY-MM" (2019-0, -05)
 
 
-def month_condition(field, term: str):
+def month_condition(field, term: str, number=None):
     """A "YYYY-MM" column searched for ``term``: the month itself (2019-05, 2019-5),
     every month of a year (2019), a part of a month with its dash (2019-0, -05) by
     "contains"; ``None`` for a term no month can hold (a room 15-1203, a name, a
     phone's digits).  Equality and a range
     use the column's index: "contains" walked every month newer than the one
-    searched for (a million fee notices, 2019-05: 70 ms; now 0.7)."""
+    searched for (a million fee notices, 2019-05: 70 ms; now 0.7).
+
+    ``number``: the column holding the month as a number (201905), by which the
+    list is ordered: the month or year is also a range of it, so the list's order
+    index is walked over that month alone (testing the text month on each entry of
+    every newer month, the fee notices' 2019-05 took 25 ms)."""
+    from sqlalchemy import and_
+
     from models.search import ilike
 
     found = MONTH_TERM.fullmatch(term)
     if found and 1 <= int(found.group(2)) <= 12:
-        return field == f"{found.group(1)}-{int(found.group(2)):02d}"
+        month = f"{found.group(1)}-{int(found.group(2)):02d}"
+        if number is None:
+            return field == month
+        return and_(field == month,
+                    number == int(found.group(1)) * 100 + int(found.group(2)))
     if YEAR_TERM.fullmatch(term):
-        return field.between(f"{term}-01", f"{term}-12")
+        if number is None:
+            return field.between(f"{term}-01", f"{term}-12")
+        return and_(field.between(f"{term}-01", f"{term}-12"),
+                    number.between(int(term) * 100 + 1, int(term) * 100 + 12))
     if MONTHISH_TERM.fullmatch(term):
         return ilike(db.session, field, f"%{term}%")
     return None
