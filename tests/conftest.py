@@ -24,6 +24,7 @@ the app as the owner.
 from __future__ import annotations
 
 import atexit
+import gc
 import itertools
 import os
 import re
@@ -33,6 +34,10 @@ import threading
 from pathlib import Path
 
 import pytest
+
+# Young objects collected as the app's workers do (gunicorn.conf.py GC_THRESHOLDS):
+# every 20,000 new objects instead of 700 — the suite ran ~10 % faster.
+gc.set_threshold(20_000, 20, 100)
 
 _TMP = Path(tempfile.mkdtemp(prefix="kefu-tests-"))
 atexit.register(shutil.rmtree, _TMP, True)          # its databases and catalogues
