@@ -76,6 +76,24 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def machine_ms(loops: int = 7) -> float:
+    """Median ms of a fixed piece of pure Python (1,000,000 multiply-adds): how fast
+    this machine runs right now.  A 2-core VM here drifts by a quarter or a third
+    between minutes; a benchmark prints this beside its figures so that two runs
+    can be told apart from two machines' moods (lower is faster; ~100 ms seen on
+    an idle machine here)."""
+    import statistics
+
+    def once() -> float:
+        t = time.perf_counter()
+        s = 0
+        for i in range(1_000_000):
+            s += i * i
+        return (time.perf_counter() - t) * 1000
+
+    return statistics.median(once() for _ in range(loops))
+
+
 @contextlib.contextmanager
 def indexes_deferred(conn, table) -> Iterator[None]:
     """Drop ``table``'s secondary indexes for a bulk load and build them again after.

@@ -29,8 +29,8 @@ import time
 import urllib.parse
 from datetime import datetime, timedelta
 
-from common import (Client, backend_name, database, indexes_deferred, insert_batched, pct, sa_url, serve,
-                    signed_in_client)
+from common import (Client, backend_name, database, indexes_deferred, insert_batched, machine_ms, pct,
+                    sa_url, serve, signed_in_client)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美玉兰桂红霞建国志平"
@@ -523,6 +523,7 @@ def measure(clients: dict[str, Client], url: str, args) -> None:
         print(f"\n{backend_name(url)}, {rows:,} rows of {register}, gunicorn 2 workers, "
               f"logged in, {args.requests} requests each in {args.rounds} round(s) (ms; app = the app's own median "
               f"time from its Server-Timing header; SQL = the database's share, in-process)")
+        print(f"  machine: a fixed Python loop {machine_ms():.0f} ms before (lower is faster)")
         print(f"  {'scenario':<40} {'median':>7} {'p95':>7} {'app':>7} {'SQL':>7}")
         pages = []
         for name, path in scenarios(app, register):
@@ -532,6 +533,7 @@ def measure(clients: dict[str, Client], url: str, args) -> None:
                 path = path.format(**exact_pages(clients[user], path.split("?")[0]))
             pages.append(Page(name, path, user))
         time_pages(app, clients, pages, args.requests, args.rounds)
+        print(f"  machine: a fixed Python loop {machine_ms():.0f} ms after")
     # the landing page everyone opens first: what waits, what is due, the charts of
     # every register (a due count or a chart reading a year of a million rows
     # shows here, not in any list)
