@@ -80,8 +80,8 @@ def machine_ms(loops: int = 7) -> float:
     """Median ms of a fixed piece of pure Python (1,000,000 multiply-adds): how fast
     this machine runs right now.  A 2-core VM here drifts by a quarter or a third
     between minutes; a benchmark prints this beside its figures so that two runs
-    can be told apart from two machines' moods (lower is faster; ~100 ms seen on
-    an idle machine here)."""
+    can be told apart from two machines' moods (lower is faster: 55-56 ms in a calm
+    half hour here, 59-90 ms in slow minutes)."""
     import statistics
 
     def once() -> float:
