@@ -1,8 +1,10 @@
 """Small helpers shared by the test modules."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from typing import Iterator
 
 from sqlalchemy import select, text
 
@@ -218,3 +220,41 @@ def settled_notices(app, count: int = 400) -> None:
                          "confirmed_at": now, "created_at": now})
         db.session.execute(insert(FeeNotice.__table__), rows)
         db.session.commit()
+
+
+@contextlib.contextmanager
+def empty_database_app(backend: str, templates) -> Iterator:
+    """An app on a database of its own with no tables yet (for a migration's test:
+    build the schema at some revision, insert, upgrade, check); dropped afterwards."""
+    from app import create_app
+
+    from .conftest import Database
+
+    database = Database(backend, templates, empty=True)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.url})
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        database.drop()
+
+
+def insert_row(conn, table: str, **values) -> None:
+    """A row as the schema of the time has it (a migration's test, before the
+    upgrade): every other required column filled."""
+    from datetime import date, datetime
+
+    from sqlalchemy import Boolean, Date, DateTime, MetaData, Numeric, Table
+
+    t = Table(table, MetaData(), autoload_with=conn)
+    for c in t.columns:
+        if c.name in values or c.nullable or c.server_default is not None:
+            continue
+        values[c.name] = (False if isinstance(c.type, Boolean) else
+                          datetime(2026, 11, 1, 8) if isinstance(c.type, DateTime) else
+                          date(2026, 11, 1) if isinstance(c.type, Date) else
+                          0 if isinstance(c.type, Numeric) else
+                          1 if c.type.python_type is int else "x")
+    conn.execute(t.insert().values(**values))

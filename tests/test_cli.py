@@ -8,7 +8,7 @@ from models.base import db
 from models.search import include_object
 
 from .conftest import Browser
-from .helpers import run_cli
+from .helpers import empty_database_app, run_cli
 
 
 def test_create_user_with_roles_and_property_can_log_in(app):
@@ -53,13 +53,7 @@ def test_migrations_match_the_models(app):
 
 
 def test_db_upgrade_builds_an_empty_database_and_downgrade_removes_it(backend, templates):
-    from app import create_app
-
-    from .conftest import Database
-
-    database = Database(backend, templates, empty=True)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.url})
-    try:
+    with empty_database_app(backend, templates) as app:
         assert run_cli(app, "db", "upgrade").exit_code == 0
         with app.app_context():
             tables = set(inspect(db.engine).get_table_names())
@@ -69,7 +63,3 @@ def test_db_upgrade_builds_an_empty_database_and_downgrade_removes_it(backend, t
         assert run_cli(app, "db", "downgrade", "base").exit_code == 0
         with app.app_context():
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        database.drop()

@@ -15,9 +15,8 @@ from models.base import db
 from models.fees import FeeNotice, period_number
 from models.reference import Unit
 
-from .helpers import entries_for, snapshot
+from .helpers import empty_database_app, entries_for, insert_row, snapshot
 from .test_fees import generate, notices, this_period
-from .test_service_orders_repair_class import _insert
 
 PREVIOUS_HEAD = "8a3c5e7f9b21"
 HEAD = "5b9e2c4d7a13"
@@ -98,23 +97,17 @@ def test_the_migration_numbers_every_notice(backend, templates):
     """Build the schema at the previous head, insert notices, upgrade, check."""
     from flask_migrate import downgrade, upgrade
 
-    from app import create_app
-
-    from .conftest import Database
-
-    database = Database(backend, templates, empty=True)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.url})
     periods = ["1999-12", "2000-01", "2019-05", "2026-11"]
-    try:
+    with empty_database_app(backend, templates) as app:
         with app.app_context():
             upgrade(revision=PREVIOUS_HEAD)
             with db.engine.begin() as conn:
-                _insert(conn, "property", id=1, code="P", name="P")
-                _insert(conn, "building", id=1, property_id=1, name="B")
-                _insert(conn, "unit", id=1, property_id=1, building_id=1, room="1-101")
+                insert_row(conn, "property", id=1, code="P", name="P")
+                insert_row(conn, "building", id=1, property_id=1, name="B")
+                insert_row(conn, "unit", id=1, property_id=1, building_id=1, room="1-101")
                 for i, period in enumerate(periods, start=1):
-                    _insert(conn, "fee_notice", id=i, property_id=1, unit_id=1, period=period,
-                            amount_due=100)
+                    insert_row(conn, "fee_notice", id=i, property_id=1, unit_id=1,
+                               period=period, amount_due=100)
             upgrade(revision=HEAD)
             got = dict(db.session.execute(select(FeeNotice.period, FeeNotice.period_no)).all())
             db.session.remove()
@@ -122,11 +115,6 @@ def test_the_migration_numbers_every_notice(backend, templates):
             downgrade(revision=PREVIOUS_HEAD)
             assert "period_no" not in {c["name"] for c in inspect(db.engine).get_columns(
                 "fee_notice")}
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        database.drop()
 
 
 @pytest.mark.parametrize("term, months, number", [

@@ -13,7 +13,7 @@ from models.reference import Property
 from models.staff import Staff
 from rules.keys import issue_key, return_key
 
-from .helpers import run_cli
+from .helpers import empty_database_app, run_cli
 
 BEFORE = "5d1e7c3a9b42"          # the head before key_checkout_borrower
 
@@ -43,13 +43,7 @@ def _checkouts_before_the_migration() -> None:
 
 def test_audit_verify_is_ok_after_the_migration_on_a_database_with_checkouts(
         backend, templates):
-    from app import create_app
-
-    from .conftest import Database
-
-    database = Database(backend, templates, empty=True)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.url})
-    try:
+    with empty_database_app(backend, templates) as app:
         assert run_cli(app, "db", "upgrade", BEFORE).exit_code == 0
         with app.app_context():
             _checkouts_before_the_migration()
@@ -74,8 +68,3 @@ def test_audit_verify_is_ok_after_the_migration_on_a_database_with_checkouts(
             tampered = verify(db.engine)
             assert not tampered.ok
             assert any("key_checkout_borrower" in p for p in tampered.problems)
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        database.drop()

@@ -15,6 +15,7 @@ from rules import service_orders as order_rules
 from rules.errors import RuleViolation
 
 from .conftest import text_of
+from .helpers import empty_database_app, insert_row
 from .order_helpers import create, order, order_form, orders
 
 PREVIOUS_HEAD = "5597d60ee492"
@@ -100,50 +101,26 @@ def test_a_bad_class_from_the_form_is_a_form_error(app, browser):
     assert resp.status_code == 200 and len(orders(app)) == n
 
 
-def _insert(conn, table: str, **values) -> None:
-    """A row as the schema of the time has it: every other required column filled."""
-    from datetime import date, datetime
-
-    from sqlalchemy import Boolean, Date, DateTime, MetaData, Numeric, Table
-
-    t = Table(table, MetaData(), autoload_with=conn)
-    for c in t.columns:
-        if c.name in values or c.nullable or c.server_default is not None:
-            continue
-        values[c.name] = (False if isinstance(c.type, Boolean) else
-                          datetime(2026, 11, 1, 8) if isinstance(c.type, DateTime) else
-                          date(2026, 11, 1) if isinstance(c.type, Date) else
-                          0 if isinstance(c.type, Numeric) else
-                          1 if c.type.python_type is int else "x")
-    conn.execute(t.insert().values(**values))
-
-
 def test_the_migration_back_fills_the_class_from_the_words(backend, templates):
     """Build the schema at the previous head, insert orders, upgrade, check."""
     from flask_migrate import downgrade, upgrade
 
-    from app import create_app
-
-    from .conftest import Database
-
-    database = Database(backend, templates, empty=True)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database.url})
     rows = [("service", "紧急：水管爆裂", None), ("service", "墙面渗水", None),
             ("service", "换灯泡", "顺便处理了漏水"), ("service", "漏水且紧急", None),
             ("service", "换灯泡", None), ("service", None, None), ("water", "紧急送水", None)]
-    try:
+    with empty_database_app(backend, templates) as app:
         with app.app_context():
             upgrade(revision=PREVIOUS_HEAD)
             assert "repair_class" not in {c["name"] for c in inspect(db.engine).get_columns(
                 "service_order")}
             with db.engine.begin() as conn:
-                _insert(conn, "property", id=1, code="P", name="P")
-                _insert(conn, "building", id=1, property_id=1, name="B")
-                _insert(conn, "unit", id=1, property_id=1, building_id=1, room="1-101")
+                insert_row(conn, "property", id=1, code="P", name="P")
+                insert_row(conn, "building", id=1, property_id=1, name="B")
+                insert_row(conn, "unit", id=1, property_id=1, building_id=1, room="1-101")
                 for i, (kind, desc, notes) in enumerate(rows, start=1):
-                    _insert(conn, "service_order", id=i, property_id=1, serial_no=i, kind=kind,
-                            unit_id=1, customer_name="业主", description=desc,
-                            work_notes=notes)
+                    insert_row(conn, "service_order", id=i, property_id=1, serial_no=i,
+                               kind=kind, unit_id=1, customer_name="业主", description=desc,
+                               work_notes=notes)
             upgrade(revision=HEAD)
             got = dict(db.session.execute(select(ServiceOrder.id, ServiceOrder.repair_class)
                                           .order_by(ServiceOrder.id)).all())
@@ -156,8 +133,3 @@ def test_the_migration_back_fills_the_class_from_the_words(backend, templates):
             downgrade(revision=PREVIOUS_HEAD)
             assert "repair_class" not in {c["name"] for c in inspect(db.engine).get_columns(
                 "service_order")}
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        database.drop()
