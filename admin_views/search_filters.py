@@ -263,6 +263,7 @@ def month_condition(field, term: str, number=None):
     entry of every newer month, the fee notices' 2019-05 took 25 ms).  Not both:
     the database takes two tests of one fact for independent, expects four rows of
     2,000, and joins all 2,000 before sorting them."""
+    from models.fees import period_number
     from models.search import ilike
 
     found = MONTH_TERM.fullmatch(term)
@@ -270,11 +271,11 @@ def month_condition(field, term: str, number=None):
         month = f"{found.group(1)}-{int(found.group(2)):02d}"
         if number is None:
             return field == month
-        return number == int(found.group(1)) * 100 + int(found.group(2))
+        return number == period_number(month)
     if YEAR_TERM.fullmatch(term):
         if number is None:
             return field.between(f"{term}-01", f"{term}-12")
-        return number.between(int(term) * 100 + 1, int(term) * 100 + 12)
+        return number.between(period_number(f"{term}-01"), period_number(f"{term}-12"))
     if MONTHISH_TERM.fullmatch(term):
         return ilike(db.session, field, f"%{term}%")
     return None
