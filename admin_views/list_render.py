@@ -45,6 +45,25 @@ class ListRenderMixin:
         return cols
 
     @pass_context
+    def render_list_rows(self, context, data, list_columns, actions, row_actions,
+                         return_url) -> Markup | None:
+        """The table's rows in one call: a scoped Jinja block per row copied the whole
+        template context twenty times a page (~0.6 ms of a fee notices' page,
+        in-process A/B).  ``None`` (the template draws them) for an empty page or
+        when a row is one ``render_list_row`` does not draw."""
+        if not data:
+            return None
+        out: list[str] = []
+        for row in data:
+            cells = self.render_list_row(context, row, list_columns, actions, row_actions,
+                                         return_url)
+            if cells is None:
+                return None
+            out.append(f'<tr class="void-row">{cells}</tr>' if getattr(row, "voided_at", None)
+                       else f"<tr>{cells}</tr>")
+        return Markup("\n".join(out))
+
+    @pass_context
     def render_list_row(self, context, row, list_columns, actions, row_actions,
                         return_url) -> Markup | None:
         """One list row's cells, built in Python: Flask-Admin's Jinja row (a scoped
