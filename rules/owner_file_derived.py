@@ -64,6 +64,7 @@ class DerivedFields:
     fees: FeeStanding | None
     orders: list[RecentOrder] | None
     order_count: int = 0
+    voided_orders: int = 0      # listed too behind the link, marked voided
 
 
 def fee_standing(user: Any, unit_id: int) -> FeeStanding | None:
@@ -90,28 +91,28 @@ def fee_standing(user: Any, unit_id: int) -> FeeStanding | None:
     return FeeStanding(count, total, cases)
 
 
-def recent_orders(user: Any, unit_id: int,
-                  limit: int = RECENT_ORDERS) -> tuple[list[RecentOrder], int] | None:
-    """The unit's latest service orders (newest first, voided ones left out) and how
-    many it has; ``None`` for a person who may not view service orders."""
+def recent_orders(user: Any, unit_id: int, limit: int = RECENT_ORDERS
+                  ) -> tuple[list[RecentOrder], int, int] | None:
+    """The unit's latest service orders (newest first, voided ones left out), how
+    many it has and how many were voided (its list, behind the link, shows those
+    too); ``None`` for a person who may not view service orders."""
     if not permits(user, "service_order", "view"):
         return None
-    where = (ServiceOrder.unit_id == unit_id, ServiceOrder.kind == "service",
-             ServiceOrder.voided_at.is_(None))
+    of_unit = (ServiceOrder.unit_id == unit_id, ServiceOrder.kind == "service")
     q = scoped(select(ServiceOrder.id, ServiceOrder.serial_no, ServiceOrder.created_at,
                       ServiceOrder.description, ServiceOrder.kind, ServiceOrder.settled_at,
-                      ServiceOrder.completed_at, ServiceOrder.delivered_at).where(*where),
-               ServiceOrder, user)
+                      ServiceOrder.completed_at, ServiceOrder.delivered_at)
+               .where(*of_unit, ServiceOrder.voided_at.is_(None)), ServiceOrder, user)
     rows = db.session.execute(q.order_by(ServiceOrder.created_at.desc(),
                                          ServiceOrder.id.desc()).limit(limit)).all()
     orders = [RecentOrder(r.id, f"{r.serial_no:06d}" if r.serial_no else "", r.created_at,
                           r.description or "", state_of(r))
               for r in rows]
-    count = len(orders)
-    if count == limit:
-        count = db.session.execute(scoped(select(func.count()).select_from(ServiceOrder)
-                                          .where(*where), ServiceOrder, user)).scalar()
-    return orders, int(count)
+    # count(voided_at) counts the voided ones
+    listed, voided = db.session.execute(scoped(
+        select(func.count(), func.count(ServiceOrder.voided_at)).select_from(ServiceOrder)
+        .where(*of_unit), ServiceOrder, user)).one()
+    return orders, int(listed) - int(voided), int(voided)
 
 
 def derived_fields(user: Any, unit_id: int | None) -> DerivedFields:
@@ -119,5 +120,5 @@ def derived_fields(user: Any, unit_id: int | None) -> DerivedFields:
     if unit_id is None:
         return DerivedFields(None, None)
     found = recent_orders(user, unit_id)
-    orders, count = found if found is not None else (None, 0)
-    return DerivedFields(fee_standing(user, unit_id), orders, count)
+    orders, count, voided = found if found is not None else (None, 0, 0)
+    return DerivedFields(fee_standing(user, unit_id), orders, count, voided)

@@ -130,7 +130,7 @@ def test_the_file_shows_its_units_unpaid_notices_arrears_and_orders(app, browser
                                                          "open"]
     assert "客厅维修第6次" in orders and "客厅维修第1次" not in orders
     assert "作废的服务单" not in orders and "邻居家的服务单" not in orders
-    assert "全部服务单（6 张）" in orders
+    assert "全部服务单（6 张，另有作废 1 张）" in orders
     # the property's local time: 20:00 UTC on the 6th is 04:00 on the 7th
     assert "2024年3月7日 04:00" in orders and "20:00" not in orders
     text, labels = (" ".join(t.strip() for t in part) for part in visible_part(fees + orders))
@@ -171,8 +171,10 @@ def test_the_links_lead_to_the_units_rows(app, browser):
     orders = re.search(r'id="unit-orders-link" href="([^"]+)"', page).group(1)
     listed = text_of(browser("butler").get(orders))
     ids = {int(i) for i in re.findall(r"/admin/service_order/details/\?id=(\d+)", listed)}
-    # the six orders and the voided one: not 1-302's, not 11-301's
+    # the six orders and the voided one, as the link says: not 1-302's, not 11-301's
     assert set(made["orders"]) < ids and len(ids) == 7, ids
+    said = re.search(r'id="unit-orders-link"[^>]*>([^<]+)<', page).group(1)
+    assert said == "本房号的全部服务单（6 张，另有作废 1 张）"
     order = made["orders"][-1]
     assert f'href="/admin/service_order/details/?id={order}"' in page
     assert browser("butler").get(f"/admin/service_order/details/?id={order}").status_code == 200
@@ -250,6 +252,7 @@ def test_nothing_is_derived_for_another_propertys_staff_or_without_the_right(app
         clerk = db.session.get(Staff, staff_id("clerk"))
         found = derived_fields(clerk, made["unit"])
         assert found.fees is None and len(found.orders) == 5 and found.order_count == 6
+        assert found.voided_orders == 1
         for who in (db.session.get(Staff, staff_id("courier")), None):
             found = derived_fields(who, made["unit"])
             assert found.fees is None and found.orders is None, who
