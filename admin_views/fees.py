@@ -28,6 +28,7 @@ from models.fees import (
     FEE_ITEMS,
     ArrearsAttempt,
     FeeNoticeLine,
+    FeeNoticeMonth,
 )
 from models.staff import Staff
 from rules import fee_collection
@@ -38,6 +39,7 @@ from .fee_areas import ButlerAreaMixin
 from .fee_prints import ArrearsVisitMixin, FeeNoticePrintMixin
 from .inline_rows import NoDeleteRowsConverter
 from .labels import words_of_request
+from .month_pages import MonthPagesMixin
 from .params import BadParam, parse_id, parse_moment, parse_month
 from .write_path import commit
 
@@ -97,7 +99,7 @@ def notice_state(view, context, model, name) -> str:
     return words["checked"] if model.checked_at else words["printed"]
 
 
-class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):
+class FeeNoticeView(ButlerAreaMixin, MonthPagesMixin, FeeNoticePrintMixin, RegisterView):
     """缴费通知单."""
 
     register = "fee_notice"
@@ -118,6 +120,7 @@ class FeeNoticeView(ButlerAreaMixin, FeeNoticePrintMixin, RegisterView):
     column_default_sort = ("period_no", True)
     column_sortable_list = ("period", "amount_due")
     column_sort_keys = {"period": "period_no"}
+    month_counts = FeeNoticeMonth            # a deep page starts at its month
     list_collections = ()                    # the list shows the total, not the lines
     column_searchable_list = ("period", "unit.room")
     column_search_month = ("period",)

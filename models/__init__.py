@@ -20,7 +20,7 @@ from .activities import (ActivityPhoto, ActivityPlan, ActivityPlanLine,  # noqa:
 from .ops import BackupRun, StoredBlob  # noqa: F401
 from .sequence import RegisterSequence  # noqa: F401
 from .exit_pass import ExitPass, ExitPassItem, MoveOut  # noqa: F401
-from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine  # noqa: F401
+from .fees import ArrearsAttempt, ArrearsCase, FeeNotice, FeeNoticeLine, FeeNoticeMonth  # noqa: F401
 from .owner_files import (ImportantFileLoan, OccupantFamilyMember, OwnerFileAccess,  # noqa: F401
                           OwnerFileLoan, SecretFileLoan)
 from .handover import HandoverMatter, HandoverRead, ShiftHandover, ShiftSetting  # noqa: F401

@@ -128,6 +128,22 @@ class FeeNotice(RegisterMixin, db.Model):
         return f"{self.period} {self.unit.room if self.unit else ''}"
 
 
+class FeeNoticeMonth(db.Model):
+    """How many notices each building has in each month.  Not a register: the
+    database keeps it from ``fee_notice`` and ``unit`` by triggers (migration
+    3c8d1f5a7e92), like an index, and nothing in the app writes it.  A deep page of
+    the notices' list (newest month first) reads where its month starts here and
+    walks that month alone, not every newer notice (``admin_views/month_pages.py``)."""
+
+    __tablename__ = "fee_notice_month"
+    __audited__ = False
+    __table_args__ = (Index("ix_fee_notice_month_period", "period_no"),)
+    property_id: Mapped[int] = mapped_column(ForeignKey("property.id"), primary_key=True)
+    period_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"), primary_key=True)
+    notices: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class FeeNoticeLine(RegisterMixin, db.Model):
     """A 费项 of a notice: 物业费, 水电, 签单服务费, 其他."""
 

@@ -495,6 +495,9 @@ _schema_changes_seen = [0]   # statements that may have changed more than rows
 
 _WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?(?:[\s(]|$)', re.I)
 _table_writes: dict[str, int] = {}   # table → _changes_seen when last written, this process
+# Tables the database's own triggers write when a table is written: put back too
+# (migration 3c8d1f5a7e92: the fee notices' counts per month and building).
+_TRIGGER_WRITES = {"fee_notice": ("fee_notice_month",), "unit": ("fee_notice_month",)}
 
 
 def _may_change_more_than_rows(statement: str) -> bool:
@@ -506,7 +509,9 @@ def _may_change_more_than_rows(statement: str) -> bool:
         written = _WRITTEN_TABLE.match(statement)
         if written is None:              # a form not read here: more than known rows
             return True
-        _table_writes[written.group(1).lower()] = _changes_seen[0]
+        table = written.group(1).lower()
+        for changed in (table, *_TRIGGER_WRITES.get(table, ())):
+            _table_writes[changed] = _changes_seen[0]
         return False
     if first in _READS:
         # a read that writes through a function (nextval/setval: sequences are put
