@@ -29,21 +29,19 @@ FIRST_MONTHS = 32           # months read first (page 1000 of a butler of 1,000 
 
 
 def month_start(model: Any, user: Any, skipped: int,
-                buildings: list[int] | None = None) -> tuple[int, int] | None:
+                buildings: Any = None) -> tuple[int, int] | None:
     """(the month holding row ``skipped`` of the list newest month first, how many rows
     come before that month), from ``model``'s counts of ``user``'s property (head
-    office: every property) and, given ``buildings``, of those buildings only;
-    ``None`` past the last row.  The counts are read newest month first, a few
-    months at a time, four times as many each time after."""
-    if buildings is not None and not buildings:
-        return None
-    q = scoped(_months(model, buildings is not None), model, user)
-    params: dict[str, Any] = {"below": NO_MONTH, "months": FIRST_MONTHS}
+    office: every property) and, given ``buildings`` (a SELECT of building ids), of
+    those buildings only; ``None`` past the last row.  The counts are read newest
+    month first, a few months at a time, four times as many each time after."""
+    q = scoped(_months(model), model, user)
     if buildings is not None:
-        params["buildings"] = buildings
-    before = 0
+        q = q.where(model.__table__.c.building_id.in_(buildings))
+    params: dict[str, Any] = {"below": NO_MONTH, "months": FIRST_MONTHS}
+    before, connection = 0, db.session.connection()
     while True:
-        rows = db.session.execute(q, params).all()
+        rows = connection.execute(q, params).all()     # Core rows: no ORM result
         for month, rows_in_month in rows:
             if before + rows_in_month > skipped:
                 return month, before
@@ -57,15 +55,12 @@ NO_MONTH = 999_999          # later than every month (YYYYMM)
 
 
 @functools.cache
-def _months(model: Any, by_building: bool) -> Any:
+def _months(model: Any) -> Any:
     """Months' counts older than ``:below``, newest first, ``:months`` of them (built
     once: the statement and its parts cost ~0.3 ms a page to build again)."""
-    q = select(model.period_no, func.sum(model.notices)).where(
-        model.period_no < bindparam("below"))
-    if by_building:
-        q = q.where(model.building_id.in_(bindparam("buildings", expanding=True)))
-    return q.group_by(model.period_no).order_by(model.period_no.desc()).limit(
-        bindparam("months"))
+    c = model.__table__.c                    # the table's columns: a Core statement
+    q = select(c.period_no, func.sum(c.notices)).where(c.period_no < bindparam("below"))
+    return q.group_by(c.period_no).order_by(c.period_no.desc()).limit(bindparam("months"))
 
 
 class MonthPagesMixin:
@@ -90,7 +85,7 @@ class MonthPagesMixin:
         if key:                              # narrowed: only a butler's area is counted
             if len(key) != 2 or key[0] != "area":
                 return None
-            buildings = butler_areas.area_building_ids(user)
+            buildings = butler_areas.own_buildings(user)
         found = month_start(self.month_counts, user, skipped, buildings)
         if found is None:
             return None

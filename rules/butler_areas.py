@@ -132,12 +132,6 @@ def area_unit_ids(user: Any) -> list[int]:
                  lambda: db.session.execute(own_units(user)).scalars().all())
 
 
-def area_building_ids(user: Any) -> list[int]:
-    """The ids of the buildings in ``user``'s care (kept, like the units')."""
-    return _kept(user, "area_buildings",
-                 lambda: db.session.execute(own_buildings(user)).scalars().all())
-
-
 def _kept(user: Any, name: str, compute: Any) -> Any:
     """``compute()``, kept in a request until the next write (an area changes only
     by one); outside a request read afresh."""
