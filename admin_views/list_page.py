@@ -50,8 +50,17 @@ def _page_item(label: str, url: str | None, state: str = "") -> str:
     return f'<li class="{cls}"><a class="page-link" href="{href}">{label}</a></li>'
 
 
-def pager(page: int, pages: int, url: Callable[[int], str]) -> Markup:
-    """Flask-Admin's ``lib.pager``: first, previous, seven numbers, next, last."""
+def pager(page: int, pages: int, url: Callable[[int], str], more: bool = False,
+          full: bool = True) -> Markup:
+    """Flask-Admin's ``lib.pager``: first, previous, seven numbers, next, last.
+
+    ``more``: the count stopped at its cap ("10000+"), so the list goes on past
+    ``pages``: the numbers follow the page shown, "next" stays while the page is
+    ``full``, and there is no "last" (Flask-Admin's pager took the cap's 501 pages
+    for all there were: its last link led to page 501, and page 1000 showed
+    495–501 with no way on)."""
+    if more:
+        pages = max(pages, page + (2 if full else 1))
     if pages <= 1:
         return Markup("")
     lo, hi = page - 3, page + 4
@@ -68,7 +77,7 @@ def pager(page: int, pages: int, url: Callable[[int], str]) -> Markup:
                    else _page_item(str(p + 1), url(p)))
     out.append(_page_item("&gt;", url(page + 1)) if page + 1 < pages
                else _page_item("&gt;", None, "disabled"))
-    out.append(_page_item("&raquo;", url(pages - 1)) if hi < pages
+    out.append(_page_item("&raquo;", url(pages - 1)) if hi < pages and not more
                else _page_item("&raquo;", None, "disabled"))
     out.append("</ul>")
     return Markup("".join(out))

@@ -129,6 +129,28 @@ def test_filter_list_follows_the_language(app, browser):
     assert "between" in en_data and "between" not in zh_data
 
 
+@pytest.mark.parametrize("page, shown, has_next", [(0, "1", True), (2, "3", True),
+                                                  (5, "6", True), (7, "8", False)])
+def test_a_capped_lists_pager_goes_on_past_the_cap(app, browser, page, shown, has_next):
+    """"50+" counts 51 rows, three pages; the list has eight (150 rows of the
+    demo's key checkouts and more).  Each page's pager marks that page, leads on while
+    the page is full and to no "last" page, which the count does not know."""
+    add_rows(app)
+    view_of(app, "key_checkout").count_cap = 50
+    html = browser("dept_manager").get(f"/admin/key_checkout/?page={page}"
+                                       ).get_data(as_text=True)
+    pager = part(html, r'<ul class="pagination">.*?</ul>')
+    assert f'<li class="page-item active"><a class="page-link" href="javascript:void(0)">' \
+           f'{shown}</a></li>' in pager
+    nxt = re.search(r'<li class="page-item( disabled)?"><a class="page-link" href="([^"]*)">'
+                    r'&gt;</a></li>', pager)
+    assert (nxt.group(1) is None) == has_next, pager
+    if has_next:
+        assert f"page={page + 1}&" in nxt.group(2).replace("&amp;", "&")
+    assert re.search(r'<li class="page-item disabled"><a class="page-link" '
+                     r'href="javascript:void\(0\)">&raquo;</a></li>', pager), pager
+
+
 def test_a_full_list_keeps_its_capped_count_per_scope(app, browser, monkeypatch):
     """Registers are append-only, so a scope whose list once held more than the cap
     keeps "cap+" without counting again; another property's list and a filtered
