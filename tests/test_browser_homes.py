@@ -37,13 +37,16 @@ def test_custodial_home_and_valuables_journey(new_page, tmp_path):
     # … and an interior inspection with clerk2 co-signing by PIN
     page.goto("/admin/custody_agreement/?search=业主外出探亲")
     page.click("a[title='查看记录']")
-    page.click("text=登记巡查")
+    with page.expect_navigation():
+        page.click("text=登记巡查")
+    page.wait_for_load_state("networkidle")   # its scripts have run before anything is typed
     fill_date(page, "#owner_contacted_at", "2026-11-20 09:00:00")
     fill_date(page, "#inspected_at", "2026-11-20 10:00:00")
     page.select_option("#owner_contact_method", "phone", force=True)
     page.fill("#findings", "室内正常，水电气已关闭")
     page.fill("#cosigner_username", "clerk2")
     page.fill("#cosigner_secret", "2468")
+    assert page.input_value("#cosigner_username") == "clerk2"
     saved(page)
     assert page.locator(".inspection-state[data-state=done]").count() >= 1
     logout(page)
