@@ -15,7 +15,7 @@ from rules.personal_data import mask_personal, masked_in_exports, masked_on_scre
 from .security import current_staff
 
 BORROWER_LABELS = {"borrower_contact": _l("Borrower's ID number and phone"),
-                   "kind": _l("Borrower kind"), "name": _l("Name"), "company": _l("Company"),
+                   "kind": _l("Borrower kind"), "name": _l("Full name"), "company": _l("Company"),
                    "id_number": _l("ID number"), "phone": _l("Phone"),
                    "room": _l("Room"), "occupant": _l("Owner / occupant"),
                    "checkout": _l("Key checkout")}

@@ -21,8 +21,8 @@ from .params import parse_id
 from .write_path import commit
 
 LOAN_LABELS = {
-    "occupant": _l("Owner file"), "reason": _l("Reason"), "secrecy": _l("Secrecy level"),
-    "applicant": _l("Borrower"), "due_on": _l("Due back on"), "lent_at": _l("Lent at"),
+    "occupant": _l("Owner file"), "reason": _l("Purpose of borrowing"), "secrecy": _l("Secrecy level"),
+    "applicant": _l("File borrower"), "due_on": _l("Due back on"), "lent_at": _l("Lent at"),
     "lent_by": _l("Lent by"), "returned_at": _l("Returned at"),
 }
 ACCESS_LABELS = {

@@ -44,7 +44,8 @@ FEE_CYCLE_LABELS = {"month": _l("Monthly"), "quarter": _l("Quarterly"),
 SECRECY_LABELS = {"normal": _l("Ordinary"), "important": _l("Important"),
                   "secret": _l("Confidential")}
 OWNER_FILE_LABELS = {
-    "unit": _l("Room"), "name": _l("Name"), "kind": _l("Identity"), "phone": _l("Phone"),
+    "unit": _l("Room"), "name": _l("Full name"), "kind": _l("Identity"),
+    "phone": _l("Usual phone"),
     "phone2": _l("Second phone"), "moved_in_on": _l("Moved in on"), "notes": _l("Remarks"),
     "id_type": _l("ID type"), "id_number": _l("ID number"), "employer": _l("Employer"),
     "address": _l("Contact address"), "emergency_name": _l("Emergency contact"),
@@ -53,7 +54,7 @@ OWNER_FILE_LABELS = {
     "title_filed_on": _l("Title filed on"), "paper_location": _l("Paper file location"),
     "secrecy": _l("Secrecy level"), "keeper": _l("File keeper"), "family": _l("Family members"),
 }
-FAMILY_LABELS = {"name": _l("Name"), "relation": _l("Relation"), "birthday": _l("Birthday"),
+FAMILY_LABELS = {"name": _l("Full name"), "relation": _l("Relation"), "birthday": _l("Birthday"),
                  "phone": _l("Phone")}
 
 
@@ -264,7 +265,7 @@ class OwnerFileView(ButlerAreaMixin, RegisterView):
         building = next((b for b in self._buildings() if b.id == building_id), None)
         scope = _("Phone list: %(where)s", where=building.name if building else _("all"))
         self._opened("phone_list", None, scope, export=as_csv)
-        headers = [_("Building"), _("Room"), _("Name"), _("Identity"), _("Phone"),
+        headers = [_("Building"), _("Room"), _("Full name"), _("Identity"), _("Phone"),
                    _("Emergency contact"), _("Emergency phone")]
         rows = self.phone_rows(building.id if building else None)
         if as_csv:
