@@ -33,7 +33,7 @@ COMPLAINT_LABELS = {
     "complaint_no": _l("Complaint No."), "number": _l("Complaint No."),
     "received_at": _l("Complaint date and time"), "channel": _l("Channel"), "unit": _l("Room"),
     "complainant": _l("Complainant"), "phone": _l("Contact phone"),
-    "content": _l("Complaint content"), "receiver": _l("Received by"),
+    "content": _l("Complaint content"), "receiver": _l("Received by (front desk)"),
     "recorder": _l("Recorded by"), "public_info": _l("Source (public information)"),
     "category": _l("Complaint class"), "severity": _l("Nature"),
     "severity_reason": _l("Explanation of the nature"), "classified_by": _l("Judged by"),

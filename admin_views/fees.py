@@ -47,7 +47,7 @@ FEE_LABELS = {
     "period": _l("Month"), "unit": _l("Unit"), "owner": _l("Owner"), "lines": _l("Fee items"),
     "amount_due": _l("Amount due (yuan)"), "printed_at": _l("Printed at"),
     "finance": _l("Finance"), "checked_by": _l("Account checked by"),
-    "checked_at": _l("Account checked at"), "delivery_method": _l("Delivered by"),
+    "checked_at": _l("Account checked at"), "delivery_method": _l("Delivery method"),
     "delivered_at": _l("Handed out at"), "objection": _l("Objection"),
     "objection_handling": _l("Objection handled (checked with finance)"),
     "paid_amount": _l("Amount paid (yuan)"), "paid_at": _l("Paid at"),

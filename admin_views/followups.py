@@ -30,9 +30,9 @@ from .write_path import commit
 VISIT_LABELS = {
     "kind": _l("Visit type"), "unit": _l("Room"), "occupant": _l("Resident"),
     "complaint": _l("Complaint"), "service_order": _l("Service order"),
-    "due_on": _l("Visit due on"), "visited_at": _l("Visited at"), "method": _l("Method"),
+    "due_on": _l("Visit due on"), "visited_at": _l("Visited at"), "method": _l("Visit method"),
     "visitor": _l("Visited by"), "accompanied_by": _l("Accompanied by"),
-    "quality": _l("Quality"), "effect": _l("Effect of the service"),
+    "quality": _l("Quality rating"), "effect": _l("Effect of the service"),
     "satisfaction": _l("Satisfaction"), "shortcomings": _l("Shortcomings"),
     "suggestions": _l("Owner's suggestions"), "customer_confirmed": _l("Customer signed"),
     "second_visit_of": _l("Second visit of"), "reviewed_by": _l("Reviewed by"),

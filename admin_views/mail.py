@@ -32,12 +32,12 @@ def _tracking_taken() -> str:
 
 
 MAIL_LABELS = {
-    "serial_no": _l("No."), "received_at": _l("Received at"), "kind": _l("Kind"),
+    "serial_no": _l("No."), "received_at": _l("Mail received at"), "kind": _l("Kind"),
     "carrier": _l("Courier company"), "tracking_no": _l("Tracking No."),
-    "recipient_name": _l("Recipient"), "recipient_phone": _l("Recipient phone"),
+    "recipient_name": _l("Addressee"), "recipient_phone": _l("Recipient phone"),
     "unit": _l("Room"), "received_by": _l("Taken in by"), "proxy_receipt": _l("Weekend proxy"),
     "delivered_by": _l("Delivered by"), "delivered_at": _l("Delivered at"),
-    "signer": _l("Signed by"), "returned_at": _l("Returned at"),
+    "signer": _l("Signed by"), "returned_at": _l("Returned to sender at"),
     "return_reason": _l("Reason for return"),
     "handed_to_courier_at": _l("Handed to the courier at"), "notes": _l("Notes"),
 }

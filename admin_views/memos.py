@@ -26,11 +26,11 @@ from .write_path import commit
 
 MEMO_LABELS = {
     "memo_no": _l("Memo No."), "from_department": _l("From department"),
-    "sender": _l("Sent by"), "to_department": _l("To department"),
-    "recipient": _l("Recipient"), "recipient_name": _l("Recipient (name)"),
-    "sent_at": _l("Sent at"), "content": _l("Subject"), "due_at": _l("Required completion time"),
+    "sender": _l("Memo sender"), "to_department": _l("To department"),
+    "recipient": _l("Receiving staff member"), "recipient_name": _l("Recipient (name)"),
+    "sent_at": _l("Memo sent on"), "content": _l("Subject"), "due_at": _l("Required completion time"),
     "received_at": _l("Received at"), "received_by": _l("Received by (signed in)"),
-    "received_name": _l("Received by (name)"), "result": _l("Result"),
+    "received_name": _l("Received by (name)"), "result": _l("Handling result"),
     "replied_at": _l("Reply time"), "complaint": _l("Complaint"),
     "public_info": _l("Public information line"), "link_table": _l("Linked register"),
     "link_id": _l("Linked record"),

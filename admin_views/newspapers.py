@@ -31,8 +31,8 @@ class SubscriptionView(RegisterView):
     column_export_list = column_details_list
     column_labels = {
         "unit": _l("Room"), "subscriber": _l("Subscriber"), "title": _l("Newspaper or magazine"),
-        "copies": _l("Copies"), "period_from": _l("From"), "period_until": _l("Until"),
-        "amount": _l("Amount (yuan)"), "paid_at": _l("Paid at"),
+        "copies": _l("Number of copies"), "period_from": _l("From"), "period_until": _l("Until"),
+        "amount": _l("Amount (yuan)"), "paid_at": _l("Payment made at"),
         "ordered_by": _l("Subscribed by"),
         "receipt_returned_at": _l("Receipt and invoice returned at"), "notes": _l("Notes"),
         "weekend_delivery": _l("Owner asked for weekend delivery")}
@@ -81,7 +81,7 @@ class DistributionView(RegisterView):
     column_details_list = column_list + ("notes", "created_at", "voided_at")
     column_export_list = column_details_list
     column_labels = {"day": _l("Date"), "round": _l("Round"), "unit": _l("Room"),
-                     "title": _l("Newspaper or magazine"), "copies": _l("Copies"),
+                     "title": _l("Newspaper or magazine"), "copies": _l("Number of copies"),
                      "delivered_at": _l("Delivered at"), "signer": _l("Signed by"),
                      "notes": _l("Notes")}
     column_default_sort = ("day", True)

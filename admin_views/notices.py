@@ -188,8 +188,8 @@ class NoticeDispatchView(RegisterView):
                                          "voided_at")
     column_export_list = column_details_list
     column_formatters_detail = {"public_info": public_info_cell}
-    column_labels = {"notice": _l("Notice"), "channel": _l("Channel"),
-                     "scope": _l("Scope (units or buildings)"), "copies": _l("Copies"),
+    column_labels = {"notice": _l("Notice"), "channel": _l("Dispatch method"),
+                     "scope": _l("Scope (units or buildings)"), "copies": _l("Number of copies"),
                      "sender": _l("Sent by"), "sent_at": _l("Sent at"),
                      "called_party": _l("Person called"), "called_phone": _l("Number called"),
                      "confirmed_by": _l("Receipt confirmed by"),

@@ -90,7 +90,7 @@ class PatrolView(RegisterView):
                            "renovation", "customer_info", "reviewed_by", "reviewed_at",
                            "review_opinion", "created_at", "voided_at")
     column_export_list = column_details_list
-    column_labels = PATROL_LABELS
+    column_labels = {**PATROL_LABELS, "butler": _l("Patroller")}   # 巡查人 on the form
     column_default_sort = ("patrolled_at", True)
     column_sortable_list = ("patrolled_at", "reviewed_at")
     list_collections = ()                    # the list shows no problem rows
