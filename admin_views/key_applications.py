@@ -52,7 +52,7 @@ class KeyApplicationView(ApprovalRequestView):
     column_labels = KEY_LABELS
     column_display_pk = True
     form_columns = ("kind", "reason", "keys", "copies", "detail")
-    form_extra_fields = {"keys": KeysField(_l("Keys"), validators=[DataRequired()],
+    form_extra_fields = {"keys": KeysField(_l("Keys applied for"), validators=[DataRequired()],
                                            get_label="label", allow_blank=False)}
     form_excluded_columns_extra = ("items", "executed_at", "executed_by")
     form_overrides = {"kind": SelectField, "reason": SelectField, "copies": IntegerField}

@@ -67,7 +67,7 @@ KEY_LABELS = {
     "out_at": _l("Out at"), "issued_by": _l("Issued by"), "returned_at": _l("Returned at"),
     "received_by": _l("Received by"), "spare_authorisation": _l("Spare-key authorisation"),
     "kind": _l("Application"), "detail": _l("Details"), "copies": _l("Copies"),
-    "key_labels": _l("Keys"), "executed_at": _l("Executed at"),
+    "key_labels": _l("Keys applied for"), "executed_at": _l("Executed at"),
     "executed_by": _l("Executed by"), "cosigned_by": _l("Co-signed by"),
     "cosigned_at": _l("Co-signed at"), "purpose": _l("Purpose"), "used_at": _l("Used at"),
     "checked_on": _l("Checked on"), "checked_by": _l("Checked by"),
@@ -169,7 +169,7 @@ class KeyCheckoutView(key_borrowers.OutsideBorrowerMixin, RegisterView):
     form_columns = ("key", "borrower", "reason")
     column_labels = {**KEY_LABELS, "borrower_contact": key_borrowers.BORROWER_LABELS[
         "borrower_contact"], "outside.name": _l("Borrower"), "outside.company": _l("Company"),
-        "outside.room": _l("Room")}
+        "outside.room": _l("Room"), "reason": _l("Reason for borrowing")}   # 领用原因
     form_ajax_refs = {"key": {"fields": ("label",), "page_size": 20}}
     details_template = "admin/keys/checkout_details.html"
 

@@ -26,7 +26,7 @@ from .params import parse_count
 
 MEDICINE_LABELS = {
     "place": _l("Kept at"), "responsible": _l("Responsible person"), "name": _l("Item"),
-    "kind": _l("Kind"), "specification": _l("Specification"), "unit_name": _l("Unit"),
+    "kind": _l("Kind"), "specification": _l("Specification"), "unit_name": _l("Unit of measure"),
     "min_stock": _l("Minimum stock"), "notes": _l("Notes"), "stock": _l("Quantity in the box"),
     "batches": _l("Batches"), "item": _l("Item"), "batch_no": _l("Batch"),
     "expires_on": _l("Expiry date"), "quantity": _l("Quantity"), "received_on": _l("Received on"),

@@ -20,11 +20,11 @@ from .occupant_lookup import fill_from_room
 
 PUBLIC_INFO_LABELS = {
     "received_at": _l("Date and time"), "unit": _l("Room"), "caller_name": _l("Caller"),
-    "caller_phone": _l("Caller number"), "reason": _l("Reason"),
-    "work_order_no": _l("Work-order No."), "receiver": _l("Received by"),
+    "caller_phone": _l("Caller number"), "reason": _l("Reason for the call"),
+    "work_order_no": _l("Work-order No."), "receiver": _l("Answered by"),
     "forwarded_to": _l("Forwarded to"), "forwarded_to_person": _l("Information receiver"),
     "completed_at": _l("Completed at"),
-    "completion": _l("Completion"), "category": _l("Category"), "notes": _l("Notes"),
+    "completion": _l("Completion"), "category": _l("Information category"), "notes": _l("Notes"),
 }
 
 

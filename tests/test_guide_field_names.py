@@ -6,7 +6,7 @@ table below is the guide's own field names, register by register; each must be w
 list, the details page and the form call that field in Chinese (the screen may add
 to it — "应收（元）" for 应收 — but not say something else: 复制数量 is not 份数, and
 投诉方式 is not a notice's 方式).  Where the screen names the register too (出门条编号
-for the pass's 编号), the table says so.
+for the pass's 编号), the table says so; "=钥匙" is 钥匙 alone (钥匙管理 is a menu).
 """
 from __future__ import annotations
 
@@ -104,6 +104,24 @@ GUIDE_NAMES: dict[str, dict[str, str]] = {
         "applicant": "拟制人", "channels": "发布渠道", "valid_from": "有效期",
         "valid_until": "有效期", "sealed": "已加盖公司印章", "status": "状态",
     },
+    "public_info": {   # 公共信息记录表 (the guide's Part 5 columns)
+        "caller_phone": "来电号码", "reason": "来电缘由", "work_order_no": "工单编号",
+        "receiver": "接听人", "forwarded_to_person": "信息接受人", "completion": "完成情况",
+        "category": "信息类别", "notes": "备注",
+    },
+    "key_checkout": {   # 钥匙领用登记表: 注明领用原因及领用人
+        "key": "=钥匙", "borrower": "领用人", "reason": "领用原因",
+    },
+    "key_application": {   # 钥匙申请表
+        "kind": "申请类别", "reason": "原因", "key_labels": "=钥匙", "applicant": "申请人",
+    },
+    "medicine_item": {   # 药品清单
+        "name": "品名", "specification": "规格", "unit_name": "单位",
+    },
+    "service_order": {   # 服务单, its follow-up call: 服务水平、服务时间、服务态度
+        "serial_no": "服务单编号", "unit": "房号", "sat_quality": "服务水平",
+        "sat_timeliness": "服务时间", "sat_attitude": "服务态度",
+    },
     "notice_dispatch": {   # 发文记录
         "notice": "通知", "channel": "方式", "scope": "范围", "copies": "份数",
         "sender": "发送人", "sent_at": "发送时间", "confirmed_by": "签收/确认",
@@ -139,7 +157,10 @@ def test_fields_carry_the_guides_names(shared_app, endpoint):
             unbound = getattr(form_class, field, None) if form_class else None
             if unbound is not None and unbound.kwargs.get("label") is not None:
                 labels.append(str(unbound.kwargs["label"]))
-            bad = [label for label in labels if not label.startswith(guide)]
+            exact = guide.startswith("=")
+            guide = guide.lstrip("=")
+            bad = [label for label in labels
+                   if (label != guide if exact else not label.startswith(guide))]
             if bad:
                 wrong[field] = (guide, bad)
     assert not wrong, f"{endpoint}: the guide's name is not what the screen says: {wrong}"
