@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, String, Text, literal_column,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import RegisterMixin, db
@@ -26,6 +27,13 @@ VISIT_METHOD_LABELS = {"phone": _l("Telephone"), "home": _l("Home visit"),
                        "letter": _l("Letter"), "sms": _l("Text message")}
 RATINGS = ("satisfied", "fair", "dissatisfied")
 SECOND_DUE = "needs_second_visit AND voided_at IS NULL"
+
+
+# "Needs a second visit", written as the partial index ``ix_followup_visit_second_due``
+# writes it: SQLite takes a partial index only for the same words, and SQLAlchemy
+# writes a boolean column on its own as ``needs_second_visit = 1`` there (PostgreSQL
+# takes neither that nor ``IS true``): every home page then read every visit ever made.
+NEEDS_SECOND_VISIT = literal_column("followup_visit.needs_second_visit")
 
 
 class FollowUpVisit(RegisterMixin, db.Model):

@@ -35,6 +35,9 @@ class ShiftHandover(RegisterMixin, CosignMixin, db.Model):
         # handovers waiting for the incoming person (the co-signs waiting list)
         Index("ix_shift_handover_waiting", "incoming_id",
               sqlite_where=text(WAITING), postgresql_where=text(WAITING)),
+        # the last week's co-signed handovers no supervisor read (every supervisor's
+        # home page; without it every handover ever co-signed was read)
+        Index("ix_shift_handover_property_cosigned", "property_id", "cosigned_at"),
     )
     shift: Mapped[str] = mapped_column(String(8), nullable=False, default="day")
     handed_over_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, select
 from i18n import local_day_end_utc, local_today
 from models.base import db, utcnow
 from models.complaints import Complaint
-from models.followups import FollowUpVisit
+from models.followups import NEEDS_SECOND_VISIT, FollowUpVisit
 from models.reference import Occupant
 from models.service_orders import ServiceOrder
 from models.staff import Staff
@@ -66,7 +66,7 @@ def _queries(user, today: date) -> dict:
         "new_resident": (occupants, Occupant, FollowUpVisit.occupant_id),
         "paid": (orders, ServiceOrder, FollowUpVisit.service_order_id),
         "second": (scoped(select(FollowUpVisit.id).where(
-            FollowUpVisit.needs_second_visit.is_(True), FollowUpVisit.voided_at.is_(None)),
+            NEEDS_SECOND_VISIT, FollowUpVisit.voided_at.is_(None)),
             FollowUpVisit, user), FollowUpVisit, None),
     }
 

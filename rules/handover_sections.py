@@ -130,14 +130,11 @@ def deposits_held(h, user) -> dict:
 def orders_of_shift(h, user) -> dict:
     """The shift's service-order numbers and the missing ones (缺号, gap report); the
     outgoing person follows the missing numbers up."""
-    from .service_orders import gap_report
+    from .service_orders import gap_report, serial_range
 
     start, end = shift_window(h.shift, h.handed_over_at, h.property_id)
     end = max(end, h.handed_over_at)
-    lo, hi = db.session.execute(select(func.min(ServiceOrder.serial_no),
-                                       func.max(ServiceOrder.serial_no)).where(
-        ServiceOrder.property_id == h.property_id, ServiceOrder.created_at >= start,
-        ServiceOrder.created_at <= end)).one()
+    lo, hi = serial_range(h.property_id, start, end)
     h.order_no_from, h.order_no_to = lo, hi
     if lo is None:
         return {"from": None, "to": None, "missing": [], "voided": [],

@@ -125,12 +125,11 @@ def gaps_this_month(user) -> int:
         return 0
     today = local_today()
     start = local_day_end_utc(today.replace(day=1) - timedelta(days=1))
-    lo, hi = db.session.execute(select(func.min(ServiceOrder.serial_no),
-                                       func.max(ServiceOrder.serial_no)).where(
-        ServiceOrder.property_id == user.property_id, ServiceOrder.created_at >= start)).one()
+    from .service_orders import gap_report, serial_range     # (it imports this module)
+
+    lo, hi = serial_range(user.property_id, start)
     if lo is None:
         return 0
-    from .service_orders import gap_report     # (it imports this module)
 
     report = gap_report(user.property_id, lo, hi)
     return len(report["missing"]) + len(report["voided"])

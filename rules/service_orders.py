@@ -14,7 +14,7 @@ The due lists and finance's daily list are in ``rules.service_order_due``.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from audit import mark_action
 from i18n import local_today
 from models.base import db, utcnow
-from models.service_orders import (PAYMENT_METHODS, REPAIR_CLASSES, SATISFACTION, ServiceOrder,
+from models.service_orders import (ORDER_KINDS, PAYMENT_METHODS, REPAIR_CLASSES, SATISFACTION,
+                                   ServiceOrder,
                                    ServiceOrderLine, ServiceOrderSequence, ServicePrice,
                                    repair_class_from_words)
 from models.staff import Staff
@@ -66,6 +67,25 @@ def next_serial(property_id: int) -> int:
         except IntegrityError:
             pass                                 # another create made it first
     raise RuleViolation(_("No service-order number could be issued; try again."))
+
+
+def serial_range(property_id: int, start: datetime,
+                 end: datetime | None = None) -> tuple[int | None, int | None]:
+    """The lowest and highest order number raised from ``start`` (to ``end``).
+
+    Read from that time's orders through the created-at index, kind by kind, and
+    fenced (``OFFSET 0``) so PostgreSQL does not answer min/max by walking the
+    numbers' index instead: numbers rise with time, so the walk up from the lowest
+    number passes every order ever raised before ``start`` (164 ms of every home
+    page at a million orders), and SQLite without the kinds read them all too."""
+    when = [ServiceOrder.created_at >= start]
+    if end is not None:
+        when.append(ServiceOrder.created_at <= end)
+    rows = select(ServiceOrder.serial_no).where(
+        ServiceOrder.property_id == property_id, ServiceOrder.kind.in_(ORDER_KINDS),
+        *when).offset(0).subquery()
+    return tuple(db.session.execute(select(func.min(rows.c.serial_no),
+                                           func.max(rows.c.serial_no))).one())
 
 
 def gap_report(property_id: int, lo: int, hi: int) -> dict:
