@@ -48,6 +48,13 @@ class FollowUpVisit(RegisterMixin, db.Model):
         Index("ix_followup_visit_property_kind", "property_id", "kind", "visited_at"),
         Index("ix_followup_visit_second_due", "property_id", "visited_at",
               sqlite_where=text(SECOND_DUE), postgresql_where=text(SECOND_DUE)),
+        # which new residents and paid orders were visited (every home page): most
+        # visits link neither, and SQLite's statistics count those NULLs as one value
+        # shared by every row, so it read the whole table rather than the plain index
+        *[Index(f"ix_followup_visit_{column}_linked", column,
+                sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"))
+          for column in ("occupant_id", "service_order_id")],
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
