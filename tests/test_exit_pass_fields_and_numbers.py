@@ -249,7 +249,7 @@ def test_fees_checked_and_keys_returned_are_recorded_shown_and_in_the_history(ap
     assert (m.fees_checked, m.keys_returned) == (True, False)
     url = f"/admin/move_out/details/?id={m.id}"
     rows = detail_rows(text_of(b.get(url)))
-    assert (rows["费用结清核对"], rows["钥匙/门禁卡已交回"]) == ("是", "否")
+    assert (rows["费用结清核对"], rows["钥匙/门禁卡交回"]) == ("是", "否")
 
     # the keys come back on the day: ticked on the form, kept, shown, in the history
     edit = f"/admin/move_out/edit/?id={m.id}"
@@ -259,7 +259,7 @@ def test_fees_checked_and_keys_returned_are_recorded_shown_and_in_the_history(ap
     m = move_outs(app)[-1]
     assert (m.fees_checked, m.keys_returned) == (True, True)
     rows = detail_rows(text_of(b.get(url)))
-    assert (rows["费用结清核对"], rows["钥匙/门禁卡已交回"]) == ("是", "是")
+    assert (rows["费用结清核对"], rows["钥匙/门禁卡交回"]) == ("是", "是")
     with app.app_context():
         entries = entries_for("move_out", m.id)
         assert [e.action for e in entries] == ["insert", "update"]
@@ -267,4 +267,4 @@ def test_fees_checked_and_keys_returned_are_recorded_shown_and_in_the_history(ap
         changed = changes(entries[1])
     assert "keys_returned" in changed and "fees_checked" not in changed, changed
     history = text_of(browser("supervisor").get(f"/admin/move_out/history/?id={m.id}"))
-    assert "钥匙/门禁卡已交回" in history
+    assert "钥匙/门禁卡交回" in history
