@@ -217,6 +217,13 @@ def _history(app, table: str, n: int, sqlite: bool = False, **exprs: str) -> Non
         db.session.commit()
 
 
+def _plain_visits(app) -> None:
+    """Two thousand older visits as most are: linked to nothing, no second visit due."""
+    _history(app, "followup_visit", 2000, sqlite=True, needs_second_visit="false",
+             occupant_id="NULL", service_order_id="NULL", complaint_id="NULL",
+             second_visit_of_id="NULL")
+
+
 def _plan_of(app, browser, role: str, *words: str, analyze: tuple[str, ...] = ()) -> str:
     """The plan of the home-page statement of ``role`` holding all ``words``."""
     reader = browser(role)
@@ -232,9 +239,7 @@ def test_second_visits_due_are_read_in_their_own_partial_index(app, browser, rol
     condition must be written as the partial index writes it (SQLAlchemy wrote
     ``= 1`` on SQLite and ``IS true`` on PostgreSQL: neither used the index, and
     every home page read a million visits, 130 ms)."""
-    _history(app, "followup_visit", 2000, sqlite=True, needs_second_visit="false",
-             occupant_id="NULL", service_order_id="NULL", complaint_id="NULL",
-             second_visit_of_id="NULL")
+    _plain_visits(app)
     plan = _plan_of(app, browser, role, "SELECT count(*)", "FROM followup_visit",
                     "needs_second_visit", analyze=("followup_visit",))
     assert "ix_followup_visit_second_due" in plan, plan
@@ -280,8 +285,7 @@ def test_visited_new_residents_are_looked_up_in_the_visits_that_link_one(app, br
             .order_by(Occupant.id)).scalars().first()
         occupant.moved_in_on = local_today() - timedelta(days=3)
         db.session.commit()
-    _history(app, "followup_visit", 2000, sqlite=True, occupant_id="NULL",
-             service_order_id="NULL", complaint_id="NULL", second_visit_of_id="NULL")
+    _plain_visits(app)
     plan = _plan_of(app, browser, role, "followup_visit.occupant_id IN",
                     analyze=("followup_visit",))
     assert "ix_followup_visit_occupant_id" in plan, plan
